@@ -1,0 +1,190 @@
+"""The `postmortem` command: a thin click layer over the core library.
+
+Each command parses its arguments, builds the pieces from the library and reports; exit codes
+are 0 (no errors), 1 (findings with errors, or failed writes), 2 (usage or internal failure).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .config import Config, ConfigError, load_config
+
+
+def parse_today(value: str | None) -> date:
+    if value is None:
+        return datetime.now(UTC).date()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"`{value}` is not a date (YYYY-MM-DD)") from None
+
+
+def get_config(config_path: str | None) -> Config:
+    try:
+        return load_config(Path(config_path) if config_path else None)
+    except ConfigError as error:
+        raise click.ClickException(str(error)) from None
+
+
+def default_paths(config: Config, paths: tuple[str, ...]) -> list[Path]:
+    if paths:
+        return [Path(p) for p in paths]
+    archive = Path(config["archive"])
+    if not archive.is_absolute() and config.source:
+        relative = config.root / archive
+        archive = (
+            relative.relative_to(Path.cwd()) if relative.is_relative_to(Path.cwd()) else relative
+        )
+    return [archive]
+
+
+class ExitCodeGroup(click.Group):
+    """Usage errors exit 2 (click's default); ClickExceptions exit 2 instead of 1."""
+
+    def invoke(self, ctx: click.Context):  # noqa: D102
+        try:
+            return super().invoke(ctx)
+        except click.ClickException as error:
+            if type(error) is click.ClickException:
+                error.exit_code = 2
+            raise
+
+
+@click.group(cls=ExitCodeGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="postmortem")
+def main() -> None:
+    """Blameless incident post-mortems as code: validate, sync, publish."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=str))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "github", "json", "sarif"]),
+    default=None,
+    help="Output format (default: github inside GitHub Actions, else text).",
+)
+@click.option(
+    "--changed-since",
+    metavar="REF",
+    help="Fully check only files changed since this git ref; archive-wide checks still "
+    "see every file.",
+)
+@click.option(
+    "--today", metavar="YYYY-MM-DD", help="Check dates as of this day (reproducible runs)."
+)
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Configuration file (default: nearest .postmortem.yml or pyproject.toml).",
+)
+@click.option(
+    "--select", multiple=True, metavar="CODE", help="Only these rules (codes or prefixes)."
+)
+@click.option(
+    "--ignore", multiple=True, metavar="CODE", help="Skip these rules (codes or prefixes)."
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Processes for parallel checking (default: one per core).",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, writable=True),
+    help="Write the report to this file instead of standard output.",
+)
+def validate(
+    paths: tuple[str, ...],
+    fmt: str | None,
+    changed_since: str | None,
+    today: str | None,
+    config_path: str | None,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    workers: int | None,
+    output: str | None,
+) -> None:
+    """Check post-mortems (files or folders; default: the archive folder).
+
+    Exit 0 when there are no errors (warnings allowed), 1 when any error, 2 for usage errors.
+    """
+    from . import reporters
+    from .validation import GitError
+    from .validation import changed_since as git_changed
+    from .validation import validate as run
+
+    config = get_config(config_path)
+    if select:
+        config.values["select"] = list(select)
+    if ignore:
+        config.values["ignore"] = [*config.values["ignore"], *ignore]
+    day = parse_today(today)
+    targets = default_paths(config, paths)
+    for target in targets:
+        if not target.exists():
+            raise click.ClickException(f"{target}: no such file or folder")
+    only = None
+    if changed_since:
+        try:
+            only = git_changed(changed_since, targets)
+        except GitError as error:
+            raise click.ClickException(str(error)) from None
+    in_actions = os.environ.get("GITHUB_ACTIONS") == "true"
+    fmt = fmt or ("github" if in_actions else "text")
+    report = run(targets, config, day, only=only, workers=workers)
+    if output:
+        with open(output, "w", encoding="utf-8") as handle:
+            reporters.write(report, fmt, handle)
+    else:
+        colour = fmt == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+        reporters.write(report, fmt, sys.stdout, colour=colour)
+    summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    if summary:
+        with open(summary, "a", encoding="utf-8") as handle:
+            handle.write(reporters.markdown_summary(report))
+    sys.exit(report.exit_code)
+
+
+@main.command("rules")
+@click.argument("code", required=False)
+def list_rules(code: str | None) -> None:
+    """List the rules, or show one rule's documentation."""
+    from .rules import REGISTRY
+
+    if code:
+        rule = REGISTRY.get(code.upper())
+        if rule is None:
+            raise click.ClickException(f"no rule {code}; run `postmortem rules` for the list")
+        click.echo(f"{rule.code} {rule.name} ({rule.category}, default {rule.severity})\n")
+        click.echo(rule.doc)
+        return
+    for rule in sorted(REGISTRY.values(), key=lambda r: r.code):
+        click.echo(
+            f"{rule.code}  {rule.name:<26} {rule.category:<12} {rule.severity:<8} {rule.summary}"
+        )
+
+
+def run() -> None:
+    """Console entry point: never a traceback for the user, exit 2 on internal failure."""
+    try:
+        main(standalone_mode=True)
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        click.echo("interrupted", err=True)
+        sys.exit(130)
+    except Exception as error:  # the last line of defence: report, don't crash
+        click.echo(f"postmortem: internal error: {type(error).__name__}: {error}", err=True)
+        sys.exit(2)

@@ -1,0 +1,147 @@
+"""Project configuration: `.postmortem.yml` at the repository root, or `[tool.postmortem]`.
+
+Every setting has a default, so a repository without configuration gets the checks the seed
+template asks for. Unknown keys are errors: a typo must not silently switch a check off.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .document import load_frontmatter
+
+CONFIG_FILE = ".postmortem.yml"
+
+DEFAULTS: dict[str, Any] = {
+    # Where the archive lives, relative to the repository root.
+    "archive": "postmortems",
+    "severity_scale": ["P1", "P2", "P3", "P4"],
+    "priority_scale": ["P1", "P2", "P3", "P4"],
+    # The seed: the report is published within 48 hours; a draft untouched for a week is stale.
+    "publish_within_hours": 48,
+    "stale_draft_days": 7,
+    "min_contributing_factors": 2,
+    # Timeline rows may precede impact (the change that triggered it) by this much.
+    "timeline_lead_hours": 24,
+    "timeline_trail_hours": 0,
+    "required_sections": [
+        "Summary",
+        "Impact",
+        "Root Cause",
+        "Timeline",
+        "Contributing Factors",
+        "Action Items",
+        "What Went Well",
+        "Lessons Learned",
+    ],
+    # Rule selection by code or prefix, flake8-style. Empty `select` means every rule.
+    "select": [],
+    "ignore": [],
+    # Per-rule settings: {"BL105": {"severity": "warning"}, "AI107": {"phrases": [...]}}
+    "rules": {},
+    # proselint checks run on prose (see `postmortem rules`); an empty list turns prose off.
+    "prose_checks": None,
+    # GitHub sync and site settings are read by their adapters.
+    "sync": {},
+    "site": {},
+}
+
+
+class ConfigError(Exception):
+    """A configuration file that cannot be used; the message names the file and line."""
+
+
+@dataclass
+class Config:
+    values: dict[str, Any] = field(default_factory=lambda: dict(DEFAULTS))
+    source: str | None = None
+    root: Path = field(default_factory=Path.cwd)
+
+    def __getitem__(self, key: str) -> Any:
+        return self.values[key]
+
+    def rule_settings(self, code: str) -> dict[str, Any]:
+        settings = self.values["rules"].get(code)
+        return settings if isinstance(settings, dict) else {}
+
+    def is_enabled(self, code: str) -> bool:
+        settings = self.values["rules"].get(code)
+        if settings is False or (isinstance(settings, dict) and settings.get("enabled") is False):
+            return False
+        if isinstance(settings, dict) and settings.get("enabled") is True:
+            return True
+        select = self.values["select"]
+        if select and not any(code.startswith(prefix) for prefix in select):
+            return False
+        return not any(code.startswith(prefix) for prefix in self.values["ignore"])
+
+    def severity(self, code: str, default: str) -> str:
+        return str(self.rule_settings(code).get("severity", default))
+
+
+def find_config(start: Path | None = None) -> Path | None:
+    """The nearest `.postmortem.yml`, or pyproject.toml with `[tool.postmortem]`, upwards."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        candidate = folder / CONFIG_FILE
+        if candidate.is_file():
+            return candidate
+        pyproject = folder / "pyproject.toml"
+        if pyproject.is_file() and "[tool.postmortem]" in pyproject.read_text("utf-8", "replace"):
+            return pyproject
+        if (folder / ".git").exists():
+            break
+    return None
+
+
+def load_config(path: Path | None = None, start: Path | None = None) -> Config:
+    """Load the given config file, or the nearest one; defaults when there is none."""
+    path = path or find_config(start)
+    if path is None:
+        return Config(root=(start or Path.cwd()).resolve())
+    try:
+        text = path.read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{path}: cannot read configuration: {error}") from None
+    shown = path.as_posix()
+    if path.name == "pyproject.toml":
+        try:
+            raw = tomllib.loads(text).get("tool", {}).get("postmortem", {})
+        except tomllib.TOMLDecodeError as error:
+            raise ConfigError(f"{shown}: invalid TOML: {error}") from None
+        lines: dict[str, int] = {}
+    else:
+        raw, lines, problems = load_frontmatter(text, shown) if text.strip() else ({}, {}, [])
+        if problems:
+            first = problems[0]
+            raise ConfigError(f"{first.path}:{first.line}: {first.message}")
+    return Config(values=merge(raw, shown, lines), source=shown, root=path.parent.resolve())
+
+
+def merge(raw: dict[str, Any], shown: str, lines: dict[str, int]) -> dict[str, Any]:
+    values = dict(DEFAULTS)
+    for key, value in raw.items():
+        where = f"{shown}:{lines.get(key, 1)}"
+        if key not in DEFAULTS:
+            known = ", ".join(sorted(DEFAULTS))
+            raise ConfigError(f"{where}: unknown setting `{key}` (known: {known})")
+        expected = type(DEFAULTS[key]) if DEFAULTS[key] is not None else list
+        if value is not None and not isinstance(value, expected):
+            raise ConfigError(f"{where}: `{key}` must be a {expected.__name__}")
+        values[key] = value
+    for code, settings in values["rules"].items():
+        if not (isinstance(settings, dict) or isinstance(settings, bool)):
+            raise ConfigError(
+                f"{shown}:{lines.get('rules/' + str(code), 1)}: settings of rule "
+                f"`{code}` must be a mapping (e.g. {{severity: warning}}) or false"
+            )
+        severity = settings.get("severity") if isinstance(settings, dict) else None
+        if severity is not None and severity not in ("error", "warning", "info"):
+            raise ConfigError(
+                f"{shown}:{lines.get('rules/' + str(code), 1)}: severity of "
+                f"`{code}` must be error, warning or info, not `{severity}`"
+            )
+    return values

@@ -1,0 +1,167 @@
+"""Output formats for validation reports: text, GitHub annotations, JSON, SARIF, and a summary."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from typing import TextIO
+
+import click
+
+from . import __version__
+from .findings import Finding
+from .rules import REGISTRY
+from .validation import Report
+
+FORMATS = ("text", "github", "json", "sarif")
+_COLOURS = {"error": "red", "warning": "yellow", "info": "cyan"}
+
+
+def _totals(report: Report) -> str:
+    counts = Counter(f.severity for f in report.findings)
+    parts = [
+        f"{counts[s]} {s}{'s' if counts[s] != 1 else ''}"
+        for s in ("error", "warning", "info")
+        if counts[s]
+    ]
+    files = f"{report.files_checked} file{'s' if report.files_checked != 1 else ''} checked"
+    return f"{files}: " + (", ".join(parts) if parts else "no problems")
+
+
+def write_text(report: Report, out: TextIO, colour: bool) -> None:
+    """`path:line:col: CODE [severity] message`, then the suggestion indented, then totals."""
+    for f in report.findings:
+        severity = (
+            click.style(f.severity, fg=_COLOURS.get(f.severity), bold=True)
+            if colour
+            else f.severity
+        )
+        code = click.style(f.rule, bold=True) if colour else f.rule
+        place = (
+            click.style(f"{f.path}:{f.line}:{f.column}:", bold=True)
+            if colour
+            else f"{f.path}:{f.line}:{f.column}:"
+        )
+        out.write(f"{place} {code} [{severity}] {f.message}\n")
+        if f.suggestion:
+            hint = f"    suggestion: {f.suggestion}"
+            out.write((click.style(hint, dim=True) if colour else hint) + "\n")
+    out.write(_totals(report) + "\n")
+
+
+def _escape_data(value: str) -> str:
+    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(value: str) -> str:
+    return _escape_data(value).replace(":", "%3A").replace(",", "%2C")
+
+
+def write_github(report: Report, out: TextIO) -> None:
+    """Workflow commands: each finding becomes an annotation on its line of the pull request."""
+    level = {"error": "error", "warning": "warning", "info": "notice"}
+    for f in report.findings:
+        message = f"{f.message}" + (f"\n\nSuggestion: {f.suggestion}" if f.suggestion else "")
+        title = f"{f.rule} ({f.category})"
+        out.write(
+            f"::{level.get(f.severity, 'notice')} file={_escape_property(f.path)},"
+            f"line={f.line},col={f.column},title={_escape_property(title)}::"
+            f"{_escape_data(message)}\n"
+        )
+    out.write(_totals(report) + "\n")
+
+
+def write_json(report: Report, out: TextIO) -> None:
+    json.dump(report.to_dict(), out, indent=2, ensure_ascii=False)
+    out.write("\n")
+
+
+def sarif(report: Report) -> dict:
+    """SARIF 2.1.0 for GitHub code scanning."""
+    used = sorted({f.rule for f in report.findings})
+    rules = []
+    for code in used:
+        rule = REGISTRY.get(code)
+        rules.append(
+            {
+                "id": code,
+                "name": rule.name if rule else code,
+                "shortDescription": {"text": rule.summary if rule else code},
+                "fullDescription": {"text": rule.doc if rule else code},
+                "properties": {"category": rule.category if rule else ""},
+            }
+        )
+    index = {code: n for n, code in enumerate(used)}
+    level = {"error": "error", "warning": "warning", "info": "note"}
+
+    def result(f: Finding) -> dict:
+        text = f.message + (f" Suggestion: {f.suggestion}" if f.suggestion else "")
+        return {
+            "ruleId": f.rule,
+            "ruleIndex": index[f.rule],
+            "level": level.get(f.severity, "note"),
+            "message": {"text": text},
+            "locations": [
+                {
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": f.path},
+                        "region": {"startLine": f.line, "startColumn": f.column},
+                    }
+                }
+            ],
+        }
+
+    return {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "postmortem",
+                        "version": __version__,
+                        "informationUri": "https://github.com/",
+                        "rules": rules,
+                    }
+                },
+                "results": [result(f) for f in report.findings],
+            }
+        ],
+    }
+
+
+def write_sarif(report: Report, out: TextIO) -> None:
+    json.dump(sarif(report), out, indent=2)
+    out.write("\n")
+
+
+def markdown_summary(report: Report) -> str:
+    """The job summary: totals, then a table of findings (errors first)."""
+    lines = ["## Post-mortem validation", "", _totals(report), ""]
+    if not report.findings:
+        lines.append("All checked post-mortems pass. :white_check_mark:")
+        return "\n".join(lines) + "\n"
+    order = {"error": 0, "warning": 1, "info": 2}
+    lines += ["| Severity | File | Line | Rule | Message |", "|---|---|---|---|---|"]
+    shown = sorted(report.findings, key=lambda f: (order.get(f.severity, 3), f.path, f.line))
+    for f in shown[:500]:
+        message = f.message.replace("|", "\\|").replace("\n", " ")
+        if f.suggestion:
+            message += "<br>*Suggestion:* " + f.suggestion.replace("|", "\\|").replace("\n", " ")
+        lines.append(f"| {f.severity} | `{f.path}` | {f.line} | {f.rule} | {message} |")
+    if len(shown) > 500:
+        lines.append(f"\n…and {len(shown) - 500} more.")
+    return "\n".join(lines) + "\n"
+
+
+def write(report: Report, fmt: str, out: TextIO, colour: bool = False) -> None:
+    if fmt == "text":
+        write_text(report, out, colour)
+    elif fmt == "github":
+        write_github(report, out)
+    elif fmt == "json":
+        write_json(report, out)
+    elif fmt == "sarif":
+        write_sarif(report, out)
+    else:
+        raise ValueError(f"unknown format {fmt}")

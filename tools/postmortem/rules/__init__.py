@@ -1,0 +1,22 @@
+"""The rule registry: importing this package registers every rule.
+
+Codes are stable and grouped by prefix so that `select` and `ignore` work on prefixes:
+IN input, SC schema, ST structure, TL timeline, DL deadline, AI action item,
+BL blameless wording, PR prose, SE security.
+"""
+
+from . import (  # noqa: F401  (imported to register their rules)
+    action_items,
+    archive,
+    blameless,
+    deadlines,
+    input,
+    prose,
+    schema,
+    security,
+    structure,
+    timeline,
+)
+from .base import REGISTRY, Context, Problem, Rule, rule
+
+__all__ = ["REGISTRY", "Context", "Problem", "Rule", "rule"]

@@ -1,0 +1,174 @@
+"""Schema rules: the frontmatter and table rows against the JSON Schemas in `schema/`."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
+
+from ..document import Document, Row
+from .base import Context, Problem, rule
+
+_SCHEMA_FILES = {
+    "frontmatter": "postmortem.schema.json",
+    "timeline": "timeline-row.schema.json",
+    "action": "action-item.schema.json",
+}
+
+
+def schema_dir() -> Path:
+    """`schema/` of the source checkout, else the copy installed with the package."""
+    source = Path(__file__).resolve().parents[3] / "schema"
+    if (source / _SCHEMA_FILES["frontmatter"]).is_file():
+        return source
+    return Path(sys.prefix) / "share" / "postmortem" / "schema"
+
+
+@cache
+def schema(kind: str) -> dict[str, Any]:
+    return json.loads((schema_dir() / _SCHEMA_FILES[kind]).read_text("utf-8"))
+
+
+@cache
+def validator(kind: str) -> Draft202012Validator:
+    return Draft202012Validator(schema(kind))
+
+
+def _describe(error: ValidationError, root: dict[str, Any]) -> tuple[str, str | None]:
+    """A plain sentence for a schema error, and the field's own description as a hint."""
+    where = ".".join(str(p) for p in error.absolute_path) or "frontmatter"
+    prop = (
+        root.get("properties", {}).get(str(error.absolute_path[0])) if error.absolute_path else None
+    )
+    hint = prop.get("description") if isinstance(prop, dict) else None
+    validator_name = error.validator
+    if validator_name == "required":
+        missing = error.message.split("'")[1] if "'" in error.message else error.message
+        prop = root.get("properties", {}).get(missing, {})
+        return f"missing required field `{missing}`", prop.get("description")
+    if validator_name == "additionalProperties":
+        extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
+        known = ", ".join(sorted(error.schema.get("properties", {})))
+        return f"unknown field(s) {', '.join(f'`{e}`' for e in extra)}", f"Known fields: {known}."
+    if validator_name == "enum":
+        allowed = ", ".join(str(v) or "(empty)" for v in error.validator_value)
+        return f"`{where}` is `{error.instance}`; allowed: {allowed}", hint
+    if validator_name == "type":
+        return (
+            f"`{where}` must be {_a(error.validator_value)}, "
+            f"not {_a(_json_type(error.instance))} (`{error.instance!r}`)"
+        ), hint
+    if validator_name in ("pattern", "minLength", "maxLength", "format"):
+        return f"`{where}` has an invalid value `{error.instance}`", hint
+    if validator_name == "minItems":
+        return (
+            f"`{where}` needs at least {error.validator_value} entr{'y' if error.validator_value == 1 else 'ies'}",
+            hint,
+        )
+    if validator_name == "uniqueItems":
+        return f"`{where}` lists the same entry twice", hint
+    return f"`{where}`: {error.message}", hint
+
+
+def _a(kind: Any) -> str:
+    kind = str(kind)
+    return f"an {kind}" if kind[:1] in "aeiou" else f"a {kind}"
+
+
+def _json_type(value: Any) -> str:
+    return {
+        bool: "boolean",
+        int: "integer",
+        float: "number",
+        str: "string",
+        list: "array",
+        dict: "object",
+        type(None): "null",
+    }.get(type(value), type(value).__name__)
+
+
+@rule("SC101", "frontmatter-schema", "schema")
+def frontmatter_schema(doc: Document, ctx: Context) -> Iterator[Problem]:
+    """The frontmatter must match `schema/postmortem.schema.json`.
+
+    Required fields, types, the id and time formats (ISO 8601 with an explicit offset, such as
+    `2025-02-09T14:02:00Z`), and no unknown fields (a misspelt key is not silently ignored).
+    """
+    if not doc.parsed or (not doc.meta and doc.problems):
+        return
+    root = schema("frontmatter")
+    errors = sorted(
+        validator("frontmatter").iter_errors(doc.meta),
+        key=lambda e: list(map(str, e.absolute_path)),
+    )
+    for error in errors:
+        message, hint = _describe(error, root)
+        yield Problem(doc.meta_line(list(error.absolute_path)), message, hint)
+
+
+def _row_problems(kind: str, row: Row, ctx: Context) -> Iterator[Problem]:
+    root = schema(kind)
+    instance = {
+        key: cell.text for key, cell in row.cells.items() if cell.text.strip() not in ("", "-")
+    }
+    for error in validator(kind).iter_errors(instance):
+        if error.validator == "required":
+            continue  # empty cells are reported by the completeness rules with a better message
+        message, hint = _describe(error, root)
+        column = row.column(str(error.absolute_path[0])) if error.absolute_path else 1
+        yield Problem(row.line, message, hint, column)
+
+
+@rule("SC102", "timeline-row-schema", "schema")
+def timeline_row_schema(doc: Document, ctx: Context) -> Iterator[Problem]:
+    """Each Timeline row must match `schema/timeline-row.schema.json`."""
+    section = doc.section("timeline")
+    if section and section.tables:
+        for row in section.tables[0].rows:
+            yield from _row_problems("timeline", row, ctx)
+
+
+@rule("SC103", "action-item-schema", "schema")
+def action_item_schema(doc: Document, ctx: Context) -> Iterator[Problem]:
+    """Each Action Items row must match `schema/action-item.schema.json`.
+
+    Owners are one GitHub handle (`@alice`), deadlines are `YYYY-MM-DD`, status is one of
+    open, in-progress, blocked, done, wont-do.
+    """
+    section = doc.section("action items")
+    if section and section.tables:
+        for row in section.tables[0].rows:
+            yield from _row_problems("action", row, ctx)
+
+
+@rule("SC104", "severity-scale", "schema")
+def severity_scale(doc: Document, ctx: Context) -> Iterator[Problem]:
+    """The severity must be one of the configured scale (`severity_scale`, default P1..P4)."""
+    scale = [str(s) for s in ctx.option("severity_scale")]
+    if doc.severity and doc.severity not in scale:
+        yield Problem(
+            doc.meta_line("severity"),
+            f"severity `{doc.severity}` is not on the scale {', '.join(scale)}",
+            f"Use one of {', '.join(scale)}.",
+        )
+
+
+@rule("SC105", "file-name", "schema")
+def file_name(doc: Document, ctx: Context) -> Iterator[Problem]:
+    """The file is named after the id: `<id>.md`.
+
+    The id is the stable key of the post-mortem's GitHub issues and site URL; a file name that
+    disagrees with it is usually a copied file whose id was not changed.
+    """
+    if doc.id and doc.path.name != f"{doc.id}.md":
+        yield Problem(
+            doc.meta_line("id"),
+            f"file name `{doc.path.name}` does not match the id `{doc.id}`",
+            f"Rename the file to `{doc.id}.md`, or fix the id.",
+        )

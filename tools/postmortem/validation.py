@@ -1,0 +1,262 @@
+"""Validation: run the rules over files and the archive, apply config and suppressions.
+
+Per-file work (parse + document rules) runs in a process pool across cores; archive rules run
+once over a cheap index of every file's frontmatter, so `--changed-since` checks one file fully
+and the rest only for what spans the archive (unique ids).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from .config import Config
+from .document import Document, iter_markdown_files, load_document, load_frontmatter
+from .findings import Finding
+from .rules import REGISTRY, Context, Problem, Rule
+from .rules.archive import Entry
+
+_SUPPRESS = re.compile(
+    r"postmortem:\s*(?P<kind>disable-file|disable-next-line|disable)\s*=\s*"
+    r"(?P<codes>[A-Z]{2}\d{3}(?:\s*,\s*[A-Z]{2}\d{3})*)"
+)
+PARALLEL_THRESHOLD = 40
+INTERNAL = "INTERNAL"  # the rule code of a rule that crashed: exit 2, the other rules still ran
+
+
+@dataclass
+class Report:
+    files_checked: int = 0
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for f in self.findings if f.severity == "error")
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for f in self.findings if f.severity == "warning")
+
+    @property
+    def exit_code(self) -> int:
+        if any(f.rule == INTERNAL for f in self.findings):
+            return 2
+        return 1 if self.errors else 0
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "files_checked": self.files_checked,
+            "findings": [f.to_dict() for f in self.findings],
+        }
+
+
+def suppressions(text: str) -> tuple[set[str], dict[int, set[str]]]:
+    """Codes silenced for the whole file, and per line, by `postmortem: disable=CODE` comments."""
+    whole: set[str] = set()
+    by_line: dict[int, set[str]] = {}
+    if "postmortem:" not in text:
+        return whole, by_line
+    for number, line in enumerate(text.splitlines(), start=1):
+        for match in _SUPPRESS.finditer(line):
+            codes = {c.strip() for c in match["codes"].split(",")}
+            if match["kind"] == "disable-file":
+                whole |= codes
+            else:
+                target = number + 1 if match["kind"] == "disable-next-line" else number
+                by_line.setdefault(target, set()).update(codes)
+    return whole, by_line
+
+
+def _is_suppressed(finding: Finding, whole: set[str], by_line: dict[int, set[str]]) -> bool:
+    return finding.rule in whole or finding.rule in by_line.get(finding.line, ())
+
+
+def _finding(rule: Rule, config: Config, path: str, problem: Problem) -> Finding:
+    return Finding(
+        path,
+        max(problem.line, 1),
+        max(problem.column, 1),
+        rule.code,
+        rule.category,
+        config.severity(rule.code, rule.severity),
+        problem.message,
+        problem.suggestion,
+    )
+
+
+def enabled_rules(config: Config, archive: bool) -> list[Rule]:
+    return [r for r in REGISTRY.values() if r.archive == archive and config.is_enabled(r.code)]
+
+
+def check_document(doc: Document, config: Config, today: date) -> list[Finding]:
+    """Every enabled per-document rule on one parsed document."""
+    path = doc.display_path
+    findings: list[Finding] = []
+    for rule in enabled_rules(config, archive=False):
+        ctx = Context(config=config, today=today, code=rule.code)
+        try:
+            problems = list(rule.check(doc, ctx))
+        except Exception as error:  # a rule bug must not hide the other rules' results
+            findings.append(
+                Finding(
+                    path,
+                    1,
+                    1,
+                    INTERNAL,
+                    rule.category,
+                    "error",
+                    f"internal error in rule {rule.code}: {type(error).__name__}: {error}",
+                    "Please report this with the file attached.",
+                )
+            )
+            continue
+        findings.extend(_finding(rule, config, path, p) for p in problems)
+    whole, by_line = suppressions(doc.text)
+    return sorted(f for f in findings if not _is_suppressed(f, whole, by_line))
+
+
+def entry_for(doc: Document) -> Entry:
+    return Entry(
+        doc.display_path, doc.id, doc.meta_line("id"), tuple(doc.related), doc.meta_line("related")
+    )
+
+
+def read_entry(path: Path) -> Entry:
+    """The archive index entry of a file from its frontmatter alone (no body parsing)."""
+    shown = path.as_posix()
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(256_000)
+        text = head.decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return Entry(shown, "", 1)
+    if not text.startswith("---"):
+        return Entry(shown, "", 1)
+    end = text.find("\n---", 3)
+    if end == -1:
+        return Entry(shown, "", 1)
+    meta, lines, _ = load_frontmatter(text[text.index("\n") + 1 : end + 1], shown, first_line=2)
+    raw_id = meta.get("id")
+    related = meta.get("related")
+    return Entry(
+        shown,
+        raw_id if isinstance(raw_id, str) else "",
+        lines.get("id", 1),
+        tuple(r for r in related if isinstance(r, str)) if isinstance(related, list) else (),
+        lines.get("related", 1),
+    )
+
+
+def _check_file(args: tuple[Path, Config, date]) -> tuple[list[Finding], Entry]:
+    path, config, today = args
+    doc = load_document(path)
+    return check_document(doc, config, today), entry_for(doc)
+
+
+def _run_files(
+    paths: Sequence[Path], config: Config, today: date, workers: int | None
+) -> list[tuple[list[Finding], Entry]]:
+    jobs = [(p, config, today) for p in paths]
+    workers = workers if workers is not None else (os.cpu_count() or 1)
+    if workers <= 1 or len(jobs) < PARALLEL_THRESHOLD:
+        return [_check_file(job) for job in jobs]
+    chunk = max(1, min(64, len(jobs) // (workers * 4)))
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(_check_file, jobs, chunksize=chunk))
+
+
+def validate(
+    paths: Iterable[Path | str],
+    config: Config,
+    today: date,
+    only: set[Path] | None = None,
+    workers: int | None = None,
+    archive_paths: Iterable[Path | str] | None = None,
+) -> Report:
+    """Check files fully (all of them, or those in `only`) and the archive-wide rules.
+
+    `archive_paths` is the whole archive for archive rules (default: `paths`); files not
+    checked fully are indexed from their frontmatter only.
+    """
+    files = list(dict.fromkeys(iter_markdown_files(paths)))
+    checked = files if only is None else [f for f in files if f.resolve() in only]
+    results = _run_files(checked, config, today, workers)
+    report = Report(files_checked=len(checked))
+    entries: dict[str, Entry] = {}
+    for findings, entry in results:
+        report.findings.extend(findings)
+        entries[entry.path] = entry
+    archive_files = files if archive_paths is None else list(iter_markdown_files(archive_paths))
+    for path in archive_files:
+        shown = path.as_posix()
+        if shown not in entries:
+            entries[shown] = read_entry(path)
+    report.findings.extend(
+        _archive_findings(list(entries.values()), config, today, {e.path for _, e in results})
+    )
+    report.findings.sort()
+    return report
+
+
+def _archive_findings(
+    entries: list[Entry], config: Config, today: date, reported: set[str]
+) -> list[Finding]:
+    findings = []
+    texts: dict[str, tuple[set[str], dict[int, set[str]]]] = {}
+    for rule in enabled_rules(config, archive=True):
+        ctx = Context(config=config, today=today, code=rule.code)
+        for entry, problem in rule.check(entries, ctx):
+            if entry.path not in reported:
+                continue  # only files being checked get findings; others are context
+            finding = _finding(rule, config, entry.path, problem)
+            if entry.path not in texts:
+                try:
+                    texts[entry.path] = suppressions(Path(entry.path).read_text("utf-8", "replace"))
+                except OSError:
+                    texts[entry.path] = (set(), {})
+            if not _is_suppressed(finding, *texts[entry.path]):
+                findings.append(finding)
+    return findings
+
+
+class GitError(Exception):
+    pass
+
+
+def changed_since(ref: str, paths: Iterable[Path | str]) -> set[Path]:
+    """Files under `paths` added, copied, modified or renamed since the git ref (merge base)."""
+    try:
+        top = subprocess.run(
+            ["git", "rev-parse", "--show-toplevel"],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=30,
+        ).stdout.strip()
+        diff = subprocess.run(
+            ["git", "diff", "--name-only", "--diff-filter=ACMR", "-z", f"{ref}...HEAD", "--"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            cwd=top,
+        )
+        untracked = subprocess.run(
+            ["git", "ls-files", "--others", "--exclude-standard", "-z"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            cwd=top,
+        )
+    except (OSError, subprocess.SubprocessError) as error:
+        raise GitError(f"cannot run git: {error}") from None
+    if diff.returncode != 0:
+        message = diff.stderr.strip().splitlines()[-1] if diff.stderr.strip() else "git diff failed"
+        raise GitError(f"cannot compare with `{ref}`: {message}")
+    names = [n for n in (diff.stdout + untracked.stdout).split("\0") if n]
+    return {(Path(top) / n).resolve() for n in names}
