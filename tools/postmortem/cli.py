@@ -176,6 +176,11 @@ def list_rules(code: str | None) -> None:
         )
 
 
+from .authoring import new  # noqa: E402
+
+main.add_command(new)
+
+
 def run() -> None:
     """Console entry point: never a traceback for the user, exit 2 on internal failure."""
     try:
