@@ -180,6 +180,10 @@ from .authoring import new  # noqa: E402
 
 main.add_command(new)
 
+from .importers.command import timeline  # noqa: E402
+
+main.add_command(timeline)
+
 
 def run() -> None:
     """Console entry point: never a traceback for the user, exit 2 on internal failure."""
