@@ -1,0 +1,49 @@
+# Quick start: `make run` (validate, plan the sync offline, build the site) and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+TODAY  ?=
+
+.PHONY: setup run validate sync-plan site test lint format bench clean
+
+# Re-install only when the project's dependencies change.
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is required") if sys.version_info < (3, 11) else None'
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+setup: $(STAMP)
+
+run: setup validate sync-plan site
+
+validate: setup
+	$(BIN)/postmortem validate postmortems/ $(if $(TODAY),--today $(TODAY))
+
+sync-plan: setup
+	$(BIN)/postmortem sync postmortems/ --offline --dry-run
+
+site: setup
+	$(BIN)/mkdocs build --strict --quiet
+	@echo "Site built in site/: open site/index.html, or run $(BIN)/mkdocs serve and visit http://127.0.0.1:8000/"
+
+test: setup
+	$(BIN)/ruff format --check tools tests benchmarks
+	$(BIN)/ruff check tools tests benchmarks
+	$(BIN)/pytest -n 2 --dist loadfile -q
+
+lint: setup
+	$(BIN)/ruff format --check tools tests benchmarks
+	$(BIN)/ruff check tools tests benchmarks
+
+format: setup
+	$(BIN)/ruff format tools tests benchmarks
+	$(BIN)/ruff check --fix tools tests benchmarks
+
+bench: setup
+	$(BIN)/python benchmarks/validate_archive.py
+
+clean:
+	rm -rf site build test-artifacts .pytest_cache
