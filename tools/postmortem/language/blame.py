@@ -1,0 +1,1120 @@
+"""Blameless wording: find sentences that blame people, and suggest a neutral rewrite.
+
+A blameless post-mortem may name people (``Alice acknowledged the page at 10:12``); what it
+must not do is make a person the agent of a failure, call something "human error", judge
+character, argue with hindsight, or ask "why did <person> ...". The detector is rule-based:
+precompiled patterns find candidate phrases, then a small amount of clause analysis decides
+whether the agent is a person (a listed person, an @handle, a role such as "the on-call
+engineer", a pronoun such as "we", or a common given name) or a system ("the cache failed to
+warm up" is fine). A full NLP parser was not used: it costs orders of magnitude more time per
+paragraph, and the decisive knowledge here (which words are people, which verbs blame) is
+lexical anyway.
+
+Codes (one per rule family; the rule engine exposes them in the ``blameless`` category):
+
+- BL101 a person as the agent of a failure ("the on-call engineer failed to ...", "Alice
+  broke ...", "X caused the outage", "X's fault", "blame", "responsible for the outage").
+- BL102 "human error" / "operator error" / "user error" named as a cause.
+- BL103 counterfactuals about people ("X should have checked", "this should have been caught",
+  "if only X had", "had X been ...").
+- BL104 judgements of character or state ("careless", "lazy", "dropped the ball", "wrongly
+  assumed", "nothing was done").
+- BL105 hindsight minimizers ("obviously", "clearly", "simply"/"just" in blame context,
+  "should have known", "could easily have been avoided").
+- BL106 "why did <person> ...?" questions (and "who broke ...?").
+
+Deliberate non-findings (documented in the tests): "just" and "simply" as plain adverbs of
+time or degree ("just under 5 minutes", "just-in-time", "simply restarting fixed it"),
+"should have" + noun ("we should have alerting"), "could/would have" hypotheticals about
+capability ("an attacker could have used the token"), and any failure whose subject is a
+system.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+
+from postmortem.language.names import AMBIGUOUS_NAMES, GIVEN_NAMES
+from postmortem.language.sentences import SentenceIndex
+
+CODES: dict[str, str] = {
+    "BL101": "person as the agent of a failure",
+    "BL102": "human error named as a cause",
+    "BL103": "counterfactual about people",
+    "BL104": "judgement of character or state",
+    "BL105": "hindsight minimizer",
+    "BL106": "why-question about a person",
+}
+
+
+@dataclass(frozen=True)
+class BlameHit:
+    """One blameful phrase: its rule code, character span in the prose block, why, and a rewrite."""
+
+    code: str
+    start: int
+    end: int
+    message: str
+    suggestion: str
+
+
+# --------------------------------------------------------------------------- lexicon
+
+PERSON = "person"
+THING = "thing"
+UNKNOWN = "unknown"  # a capitalised word that may be a person or a product
+NONE = "none"  # no subject at all (a fragment such as "Forgot to update the runbook.")
+
+_PERSON_PRONOUNS = frozenset(
+    "i we he she they you someone somebody nobody anyone anybody everyone everybody who "
+    "me us him them".split()
+) | {"no one", "no-one"}
+_THING_PRONOUNS = frozenset("it this which there what something nothing everything".split())
+
+_ROLES = frozenset(
+    """engineer engineers developer developers dev devs sre sres admin admins administrator
+    administrators sysadmin sysadmins dba dbas intern interns on-call oncall on-caller
+    on-callers responder responders operator operators maintainer maintainers reviewer
+    reviewers approver approvers author authors committer committers contributor contributors
+    employee employees staff person people human humans team teams teammate teammates
+    colleague colleagues contractor contractors manager managers lead leads architect
+    architects programmer programmers coder coders tester testers analyst analysts
+    technician technicians consultant consultants guy guys folks commander owner owners
+    someone somebody member members ops devops qa""".split()
+)
+
+_DETERMINERS = frozenset(
+    "the a an our their his her my your its this that these those one another each every "
+    "some any both all no".split()
+)
+_PREPOSITIONS = frozenset(
+    "by of for from with to in on at into onto about via per than like without within "
+    "through during under over between among against after before".split()
+)
+_RELATIVES = frozenset("who whom whose which that".split())
+_AUX = frozenset(
+    "is was were are be been being has had have having did does do will would should could "
+    "can may might must shall".split()
+)
+# Words that may stand between a subject and its verb ("we then also failed to").
+_SKIP_BEFORE_VERB = _AUX | frozenset(
+    """not n't never also then still just simply already again even later subsequently
+    initially apparently unfortunately both all themselves himself herself myself ourselves
+    yourself once ever actually really eventually finally somehow sadly clearly obviously
+    probably maybe perhaps""".split()
+)
+_ING_NOUNS = frozenset(
+    "thing something nothing anything everything string ring king spring ceiling setting "
+    "settings morning evening building meeting logging monitoring alerting".split()
+)
+_MODIFIED_BY_ROLE = frozenset(
+    """dashboard dashboards rotation rotations schedule schedules channel channels tool tools
+    runbook runbooks process processes system systems handbook shift shifts page pages pager
+    alert alerts phone guide guides documentation docs doc queue queues ticket tickets laptop
+    laptops account accounts access credentials portal portals experience environment
+    environments machine machines workstation workstations group groups handover handoff
+    load notes note checklist checklists playbook playbooks policy policies""".split()
+)
+_ED_NOUNS = frozenset("need feed speed seed bed red shed embed deed greed bleed".split())
+
+_IRREGULAR_PP = {
+    "be": "been",
+    "do": "done",
+    "go": "gone",
+    "see": "seen",
+    "run": "run",
+    "set": "set",
+    "put": "put",
+    "read": "read",
+    "get": "got",
+    "make": "made",
+    "take": "taken",
+    "give": "given",
+    "know": "known",
+    "catch": "caught",
+    "think": "thought",
+    "tell": "told",
+    "send": "sent",
+    "build": "built",
+    "keep": "kept",
+    "hold": "held",
+    "bring": "brought",
+    "find": "found",
+    "write": "written",
+    "pay": "paid",
+    "say": "said",
+    "leave": "left",
+    "understand": "understood",
+    "forget": "forgotten",
+    "begin": "begun",
+    "break": "broken",
+    "choose": "chosen",
+    "drive": "driven",
+    "feel": "felt",
+    "hear": "heard",
+    "let": "let",
+    "lose": "lost",
+    "meet": "met",
+    "shut": "shut",
+    "spend": "spent",
+    "stand": "stood",
+    "teach": "taught",
+    "win": "won",
+    "rebuild": "rebuilt",
+    "rerun": "rerun",
+    "reset": "reset",
+    "upset": "upset",
+    "show": "shown",
+    "spot": "spotted",
+    "stop": "stopped",
+    "plan": "planned",
+    "ship": "shipped",
+    "drop": "dropped",
+    "commit": "committed",
+    "submit": "submitted",
+    "flag": "flagged",
+    "log": "logged",
+    "tag": "tagged",
+    "map": "mapped",
+    "scan": "scanned",
+    "swap": "swapped",
+    "pin": "pinned",
+    "cut": "cut",
+    "hit": "hit",
+    "sit": "sat",
+    "mistake": "mistaken",
+    "overlook": "overlooked",
+}
+_PARTICIPLES = frozenset(_IRREGULAR_PP.values()) | frozenset(
+    "been done gone seen known taken given written broken chosen driven forgotten gotten "
+    "shown spoken stolen proven thrown hidden fallen risen begun eaten beaten".split()
+)
+
+# Verbs whose omission a blameless review rewrites ("we did not check ...").
+_DUTY_VERBS = """check verify test review validate confirm read follow request notify inform
+communicate escalate consider think double-check wait monitor respond notice realize
+realise catch ask update look report tell disable back-up coordinate document announce
+page acknowledge investigate""".split()
+
+# Verbs of attention and prevention: the ones that make "could have <verb>" about a person
+# a counterfactual judgement rather than a statement of capability.
+_ATTENTION_PP = frozenset(
+    """caught noticed seen spotted prevented avoided checked tested verified validated
+    reviewed asked known realized realised stopped waited read followed escalated
+    communicated paged alerted double-checked confirmed looked acted responded fixed
+    detected found anticipated foreseen predicted identified investigated""".split()
+)
+
+
+def _participle(verb: str) -> str:
+    """Past participle of an English verb, good enough for rewrite suggestions."""
+    low = verb.lower()
+    if low in _IRREGULAR_PP:
+        return _IRREGULAR_PP[low]
+    if low.endswith("e"):
+        return low + "d"
+    if len(low) > 2 and low.endswith("y") and low[-2] not in "aeiou":
+        return low[:-1] + "ied"
+    return low + "ed"
+
+
+def _is_participle(word: str) -> bool:
+    low = word.lower()
+    if low in _PARTICIPLES:
+        return True
+    return len(low) > 3 and low.endswith("ed") and low not in _ED_NOUNS
+
+
+# --------------------------------------------------------------------------- people
+
+_TOKEN = re.compile(r"@[\w\-]+|[A-Za-z][\w'’\-]*|\d[\w:.\-]*")
+_CLAUSE_BREAK = re.compile(
+    r"[,;:()\[\]—–|]|\s-+\s|\.\.\.|…|\b(?:and|but|so|because|when|whenever|while|after|before|"
+    r"since|then|as|until|although|though|where|if|once|or|whereas|however|therefore|thus|"
+    r"meaning|whilst|unless|despite)\b",
+    re.I,
+)
+_PLURAL_THING_BEFORE = re.compile(
+    r"\b(?:the|these|those|all|both|some|many|most|our|its|their)\s+(?:[\w\-]+\s+)?([\w\-]+s)\b",
+    re.I,
+)
+
+
+@lru_cache(maxsize=256)
+def _normalise_people(people: frozenset[str]) -> frozenset[str]:
+    """Lower-case names and handles, plus their parts that are clearly names.
+
+    "Alice Chen" also yields "alice" and "chen" (a full name's parts are names); a handle such
+    as "kenji-watanabe" yields "kenji" only because it is a known given name, so that a handle
+    like "test-infra-oncall" does not turn the word "test" into a person.
+    """
+    out: set[str] = set()
+    for raw in people:
+        name = raw.strip().lstrip("@").strip()
+        if not name:
+            continue
+        low = name.lower()
+        out.add(low)
+        if " " in name:
+            out.update(p.lower() for p in name.split() if len(p) > 1 and p[0].isupper())
+        for part in re.split(r"[-_.]", low):
+            if part in GIVEN_NAMES:
+                out.add(part)
+    return frozenset(out)
+
+
+class _Context:
+    """One prose block under analysis: text, known people, lazily split sentences."""
+
+    __slots__ = ("text", "people", "_index")
+
+    def __init__(self, text: str, people: frozenset[str]) -> None:
+        self.text = text
+        self.people = people
+        self._index: SentenceIndex | None = None
+
+    def sentence(self, pos: int) -> tuple[int, int]:
+        if self._index is None:
+            self._index = SentenceIndex(self.text)
+        return self._index.around(pos)
+
+    def classify(self, tok: str, prev: str | None, initial: bool) -> str:
+        """PERSON, THING or UNKNOWN for one word that heads a noun phrase."""
+        low = tok.lower()
+        if low.endswith(("'s", "’s")):
+            return THING  # possessive: the head noun follows
+        if low in _PERSON_PRONOUNS:
+            return PERSON
+        if low in _THING_PRONOUNS:
+            return THING
+        if tok.startswith("@") or low in self.people:
+            return PERSON
+        if low in _ROLES:
+            if low.startswith("operator") and prev and prev.lower() not in _DETERMINERS:
+                return THING  # "the Prometheus operator" is software
+            return PERSON
+        if low in GIVEN_NAMES:
+            if low not in AMBIGUOUS_NAMES or (tok[0].isupper() and not initial):
+                return PERSON
+            return UNKNOWN
+        if tok[0].isupper() and not initial and not tok.isupper():
+            return UNKNOWN
+        return THING
+
+    def np_head(self, toks: list[tuple[str, int]]) -> tuple[str, int, str | None, bool] | None:
+        """Head word of the noun phrase that starts ``toks``: (word, offset, previous, initial).
+
+        A person word inside the phrase wins ("the developer forget", "the on-call engineer")
+        unless it only modifies a thing ("the on-call rotation", "developer tools").
+        """
+        i = 0
+        n = len(toks)
+        while i < n and (
+            toks[i][0].lower() in _DETERMINERS
+            or toks[i][0].lower() in ("and", "but", "so", "then", "also", "unfortunately")
+            or (toks[i][0].lower().endswith("ly") and len(toks[i][0]) > 4)
+        ):
+            i += 1
+        collected: list[tuple[str, int, str | None]] = []
+        prev: str | None = toks[i - 1][0] if i > 0 else None
+        for word, off in toks[i : i + 6]:
+            low = word.lower()
+            if low in _PREPOSITIONS or low in _RELATIVES or low in _AUX:
+                break
+            if collected and low in _DETERMINERS:
+                break
+            if len(low) > 4 and low.endswith("ing") and low not in _ING_NOUNS:
+                break
+            if len(low) > 3 and low.endswith("ed") and low not in _ED_NOUNS:
+                break
+            collected.append((word, off, prev))
+            prev = word
+        if not collected:
+            return None
+        for k, (word, off, p) in enumerate(collected):
+            if self.classify(word, p, False) != PERSON:
+                continue
+            nxt = collected[k + 1][0].lower() if k + 1 < len(collected) else ""
+            if nxt in _MODIFIED_BY_ROLE or (nxt and self.classify(nxt, word, False) == PERSON):
+                continue
+            return (word, off, p, False)
+        word, off, p = collected[-1]
+        return (word, off, p, False)
+
+    def subject(self, pos: int) -> tuple[str, int]:
+        """Who is the agent of the verb starting at ``pos``? (class, offset of the subject)."""
+        s, _ = self.sentence(pos)
+        if pos < s:
+            s = pos
+        prefix = self.text[s:pos]
+        clause_start = 0
+        for m in _CLAUSE_BREAK.finditer(prefix):
+            clause_start = m.end()
+        toks = [(m.group(), s + m.start()) for m in _TOKEN.finditer(prefix, clause_start)]
+        while toks and (
+            toks[-1][0].lower() in _SKIP_BEFORE_VERB
+            or (toks[-1][0].lower().endswith("ly") and len(toks[-1][0]) > 4)
+        ):
+            toks.pop()
+        if not toks:
+            if clause_start == 0:
+                return NONE, pos
+            # Elided subject ("An operator used a tool ... but forgot to"): the sentence's.
+            all_toks = [(m.group(), s + m.start()) for m in _TOKEN.finditer(prefix, 0)]
+            head = self.np_head(all_toks)
+            if head is None:
+                return NONE, pos
+            word, off, prev, _ = head
+            return self.classify(word, prev, off == s), off
+        last, last_off = toks[-1]
+        prev = toks[-2][0] if len(toks) > 1 else None
+        low = last.lower()
+        if low == "who":
+            return PERSON, last_off
+        if low == "that" and prev:
+            return self.classify(prev, None, False), toks[-2][1]
+        if low in _THING_PRONOUNS or low == "that":
+            return THING, last_off
+        cls = self.classify(last, prev, last_off == s)
+        if low == "they" and _PLURAL_THING_BEFORE.search(prefix[: last_off - s]):
+            m = list(_PLURAL_THING_BEFORE.finditer(prefix[: last_off - s]))[-1]
+            if m.group(1).lower() not in _ROLES:
+                return THING, last_off  # "the pods restarted but they failed to ..."
+        if cls == PERSON and not (prev and prev.lower() in _PREPOSITIONS):
+            if prev and prev[0].isupper() and self.classify(prev, None, False) == PERSON:
+                return PERSON, toks[-2][1]  # "Alice Chen"
+            return PERSON, last_off
+        head = self.np_head(toks)
+        if head is None:
+            return cls, last_off
+        word, off, hprev, _ = head
+        hcls = self.classify(word, hprev, off == s)
+        if hcls == PERSON or off == last_off:
+            return hcls, off
+        return hcls, off
+
+    def np_after(self, pos: int) -> tuple[str, int, int]:
+        """Class and span of the noun phrase starting at ``pos`` ("by the on-call engineer")."""
+        toks = []
+        for m in _TOKEN.finditer(self.text, pos, min(len(self.text), pos + 80)):
+            toks.append((m.group(), m.start()))
+            if len(toks) >= 6:
+                break
+        head = self.np_head(toks)
+        if head is None:
+            return NONE, pos, pos
+        word, off, prev, _ = head
+        return self.classify(word, prev, False), pos, off + len(word)
+
+
+# --------------------------------------------------------------------------- helpers
+
+_CLAUSE_END = re.compile(
+    r"[.;:,!?()\[\]—–]|\s-\s|\b(?:because|when|while|after|before|since|but|so that|which|"
+    r"and then|until|despite|although|though|as)\b",
+    re.I,
+)
+_PARTICLES = frozenset("back up out down over in on off through".split())
+
+
+def _rest_of_clause(text: str, pos: int, max_words: int = 9) -> str:
+    m = _CLAUSE_END.search(text, pos)
+    end = m.start() if m else len(text)
+    words = text[pos:end].split()
+    return " ".join(words[:max_words]).strip(" `'\"")
+
+
+def _cap(s: str) -> str:
+    return s[:1].upper() + s[1:] if s else s
+
+
+def _passive_rewrite(verb: str, rest: str, negative: bool = True) -> str:
+    """ "notice", "the alert" -> "the alert was not noticed" (None-safe, small and readable)."""
+    words = rest.split()
+    particle = ""
+    if words and words[0].lower() in _PARTICLES:
+        particle = " " + words.pop(0)
+    obj = " ".join(words)
+    neg = "not " if negative else ""
+    pp = _participle(verb) + particle
+    if not obj:
+        return f"it was {neg}{pp}"
+    if words[0].lower() in ("that", "if", "whether", "what", "how", "which", "why", "where"):
+        return f"it was {neg}{pp} {obj}"
+    if words[0].lower() in _PREPOSITIONS and len(words) > 1:
+        return f"{' '.join(words[1:])} was {neg}{pp} {words[0].lower()}"  # "... thought about"
+    if words[0].lower() in ("it", "them"):
+        obj = "it" if words[0].lower() == "it" else "they"
+        obj += (" " + " ".join(words[1:])) if len(words) > 1 else ""
+        return f"{obj} {'were' if obj.startswith('they') else 'was'} {neg}{pp}"
+    return f"{obj} was {neg}{pp}"
+
+
+def _negated_before(text: str, start: int) -> bool:
+    """True when the phrase at ``start`` is negated ("not human error", "rather than ...")."""
+    window = text[max(0, start - 24) : start].lower()
+    return bool(_NEGATION.search(window))
+
+
+_NEGATION = re.compile(
+    r"(?:\bnot|\bno|n['’]t|\bnever|\bnothing to do with|\brather than|\binstead of|\bnor|"
+    r"\bwithout|\bavoid(?:ing)?|\bbeyond)\s+(?:\w+\s+){0,2}$"
+)
+
+
+# --------------------------------------------------------------------------- BL101
+
+_DUTY_ALT = "|".join(
+    sorted({v for v in _DUTY_VERBS} | {_participle(v) for v in _DUTY_VERBS}, key=len, reverse=True)
+)
+_WRONG_VERBS = (
+    "deleted|dropped|removed|terminated|killed|restarted|rebooted|shut down|wiped|truncated|"
+    "deployed|pushed|merged|applied|ran|executed|targeted|edited|modified|updated|used|picked|"
+    "selected|chose|typed|entered|copied|rolled back|scaled down|drained|destroyed|overwrote|"
+    "overwritten|flushed|purged|revoked|rotated"
+)
+_AGENT = re.compile(
+    rf"""\b(?:
+      (?P<failed>(?:fail(?:ed|s)?|failing)\s+to)\s+(?P<fverb>[A-Za-z][\w\-]*)
+    | (?P<forgot>forg[oe]t(?:s|ten)?|forgetting)\b
+        (?!\s+(?:what|how|why|where|when|which|who|whether|if)\b)
+        (?:\s+to\s+(?P<gverb>[A-Za-z][\w\-]*))?
+    | (?P<neglect>neglect(?:ed|s)?)\b(?:\s+to\s+(?P<nverb>[A-Za-z][\w\-]*))?
+    | (?P<missed>missed|ignored|disregarded)\b
+    | (?P<overlooked>overlooked|messed\s+up|screwed\s+up|botched|bungled|fumbled|goofed(?:\s+up)?)\b
+    | (?P<broke>broke|misconfigured|mis-configured)\b
+    | (?P<caused>caused)\b(?!\s+by\b)
+    | (?P<didnot>(?:did\s+not|didn['’]t|never)\s+(?:\w+ly\s+)?(?P<dverb>{_DUTY_ALT}))\b
+    | (?P<wrong>(?:{_WRONG_VERBS})\b[^.;:,]{{0,40}}?\bthe\s+wrong\b(?:\s+(?P<wrongobj>[\w\-]+))?)
+    | (?P<mistake>made\s+(?:a|an|the|this|that|one|several|some|multiple|two|a\s+few)?\s*
+        (?:[\w\-]+\s+)?(?:mistakes?|errors?|blunders?|slip-ups?))\b
+    | (?P<vanished>disappeared|vanished|went\s+(?:missing|awol|dark))\b
+    | (?P<accident>(?:accidentally|inadvertently|mistakenly|erroneously|unintentionally)\s+
+        (?P<averb>[a-z]+ed|ran|broke|took|put|set|sent|wrote|made|left|cut|hit|shut))\b
+    | (?P<introduced>introduced\s+(?:a|an|the|this|that)\s+(?:[\w\-]+\s+)?
+        (?:bug|regression|typo|mistake|error|defect|breaking\s+change))\b
+    | (?P<atfault>(?:was|were|is|are)\s+at\s+fault)\b
+    )""",
+    re.I | re.X,
+)
+# Verbs that only people do: flagged unless the subject is clearly a system.
+_HUMAN_ONLY = ("forgot", "neglect", "overlooked", "wrong", "mistake", "atfault")
+
+_PASSIVE_BY = re.compile(
+    r"\b(?P<verb>caused|triggered|introduced|missed|ignored|overlooked|forgotten|broken|"
+    r"misconfigured|neglected|botched|messed\s+up)\s+by\s+(?!the\s+(?:fact|way)\b)",
+    re.I,
+)
+_MISTAKE_BY = re.compile(
+    r"\b(?:mistakes?|errors?|blunders?|oversights?|typos?|slip-ups?)\s+"
+    r"(?:(?:was|were)\s+(?:made|committed)\s+)?(?:by|of|on\s+the\s+part\s+of)\s+",
+    re.I,
+)
+_OUR_PART = re.compile(
+    r"\b(?:mistakes?|errors?|oversights?|blunders?)\s+on\s+(?:my|our|his|her|their|your|[\w\-]+['’]s)"
+    r"\s+part\b",
+    re.I,
+)
+_FAULT = re.compile(
+    r"\b(?:(?P<who>[\w@\-]+)['’]s\s+fault|(?:my|our|his|her|their|your)\s+fault|"
+    r"(?:the\s+)?fault\s+of\s+(?P<ofwho>[\w@\-]+(?:\s+[\w@\-]+)?))\b",
+    re.I,
+)
+_BLAME = re.compile(r"\b(?<!git\s)blam(?:e|ed|es|ing|eworthy)\b(?![\-‐](?:free|less|aware))", re.I)
+_RESPONSIBLE = re.compile(
+    r"\b(?P<held>held\s+)?responsible\s+for\s+(?:the\s+|this\s+|that\s+|an?\s+|our\s+)?"
+    r"(?:(?:causing|breaking|introducing|triggering)\s+(?:the\s+|this\s+|an?\s+)?)?"
+    r"(?:[\w\-]+\s+){0,2}?(?:outage|incident|failure|breakage|downtime|mistake|error|bug|"
+    r"problem|issue|regression|data\s+loss|disruption|degradation|crash|mess)\b",
+    re.I,
+)
+
+
+def _bl101(ctx: _Context) -> Iterator[BlameHit]:
+    text = ctx.text
+    for m in _AGENT.finditer(text):
+        kind = m.lastgroup if m.lastgroup in _GROUPS else _kind_of(m)
+        before = text[max(0, m.start() - 12) : m.start()].lower()
+        if kind in ("forgot", "neglect") and re.search(
+            r"(?:\bto|\bnot|n['’]t|\bnever)\s+$", before
+        ):
+            continue  # "easy to forget", "don't forget to": not an accusation
+        if kind == "caused" and not re.match(
+            r"\s+(?:the|an?|this|that|our|a\s+\w+)\b", text[m.end() :]
+        ):
+            continue
+        cls, subj = ctx.subject(m.start())
+        if kind in _HUMAN_ONLY:
+            if cls == THING:
+                continue
+        elif cls != PERSON:
+            continue
+        yield _agent_hit(ctx, m, kind, subj)
+    for m in _PASSIVE_BY.finditer(text):
+        cls, s, e = ctx.np_after(m.end())
+        if cls == PERSON:
+            yield BlameHit(
+                "BL101",
+                m.start(),
+                e,
+                f"A person is named as the agent of the failure ('{text[m.start() : e]}').",
+                "Describe the change or action and the conditions that let it cause harm "
+                f"(e.g. 'the change {m.group('verb').lower()} ...'), not who made it.",
+            )
+    for rx in (_MISTAKE_BY, _OUR_PART):
+        for m in rx.finditer(text):
+            if rx is _MISTAKE_BY:
+                cls, s, e = ctx.np_after(m.end())
+                if cls != PERSON:
+                    continue
+            else:
+                e = m.end()
+            yield BlameHit(
+                "BL101",
+                m.start(),
+                e,
+                "The mistake is attributed to a person.",
+                "Describe what was done and what made it look right at the time "
+                "(e.g. 'the command targeted production because both contexts looked alike').",
+            )
+    for m in _FAULT.finditer(text):
+        who = (m.group("who") or "").lower()
+        if who in ("no one", "nobody", "one", "anyone", "no-one") or _negated_before(
+            text, m.start()
+        ):
+            continue
+        if who and ctx.classify(m.group("who"), None, False) == THING and who not in ("it",):
+            # "the provider's fault" still assigns fault; only skip obvious technical uses
+            if who in ("page", "segmentation", "hardware", "disk"):
+                continue
+        yield BlameHit(
+            "BL101",
+            m.start(),
+            m.end(),
+            "Assigning fault is blame, whoever it is assigned to.",
+            "Drop the fault attribution; describe the sequence of events and the conditions "
+            "that allowed it (e.g. 'the change reached production without a canary').",
+        )
+    for m in _BLAME.finditer(text):
+        if _negated_before(text, m.start()) or re.match(
+            r"[\s\-]+(?:culture|game)", text[m.end() :]
+        ):
+            continue
+        yield BlameHit(
+            "BL101",
+            m.start(),
+            m.end(),
+            "Talk of blame turns the review towards people.",
+            "Remove the blame; state what happened and which conditions made it possible.",
+        )
+    for m in _RESPONSIBLE.finditer(text):
+        if not m.group("held"):
+            cls, _ = ctx.subject(m.start())
+            if cls == THING:
+                continue
+        yield BlameHit(
+            "BL101",
+            m.start(),
+            m.end(),
+            "Holding someone responsible for the failure is blame.",
+            "Say which change or condition led to the failure (e.g. 'the outage followed "
+            "the configuration change at 10:02'), not who is responsible.",
+        )
+
+
+_GROUPS = frozenset(
+    "failed forgot neglect missed overlooked broke caused didnot wrong mistake vanished accident "
+    "introduced atfault".split()
+)
+
+
+def _kind_of(m: re.Match[str]) -> str:
+    for g in _GROUPS:
+        if m.group(g):
+            return g
+    return "failed"
+
+
+def _agent_hit(ctx: _Context, m: re.Match[str], kind: str, subj: int) -> BlameHit:
+    text = ctx.text
+    start = min(subj, m.start())
+    end = m.end()
+    rest = _rest_of_clause(text, m.end())
+    phrase = text[start:end]
+    verb = m.group("fverb") or m.group("gverb") or m.group("nverb") or m.group("dverb")
+    if kind in ("failed", "forgot", "neglect", "didnot") and verb:
+        verb = verb.lower()
+        if kind == "didnot" and verb not in _DUTY_VERBS:
+            verb = next((v for v in _DUTY_VERBS if _participle(v) == verb), verb)
+        rewrite = _cap(_passive_rewrite(verb, rest))
+        suggestion = f"'{rewrite}'; then ask what made it hard to {verb}."
+    elif kind == "missed" or kind == "overlooked":
+        obj = rest or "the signal"
+        suggestion = (
+            f"'{_cap(obj)} was not acted on'; then ask what made it easy to miss "
+            "(noise, unclear alert, no runbook)."
+        )
+    elif kind == "broke":
+        obj = rest or "the system"
+        suggestion = (
+            f"'{_cap(obj)} broke after change <X>'; then ask what let the change through "
+            "unnoticed (tests, review, canary)."
+        )
+    elif kind == "wrong":
+        obj = m.group("wrongobj") or "target"
+        suggestion = (
+            f"'The command ran against the wrong {obj}'; then ask what made the two look "
+            "alike and what would have asked for confirmation."
+        )
+    elif kind == "caused":
+        suggestion = (
+            "Name the action or change that started it ('a configuration change at 10:02 "
+            "triggered the outage'), not the person."
+        )
+    elif kind == "mistake":
+        suggestion = (
+            "Describe the action and what made it look right at the time "
+            "('the flag was set to X, which the tool accepted without warning')."
+        )
+    elif kind == "vanished":
+        suggestion = (
+            "'The responder became unavailable'; then ask how hand-offs and escalation work "
+            "when one person is away."
+        )
+    elif kind == "accident":
+        verb = m.group("averb")
+        suggestion = (
+            f"'{_cap(rest or 'the target')} was {verb.lower()} unintentionally'; then ask "
+            "what allowed the action without a safeguard."
+        )
+    elif kind == "introduced":
+        suggestion = (
+            "'A change introduced the bug'; then ask why review and tests did not catch it."
+        )
+    else:
+        verb = (m.group("fverb") or "do").lower()
+        suggestion = f"'{_cap(_passive_rewrite(verb, rest))}'; then ask what made it hard."
+    return BlameHit(
+        "BL101",
+        start,
+        end,
+        f"A person is the agent of a failure ('{phrase}'); describe what happened, not who failed.",
+        "Rewrite without a person as the agent: " + suggestion,
+    )
+
+
+# --------------------------------------------------------------------------- BL102
+
+_HUMAN_ERROR = re.compile(
+    r"\b(?P<who>human|operator|user|admin|administrator|engineer|engineering|developer|"
+    r"personnel|staff|manual|people|pilot|person)\s+(?:errors?|mistakes?|failures?|faults?|"
+    r"slip-ups?)\b(?!\s+(?:messages?|codes?|pages?|responses?|rates?|handling|logs?|output|"
+    r"strings?|texts?|types?|class(?:es)?|budgets?|counts?|reports?))"
+    r"|\b(?:pebkac|pebcak|id-?10-?t|layer[\s\-]8\s+(?:issue|problem|error))\b"
+    r"|\bfat[\s\-]finger(?:ed|ing|s)?\b",
+    re.I,
+)
+_HUMAN_ERROR_PREV_OK = frozenset(
+    "a an the of to by from was is be been as simple pure plain likely probably possible "
+    "potential and or human due this that another its an caused some any".split()
+)
+
+
+def _bl102(ctx: _Context) -> Iterator[BlameHit]:
+    text = ctx.text
+    for m in _HUMAN_ERROR.finditer(text):
+        who = (m.group("who") or "").lower()
+        if _negated_before(text, m.start()):
+            continue
+        if who and who != "human":
+            prev = re.search(r"([\w\-]+)\W*$", text[max(0, m.start() - 30) : m.start()])
+            if prev and prev.group(1).lower() not in _HUMAN_ERROR_PREV_OK:
+                continue  # "the Prometheus operator error", "returns a 4xx user error"
+        yield BlameHit(
+            "BL102",
+            m.start(),
+            m.end(),
+            f"'{m.group()}' names a person as the cause and ends the investigation there.",
+            "Replace it with the conditions that made the action possible, e.g. 'the tool "
+            "ran the command against production without a confirmation step'.",
+        )
+
+
+# --------------------------------------------------------------------------- BL103 / BL105
+
+_MODAL_HAVE = re.compile(
+    r"\b(?P<modal>should|could|would|ought\s+to|might)(?P<neg>\s+not|n['’]t)?\s+"
+    r"(?:(?:\w+ly|just|simply)\s+)?(?:have|of|['’]ve)\b(?!\s+to\b)\s*"
+    r"(?:(?:\w+ly|just|simply|all|both)\s+)?"
+    r"(?P<been>been\s+(?:(?:\w+ly|more|less|so)\s+)?)?(?P<verb>[A-Za-z][\w\-]*)",
+    re.I,
+)
+_SHOULD_HAVE_VE = re.compile(r"\b(?P<modal>should|could|would)['’]ve\b", re.I)
+_HINDSIGHT_VERBS = frozenset(
+    "known realized realised foreseen anticipated predicted expected guessed".split()
+)
+_JUDGEMENT_ADJ = frozenset("careful vigilant attentive thorough diligent cautious".split())
+_IF_ONLY = re.compile(
+    r"\bif\s+only\s+(?P<np>(?:[\w@'’\-]+\s+){1,4}?)(?:had|hadn['’]t|were|was|did|would|could)\b",
+    re.I,
+)
+_HAD_INVERTED = re.compile(
+    r"(?:^|[,;:(]\s*|\b(?:and|but|that)\s+)(?P<had>had)\s+(?P<np>(?:[\w@'’\-]+\s+){1,4}?)"
+    r"(?:not\s+)?(?:(?:just|only|simply|actually)\s+)?(?P<verb>been|[a-z]+ed|seen|known|done|"
+    r"caught|read|taken|run|gone|written|noticed)\b",
+    re.I | re.M,
+)
+_IF_HAD = re.compile(
+    r"\bif\s+(?P<np>(?:[\w@'’\-]+\s+){1,4}?)had\s+(?:not\s+)?(?:(?P<adv>just|only|simply|"
+    r"actually|bothered\s+to)\s+)?(?P<verb>[a-z]+(?:ed)?|seen|known|caught|read|done)\b",
+    re.I,
+)
+
+
+def _np_class(ctx: _Context, np_text: str, offset: int) -> str:
+    toks = [(m.group(), offset + m.start()) for m in _TOKEN.finditer(np_text)]
+    head = ctx.np_head(toks)
+    if head is None:
+        return NONE
+    word, _, prev, _ = head
+    return ctx.classify(word, prev, False)
+
+
+def _bl103_105(ctx: _Context) -> Iterator[BlameHit]:
+    text = ctx.text
+    for m in _MODAL_HAVE.finditer(text):
+        modal = m.group("modal").lower()
+        modal = "ought" if modal.startswith("ought") else modal
+        verb = m.group("verb")
+        vlow = verb.lower()
+        phrase = text[m.start() : m.end()]
+        if (
+            modal in ("should", "ought", "could")
+            and vlow in _HINDSIGHT_VERBS
+            and not m.group("been")
+        ):
+            if modal == "could" and ctx.subject(m.start())[0] == THING:
+                continue
+            yield _hindsight(m.start(), m.end(), phrase)
+            continue
+        if m.group("been"):
+            if vlow == "obvious" or vlow == "apparent":
+                yield _hindsight(m.start(), m.end(), phrase)
+                continue
+            if vlow in _JUDGEMENT_ADJ:
+                yield _judgement(m.start(), m.end(), phrase)
+                continue
+            if modal not in ("should", "ought") or not _is_participle(verb):
+                continue
+            s, _ = ctx.sentence(m.start())
+            subj = text[s : m.start()].strip()
+            subj = _CLAUSE_BREAK.split(subj)[-1].strip() or "it"
+            rest = _rest_of_clause(text, m.end())
+            rewrite = f"{_cap(subj)} was not {vlow}{(' ' + rest) if rest else ''}"
+            yield BlameHit(
+                "BL103",
+                m.start(),
+                m.end(),
+                f"Counterfactual ('{phrase}') judges what people should have done.",
+                f"State what happened: '{rewrite}'; then ask what would make that easier "
+                "next time.",
+            )
+            continue
+        if not _is_participle(verb):
+            continue  # "we should have alerting on ...", "should have a talk"
+        cls, subj = ctx.subject(m.start())
+        if modal in ("should", "ought"):
+            if cls == THING:
+                continue
+        elif not (cls == PERSON and vlow in _ATTENTION_PP):
+            continue  # "an attacker could have used the token": capability, not judgement
+        base = _base_form(vlow)
+        rest = _rest_of_clause(text, m.end())
+        yield BlameHit(
+            "BL103",
+            min(subj, m.start()),
+            m.end(),
+            f"Counterfactual ('{phrase}') judges what people should have done.",
+            f"State what happened: '{_cap(_passive_rewrite(base, rest))}'; then ask what "
+            f"would make it easier to {base} next time.",
+        )
+    for m in _SHOULD_HAVE_VE.finditer(text):
+        # "should've" is rare; reuse the main rule by rewriting it into "should have".
+        fake = text[: m.start()] + m.group("modal") + " have" + text[m.end() :]
+        if fake != text:
+            sub = _Context(fake, ctx.people)
+            for hit in _bl103_105(sub):
+                if hit.start <= m.start() + 12 and hit.end >= m.start():
+                    shift = len(" have") - len(text[m.start() + len(m.group("modal")) : m.end()])
+                    yield BlameHit(
+                        hit.code,
+                        hit.start,
+                        max(hit.start, hit.end - shift),
+                        hit.message,
+                        hit.suggestion,
+                    )
+    for rx in (_IF_ONLY, _HAD_INVERTED, _IF_HAD):
+        for m in rx.finditer(text):
+            cls = _np_class(ctx, m.group("np"), m.start("np"))
+            if cls != PERSON:
+                continue
+            if rx is _IF_HAD:
+                verb = m.group("verb").lower()
+                if not (m.group("adv") or verb in _ATTENTION_PP):
+                    continue
+            yield BlameHit(
+                "BL103",
+                m.start("had") if rx is _HAD_INVERTED else m.start(),
+                m.end(),
+                f"Counterfactual about a person ('{text[m.start() : m.end()].strip()}').",
+                "Describe what the person knew and saw at the time, and what would have "
+                "made the other path easy (e.g. 'the dashboard did not show X').",
+            )
+
+
+def _base_form(pp: str) -> str:
+    for base, form in _IRREGULAR_PP.items():
+        if form == pp:
+            return base
+    if pp.endswith("ied"):
+        return pp[:-3] + "y"
+    if pp.endswith("ed"):
+        stem = pp[:-2]
+        if stem.endswith(
+            ("at", "iz", "is", "ur", "ag", "ov", "ol", "iv", "dg", "ac", "uc", "rg", "ok")
+        ):
+            return stem + "e"
+        if stem.endswith("e"):
+            return stem
+        return stem
+    return pp
+
+
+def _hindsight(start: int, end: int, phrase: str) -> BlameHit:
+    return BlameHit(
+        "BL105",
+        start,
+        end,
+        f"Hindsight ('{phrase}'): what is known now was not known then.",
+        "Say what information was available at the time and what would have made the "
+        "problem visible (e.g. 'the alert did not fire, so the error rate was not visible').",
+    )
+
+
+def _judgement(start: int, end: int, phrase: str) -> BlameHit:
+    return BlameHit(
+        "BL104",
+        start,
+        end,
+        f"Judgement of a person ('{phrase}'); describe actions and context instead.",
+        "State what was done and what made it reasonable at the time "
+        "(e.g. 'the change was applied without a second review, which the process allowed').",
+    )
+
+
+# --------------------------------------------------------------------------- BL104
+
+_JUDGEMENT = re.compile(
+    r"""\b(?:
+      careless(?:ly|ness)? | sloppy(?!\s+quorum)|sloppily|sloppiness
+    | lazy(?![\s\-](?:load\w*|evaluat\w*|eval|init\w*|import\w*|iterat\w*|fetch\w*|propagat\w*|
+        static|val|property|loader|mode|sequence|list|binding|compil\w*|instantiat\w*|creat\w*))
+    | laziness | lazily(?!\s+(?:load|initiali|evaluat|comput|creat|instantiat|fetch|construct|
+        populat|bound|start|compil|resolv|read|allocat))
+    | negligen(?:t|tly|ce) | incompeten(?:t|tly|ce) | stupid(?:ly|ity)? | dumb(?![\s\-](?:terminal|pipe))
+    | idiot(?:s|ic)? | foolish(?:ly|ness)? | reckless(?:ly|ness)? | irresponsib(?:le|ly|ility)
+    | inattenti(?:ve|on) | asleep\s+at\s+the\s+(?:wheel|switch) | dropped\s+the\s+ball
+    | (?:lapses?|errors?)\s+(?:in|of)\s+judge?ment | (?:poor|bad|questionable|faulty)\s+judge?ment
+    | (?:not|wasn['’]t|weren['’]t)\s+paying\s+attention | (?:didn['’]t|did\s+not)\s+pay\s+attention
+    | (?:wrongly|incorrectly|mistakenly|falsely|naively|erroneously|wrongfully)\s+
+        (?:assum|assess|believ|thought|think|judg|decid|conclud|estimat|interpret|expect|presum|guess)\w*
+    | misjudg\w+ | misjudgment
+    | not\s+careful\s+enough | (?:didn['’]t|did\s+not|couldn['’]t|could\s+not|never)\s+(?:be\s+)?bother(?:ed)?
+    | cowboy | unprofessional(?:ly)? | clueless | oblivious(?:ly)?
+    | nothing\s+was\s+done | (?:no\s+one|nobody)\s+(?:bothered|cared)
+    | despite\s+(?:being\s+aware|knowing|(?:the\s+)?warnings?|being\s+warned|having\s+been\s+warned)
+    | knowingly | rookie\s+(?:mistake|error) | amateur(?:ish)?(?!\s+radio)
+    | (?:bad|poor|terrible|questionable|stupid|dumb|wrong)\s+(?:decisions?|choices?)
+    )\b""",
+    re.I | re.X,
+)
+
+
+def _bl104(ctx: _Context) -> Iterator[BlameHit]:
+    text = ctx.text
+    for m in _JUDGEMENT.finditer(text):
+        phrase = m.group()
+        low = phrase.lower()
+        if re.search(
+            r"\b(?:not|never|n['’]t)\s+(?:\w+\s+)?$", text[max(0, m.start() - 16) : m.start()]
+        ) and (not low.startswith(("not", "no ", "nothing", "despite", "didn", "did "))):
+            continue  # "not careless", "never sloppy"
+        if re.match(r"(?:wrongly|incorrectly|mistakenly|falsely|naively|erroneously)", low):
+            s, _ = ctx.sentence(m.start())
+            adverb, _, verb = low.partition(" ")
+            subj = _CLAUSE_BREAK.split(text[s : m.start()].strip())[-1].strip() or "We"
+            rest = _rest_of_clause(text, m.end())
+            suggestion = (
+                f"Keep the fact, drop the verdict: '{_cap(subj)} {verb.strip()} {rest}' "
+                "(it turned out not to hold); then ask what made that assumption reasonable."
+            )
+            yield BlameHit(
+                "BL104", m.start(), m.end(), _judgement(0, 0, phrase).message, suggestion
+            )
+            continue
+        yield _judgement(m.start(), m.end(), phrase)
+
+
+# --------------------------------------------------------------------------- BL105
+
+_MINIMIZER = re.compile(
+    r"\b(?P<word>obviously|clearly)\b(?!\s+(?:show|shows|showed|shown|showing|visible|state|"
+    r"stated|states|defined|documented|communicat\w*|mark\w*|label\w*|indicat\w*|separat\w*|"
+    r"identif\w*|explain\w*|describ\w*|distinguish\w*|see|seen|saw|understand|understood))"
+    r"|\b(?:it|this|that)\s+(?:was|is|should\s+have\s+been|seems|seemed)\s+(?:so\s+|very\s+|quite\s+)?obvious\b"
+    r"|\b(?P<ez>easily|trivially)\s+(?:have\s+been\s+|been\s+)?(?:avoided|prevented|caught|"
+    r"spotted|detected|noticed|fixed)\b"
+    r"|\b(?:all|only)\s+(?:you|we|they|he|she|someone|anyone|somebody|it)\s+(?:had|needed|need|"
+    r"has|have)\s+to\s+do\s+(?:was|is)\b"
+    r"|\b(?:only|just|simply)\s+(?:had|needed)\s+to\b",
+    re.I,
+)
+# "just" / "simply" minimize only next to a counterfactual or an accusation.
+_JUST = re.compile(
+    r"\b(?:should|could|would|might)(?:\s+not|n['’]t)?\s+(?:have\s+)?(?P<a>just|simply)\b"
+    r"|\b(?P<b>just|simply)\s+(?:forgot|missed|ignored|didn['’]t|did\s+not|failed\s+to|neglected|"
+    r"overlooked|needs?\s+to|has\s+to|have\s+to|should|could|would)\b",
+    re.I,
+)
+_BLAME_CONTEXT = re.compile(
+    r"\b(?:wrong|mistakes?|mistaken|error|fault|failed|fail|missed|miss|forgot|forget|ignored|"
+    r"overlooked|neglected|careless|bad\s+idea|didn['’]t|did\s+not|never|should|could|would|"
+    r"ought|must|noticed|notice|caught|catch|spotted|known|checked|seen|see)\b",
+    re.I,
+)
+
+
+def _bl105(ctx: _Context) -> Iterator[BlameHit]:
+    text = ctx.text
+    for m in _MINIMIZER.finditer(text):
+        if m.group("word"):
+            s, e = ctx.sentence(m.start())
+            sentence = text[s:e]
+            if not _BLAME_CONTEXT.search(sentence) or _negated_before(text, m.start()):
+                continue  # "very obviously crafted for malicious purposes" judges no one
+        yield _hindsight(m.start(), m.end(), m.group())
+    for m in _JUST.finditer(text):
+        word = m.group("a") or m.group("b")
+        start = m.start("a") if m.group("a") else m.start("b")
+        yield BlameHit(
+            "BL105",
+            start,
+            start + len(word),
+            f"'{word}' minimizes the difficulty of what people faced at the time.",
+            f"Drop '{word}' and describe what made the action hard or easy to miss then.",
+        )
+
+
+# --------------------------------------------------------------------------- BL106
+
+_WHY = re.compile(
+    r"\bwhy\s+(?:did|didn['’]t|does|doesn['’]t|do|don['’]t|was|wasn['’]t|were|weren['’]t|had|"
+    r"hadn['’]t|has|hasn['’]t|would|wouldn['’]t|could|couldn['’]t|is|isn['’]t|are|aren['’]t)"
+    r"\s+(?:not\s+)?(?P<np>(?:[\w@'’\-]+\s+){1,4}?)(?P<verb>[a-z][\w\-]*)",
+    re.I,
+)
+_WHO = re.compile(
+    r"(?:^|[.!?]\s+)(?P<q>who\s+(?:broke|caused|deleted|pushed|approved|forgot|missed|messed\s+up|"
+    r"screwed\s+up|was\s+responsible|is\s+responsible|is\s+to\s+blame|was\s+to\s+blame)\b[^?]*\?)",
+    re.I | re.M,
+)
+
+
+def _bl106(ctx: _Context) -> Iterator[BlameHit]:
+    text = ctx.text
+    for m in _WHY.finditer(text):
+        cls, _, head_end = ctx.np_after(m.start("np"))
+        if cls != PERSON:
+            continue
+        # The verb is the first word after the subject ("why did the developer forget ...").
+        vm = re.compile(r"\s*(?:not\s+)?([A-Za-z][\w\-]*)").match(text, head_end)
+        verb_start = vm.start(1) if vm else m.start("verb")
+        _, e = ctx.sentence(m.start())
+        q = text[m.start() : e]
+        end = m.start() + (q.find("?") + 1 if "?" in q else len(q))
+        words = _rest_of_clause(text, verb_start, 14).split()
+        if words and words[0].lower() == "not":
+            words = words[1:]
+        verb = words[0].lower() if words else ""
+        easy = verb in ("forget", "miss", "ignore", "overlook", "fail", "skip", "neglect")
+        ask = (
+            f"What made it {'easy' if easy else 'hard'} to {' '.join(words)}?"
+            if words
+            else "What made this hard to see?"
+        )
+        yield BlameHit(
+            "BL106",
+            m.start(),
+            end,
+            "'Why did <person> ...' asks a person to justify themselves.",
+            f"Ask about conditions instead: '{ask.replace(' ?', '?')}' or 'How did the process "
+            "allow this?'",
+        )
+    for m in _WHO.finditer(text):
+        yield BlameHit(
+            "BL106",
+            m.start("q"),
+            m.end("q"),
+            "'Who ...?' looks for a culprit.",
+            "Ask what happened and how the system allowed it: 'What change led to this, and "
+            "how did it pass review?'",
+        )
+
+
+# --------------------------------------------------------------------------- entry point
+
+_RULES = (_bl101, _bl102, _bl103_105, _bl104, _bl105, _bl106)
+_PRIORITY = {"BL102": 0, "BL106": 1, "BL105": 2, "BL103": 3, "BL104": 4, "BL101": 5}
+
+
+def find_blame(text: str, people: Iterable[str] = ()) -> list[BlameHit]:
+    """All blameful phrases in one prose block, in text order.
+
+    ``text`` is a paragraph, list item or table cell (code and URLs already removed);
+    ``people`` are the document's known names and handles (with or without "@"). Overlapping
+    hits are reduced to one, preferring the more specific code (a "why did X forget" question
+    is BL106, not also BL101).
+    """
+    if not text or not _PREFILTER.search(text):
+        return []
+    ctx = _Context(text, _normalise_people(frozenset(people)))
+    hits: list[BlameHit] = []
+    for rule in _RULES:
+        hits.extend(rule(ctx))
+    if len(hits) < 2:
+        return hits
+    hits.sort(key=lambda h: (_PRIORITY[h.code], h.start))
+    kept: list[BlameHit] = []
+    for h in hits:
+        if all(h.end <= k.start or h.start >= k.end for k in kept):
+            kept.append(h)
+    kept.sort(key=lambda h: (h.start, h.code))
+    return kept
+
+
+# Cheap first pass: a paragraph without any of these stems cannot produce a hit.
+_PREFILTER = re.compile(
+    r"fail|forg[oe]t|neglect|miss|ignor|disregard|overlook|mess|screw|botch|bungl|fumbl|goof|"
+    r"broke|misconfig|mis-config|caus|did|never|wrong|mistake|error|blunder|slip|disappear|"
+    r"vanish|went|accident|inadvert|erroneous|unintention|introduc|blam|fault|responsib|"
+    r"pebkac|pebcak|id-?10-?t|layer|finger|should|could|would|ought|might|\bif\b|\bhad\b|"
+    r"careless|sloppy|sloppi|lazy|lazi|neglig|incompet|stupid|dumb|idiot|foolish|reckless|"
+    r"irresponsib|inattent|asleep|ball|judg|attention|wrongly|incorrectly|falsely|naively|"
+    r"bother|cowboy|unprofessional|clueless|oblivious|nothing|despite|knowingly|rookie|"
+    r"amateur|decision|choice|obvious|clearly|simply|just|easily|trivially|\ball\b|\bonly\b|"
+    r"why|who|by\b|\bcareful|triggered",
+    re.I,
+)
