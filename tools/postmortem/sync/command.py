@@ -1,0 +1,410 @@
+"""`postmortem sync` and `postmortem review`: the click layer over plan, adapter and review.
+
+Exit codes: 0 done (or dry run printed); 1 some writes failed or the run had to stop; 2 usage
+problems or GitHub unreachable (no token, bad token, unknown repository, network down).
+The token is read from GITHUB_TOKEN or GH_TOKEN only and never printed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Sequence
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ..config import Config, ConfigError, load_config
+from ..document import Document, load_archive
+from .github import (
+    DEFAULT_API_URL,
+    DEFAULT_MAX_WAIT,
+    DEFAULT_PACE,
+    GitHubIssues,
+    SyncAborted,
+    SyncResult,
+    state_payload,
+    sync,
+)
+from .plan import Plan, SyncSettings, plan_sync
+from .review import RENDERERS, build_review
+
+DEFAULT_STATE_FILE = ".postmortem/issues.json"
+
+
+class Failure(click.ClickException):
+    """A clear one-line error with a chosen exit code."""
+
+    def __init__(self, message: str, exit_code: int) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"postmortem: {self.format_message()}", err=True)
+
+
+# ------------------------------------------------------------------------------ helpers
+def _config() -> Config:
+    try:
+        return load_config()
+    except ConfigError as error:
+        raise Failure(str(error), 2) from None
+
+
+def _sync_settings(config: Config) -> dict[str, Any]:
+    values = config.values.get("sync") or {}
+    return values if isinstance(values, dict) else {}
+
+
+def _token() -> str:
+    token = (os.environ.get("GITHUB_TOKEN") or os.environ.get("GH_TOKEN") or "").strip()
+    return token
+
+
+def _repo_name(repo: str | None, config: dict[str, Any]) -> str | None:
+    name = repo or config.get("repo") or os.environ.get("GITHUB_REPOSITORY")
+    if name is None:
+        return None
+    name = str(name).strip()
+    owner, _, rest = name.partition("/")
+    if not owner or not rest or "/" in rest:
+        raise Failure(f"--repo must be OWNER/NAME, not {name!r}", 2)
+    return name
+
+
+def _git_root(start: Path) -> Path:
+    for folder in (start, *start.parents):
+        if (folder / ".git").exists():
+            return folder
+    return start
+
+
+def _server_url(api_url: str) -> str:
+    """The web address for links in issue bodies, from the API address."""
+    if os.environ.get("GITHUB_SERVER_URL"):
+        return os.environ["GITHUB_SERVER_URL"].rstrip("/")
+    api = api_url.rstrip("/")
+    if api == DEFAULT_API_URL:
+        return "https://github.com"
+    return api.removesuffix("/api/v3")
+
+
+def _documents(paths: Sequence[str], config: Config) -> tuple[list[Document], bool]:
+    """The documents to sync; full_archive is True when the whole archive was read."""
+    if paths:
+        return load_archive(paths), False
+    archive = Path(config["archive"])
+    if not archive.is_absolute():
+        archive = config.root / archive
+        if archive.is_relative_to(Path.cwd()):
+            archive = archive.relative_to(Path.cwd())
+    if not archive.is_dir():
+        raise Failure(f"{archive.as_posix()}: archive folder not found", 2)
+    return load_archive([archive]), True
+
+
+def _statuses(option: tuple[str, ...], config: dict[str, Any]) -> tuple[str, ...]:
+    if option:
+        return tuple(s.lower() for s in option)
+    configured = config.get("statuses")
+    if isinstance(configured, list) and configured:
+        return tuple(str(s).lower() for s in configured)
+    return ("published",)
+
+
+def _settings(
+    repo: str, api_url: str, ref: str, statuses: tuple[str, ...], label: str, full: bool
+) -> SyncSettings:
+    root = _git_root(Path.cwd().resolve())
+    return SyncSettings(
+        repo=repo,
+        statuses=statuses,
+        label=label,
+        link_base=f"{_server_url(api_url)}/{repo}/blob/{ref}/",
+        root=root,
+        base=Path.cwd().resolve().relative_to(root),
+        full_archive=full,
+    )
+
+
+def _known_numbers(path: Path, repo: str) -> dict[str, int]:
+    """Issue numbers from the last state file of the same repository (to adopt, never trust)."""
+    try:
+        data = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict) or data.get("repo") != repo:
+        return {}
+    items = data.get("items")
+    if not isinstance(items, dict):
+        return {}
+    return {
+        key: value["number"]
+        for key, value in items.items()
+        if isinstance(value, dict) and isinstance(value.get("number"), int)
+    }
+
+
+def _write_state(path: Path, result: SyncResult, repo: str) -> None:
+    now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    payload = state_payload(repo, result.issues, now)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(path.name + ".tmp")
+    temporary.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n", "utf-8")
+    temporary.replace(path)  # atomic: the site never reads half a file
+
+
+def _plan_lines(plan: Plan) -> list[str]:
+    lines = []
+    order = {"create": 0, "update": 1, "close": 2, "reopen": 3, "unchanged": 4}
+    for action in sorted(plan.actions, key=lambda a: (order[a.kind], a.key)):
+        number = f"#{action.number}" if action.number else "-"
+        lines.append(f"{action.kind:<9} {number:>6}  {action.key}  ({action.reason})")
+    return lines
+
+
+def _counts_line(counts: dict[str, int]) -> str:
+    return ", ".join(f"{counts.get(k, 0)} {k}" for k in ("create", "update", "close", "reopen"))
+
+
+def _summary_markdown(repo: str, result: SyncResult, dry_run: bool = False) -> str:
+    applied = result.applied
+    lines = [
+        f"### postmortem sync: {repo}",
+        "",
+        "| Created | Updated | Closed | Reopened | Unchanged | Failed |",
+        "|---:|---:|---:|---:|---:|---:|",
+        f"| {applied.get('create', 0)} | {applied.get('update', 0)} | {applied.get('close', 0)} "
+        f"| {applied.get('reopen', 0)} | {result.plan.counts()['unchanged']} "
+        f"| {len(result.failures)} |",
+        "",
+        f"{result.requests} API requests, {result.writes} writes, {result.rounds} round(s).",
+    ]
+    if result.failures:
+        lines += ["", "**Failed:**", *(f"- {f}" for f in result.failures)]
+    if result.recovered:
+        lines += ["", "Recovered after a re-list:", *(f"- {f}" for f in result.recovered)]
+    if result.warnings:
+        lines += ["", "**Warnings:**", *(f"- {w}" for w in result.warnings)]
+    writes = result.plan.writes[:50]
+    if writes:
+        lines += ["", "| Action | Item | Issue | Reason |", "|---|---|---|---|"]
+        for action in writes:
+            issue = result.issues.get(action.key)
+            link = f"[#{issue.number}]({issue.url})" if issue else "—"
+            lines.append(f"| {action.kind} | `{action.key}` | {link} | {action.reason} |")
+    return "\n".join(lines) + "\n"
+
+
+def _progress_reporter():
+    """A rich progress bar on a terminal (stderr); nothing when output is redirected."""
+    if not sys.stderr.isatty():
+        return None, None
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    progress = Progress(
+        TextColumn("[bold]sync[/]"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.description}"),
+        console=Console(stderr=True),
+        transient=True,
+    )
+    task = progress.add_task("", total=None)
+
+    def update(done: int, total: int, action: Any) -> None:
+        progress.update(task, completed=done, total=total, description=action.key)
+
+    return progress, update
+
+
+def _open_api(repo: str, api_url: str, pace: float, max_wait: float) -> GitHubIssues:
+    token = _token()
+    if not token:
+        raise Failure("no token: set GITHUB_TOKEN (or GH_TOKEN) in the environment", 2)
+    return GitHubIssues(repo, token, api_url=api_url, pace=pace, max_wait=max_wait)
+
+
+# ----------------------------------------------------------------------------- commands
+@click.command("sync")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=str))
+@click.option("--repo", metavar="OWNER/NAME", help="Repository for the issues "
+              "(default: config sync.repo, then $GITHUB_REPOSITORY).")  # fmt: skip
+@click.option("--api-url", metavar="URL", help="REST API root (GitHub Enterprise Server, tests).")
+@click.option("--dry-run", is_flag=True, help="Print the plan and change nothing.")
+@click.option("--status", "statuses", multiple=True, metavar="STATUS",
+              help="Post-mortem status to sync (repeatable; default: published).")  # fmt: skip
+@click.option("--label", default=None, help="The managed label (default: post-mortem).")
+@click.option("--pace", type=click.FloatRange(min=0), default=None,
+              help=f"Seconds between writes (default {DEFAULT_PACE}: ~80 a minute).")  # fmt: skip
+@click.option("--max-wait", type=click.FloatRange(min=0), default=None,
+              help=f"Longest rate-limit wait in seconds (default {DEFAULT_MAX_WAIT:.0f}).")  # fmt: skip
+@click.option("--state-file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help=f"Where to write issue numbers and states (default {DEFAULT_STATE_FILE}).")  # fmt: skip
+@click.option("--ref", default=None, help="Branch for links to post-mortems (default: main).")
+def sync_command(
+    paths: tuple[str, ...],
+    repo: str | None,
+    api_url: str | None,
+    dry_run: bool,
+    statuses: tuple[str, ...],
+    label: str | None,
+    pace: float | None,
+    max_wait: float | None,
+    state_file: Path | None,
+    ref: str | None,
+) -> None:
+    """Create, update, close or reopen one GitHub issue per action item.
+
+    Idempotent: a second run changes nothing. Issues are matched by a hidden marker, never by
+    title; an issue without the marker is never touched.
+    """
+    config = _config()
+    options = _sync_settings(config)
+    name = _repo_name(repo, options)
+    if name is None:
+        raise Failure("no repository: pass --repo OWNER/NAME (or set GITHUB_REPOSITORY)", 2)
+    api_url = (
+        api_url or options.get("api_url") or os.environ.get("GITHUB_API_URL") or DEFAULT_API_URL
+    )
+    documents, full = _documents(paths, config)
+    settings = _settings(
+        name,
+        api_url,
+        ref or str(options.get("ref") or "main"),
+        _statuses(statuses, options),
+        label or str(options.get("label") or "post-mortem"),
+        full,
+    )
+    pace = pace if pace is not None else float(options.get("pace", DEFAULT_PACE))
+    max_wait = (
+        max_wait if max_wait is not None else float(options.get("max_wait", DEFAULT_MAX_WAIT))
+    )
+    state_path = state_file or Path(options.get("state_file") or DEFAULT_STATE_FILE)
+    api = _open_api(name, api_url, pace, max_wait)
+    try:
+        if dry_run:
+            _dry_run(documents, settings, api)
+            return
+        _run(documents, settings, api, state_path)
+    finally:
+        api.close()
+
+
+def _dry_run(documents: list[Document], settings: SyncSettings, api: GitHubIssues) -> None:
+    try:
+        api.check_access()
+        issues = api.list_managed(settings.label)
+    except SyncAborted as error:
+        raise Failure(api.scrub(str(error)), 2) from None
+    plan = plan_sync(documents, issues, settings)
+    for warning in plan.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    click.echo(f"Plan for {settings.repo} (dry run, nothing changed):")
+    for line in _plan_lines(plan):
+        click.echo(f"  {line}")
+    counts = plan.counts()
+    click.echo(
+        f"dry run {settings.repo}: {_counts_line(counts)}, {counts['unchanged']} unchanged "
+        f"({api.requests} requests, 0 writes)"
+    )
+
+
+def _run(
+    documents: list[Document], settings: SyncSettings, api: GitHubIssues, state_path: Path
+) -> None:
+    progress, update = _progress_reporter()
+    try:
+        if progress:
+            progress.start()
+        result = sync(documents, settings, api, _known_numbers(state_path, settings.repo), update)
+    except SyncAborted as error:
+        code = 2 if error.unreachable and api.writes == 0 else 1
+        raise Failure(api.scrub(str(error)), code) from None
+    finally:
+        if progress:
+            progress.stop()
+    _write_state(state_path, result, settings.repo)
+    for warning in result.warnings:
+        click.echo(f"warning: {api.scrub(warning)}", err=True)
+    for failure in result.failures:
+        click.echo(f"error: {failure}", err=True)
+    applied = result.applied
+    click.echo(
+        f"sync {settings.repo}: {applied['create']} created, {applied['update']} updated, "
+        f"{applied['close']} closed, {applied['reopen']} reopened, "
+        f"{result.plan.counts()['unchanged']} unchanged, {len(result.failures)} failed "
+        f"({result.requests} requests, {result.writes} writes)"
+    )
+    summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    if summary:
+        try:
+            with open(summary, "a", encoding="utf-8") as handle:
+                handle.write(api.scrub(_summary_markdown(settings.repo, result)))
+        except OSError as error:
+            click.echo(f"warning: cannot write the job summary: {error.strerror}", err=True)
+    if result.failures:
+        sys.exit(1)
+
+
+@click.command("review")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=str))
+@click.option("--repo", metavar="OWNER/NAME", help="Read the issues' state from this repository.")
+@click.option("--api-url", metavar="URL", help="REST API root (GitHub Enterprise Server, tests).")
+@click.option("--format", "fmt", type=click.Choice(sorted(RENDERERS)), default="text",
+              show_default=True)  # fmt: skip
+@click.option("--today", metavar="YYYY-MM-DD", help="Review as of this date (default: today, UTC).")
+@click.option("--status", "statuses", multiple=True, metavar="STATUS",
+              help="Post-mortem status to review (repeatable; default: published).")  # fmt: skip
+@click.option("--label", default=None, help="The managed label (default: post-mortem).")
+def review_command(
+    paths: tuple[str, ...],
+    repo: str | None,
+    api_url: str | None,
+    fmt: str,
+    today: str | None,
+    statuses: tuple[str, ...],
+    label: str | None,
+) -> None:
+    """List open and overdue action items, from the issues' real state on GitHub.
+
+    Without a repository or a token, the post-mortems' own status column is used instead,
+    and the output says so.
+    """
+    try:
+        day = date.fromisoformat(today) if today else datetime.now(UTC).date()
+    except ValueError:
+        raise Failure(f"--today: {today!r} is not a date (YYYY-MM-DD)", 2) from None
+    config = _config()
+    options = _sync_settings(config)
+    name = _repo_name(repo, options)
+    documents, _full = _documents(paths, config)
+    wanted = _statuses(statuses, options)
+    issues = None
+    token = _token()
+    if name and token:
+        api_url = (
+            api_url or options.get("api_url") or os.environ.get("GITHUB_API_URL") or DEFAULT_API_URL
+        )
+        api = GitHubIssues(name, token, api_url=api_url, pace=0)
+        try:
+            api.check_access()
+            listed = api.list_managed(label or str(options.get("label") or "post-mortem"))
+        except SyncAborted as error:
+            raise Failure(api.scrub(str(error)), 2) from None
+        finally:
+            api.close()
+        issues = {}
+        for issue in sorted(listed, key=lambda i: i.number):
+            if issue.key:
+                issues.setdefault(issue.key, issue)
+        note = f"State from the GitHub issues of {name}; items without an issue use the table."
+    else:
+        missing = "no repository (--repo)" if not name else "no token (GITHUB_TOKEN or GH_TOKEN)"
+        note = f"State from the post-mortems' status column: {missing}, so GitHub was not read."
+    review = build_review(documents, day, issues, wanted, name, note)
+    click.echo(RENDERERS[fmt](review), nl=fmt != "markdown")
