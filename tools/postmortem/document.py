@@ -617,14 +617,15 @@ class _Builder:
     def line(self, node: yaml.Node) -> int:
         return self.first_line + node.start_mark.line
 
-    def build(self, node: yaml.Node, path: list[str | int], depth: int) -> Any:
+    def build(self, node: yaml.Node, path: list[str | int], depth: int, at: int = 0) -> Any:
         # The composer returns the same node object for every alias of an anchor: seeing a
         # node twice means an alias, which a post-mortem never needs and a YAML bomb relies on.
+        # `at` is the line of the enclosing key or list, where the alias was written.
         if id(node) in self.seen:
             raise _Stop(
                 _problem(
                     self.shown,
-                    self.line(node),
+                    at or self.line(node),
                     "IN015",
                     "YAML anchors and aliases (`&name`, `*name`) are not allowed in frontmatter",
                     "Write the value out in full.",
@@ -680,16 +681,19 @@ class _Builder:
                     )
                     continue
                 self.lines[_path_key([*path, key])] = self.line(key_node)
-                result[key] = self.build(value_node, [*path, key], depth + 1)
+                result[key] = self.build(value_node, [*path, key], depth + 1, self.line(key_node))
             return result
         if isinstance(node, yaml.SequenceNode):
-            return [self.build(item, [*path, i], depth + 1) for i, item in enumerate(node.value)]
+            return [
+                self.build(item, [*path, i], depth + 1, self.line(node))
+                for i, item in enumerate(node.value)
+            ]
         return self.scalar(node, path)
 
     def scalar(self, node: yaml.ScalarNode, path: list[str | int]) -> Any:
         tag = node.tag.removeprefix(_TAG)
         raw = node.value
-        plain = node.style is None
+        plain = not node.style  # None (pure-Python parser) or "" (libyaml)
         where = ".".join(str(p) for p in path) or "value"
         if tag == "bool":
             if plain and raw.lower() in _YAML11_BOOLS:
