@@ -45,6 +45,11 @@ def default_paths(config: Config, paths: tuple[str, ...]) -> list[Path]:
     return [archive]
 
 
+def _codes(values: tuple[str, ...]) -> list[str]:
+    """Rule codes or prefixes from repeated and comma-separated options: `--select BL,TL`."""
+    return [c.strip().upper() for v in values for c in v.split(",") if c.strip()]
+
+
 class ExitCodeGroup(click.Group):
     """Usage errors exit 2 (click's default); ClickExceptions exit 2 instead of 1."""
 
@@ -127,9 +132,9 @@ def validate(
 
     config = get_config(config_path)
     if select:
-        config.values["select"] = list(select)
+        config.values["select"] = _codes(select)
     if ignore:
-        config.values["ignore"] = [*config.values["ignore"], *ignore]
+        config.values["ignore"] = [*config.values["ignore"], *_codes(ignore)]
     day = parse_today(today)
     targets = default_paths(config, paths)
     for target in targets:
@@ -197,3 +202,7 @@ def run() -> None:
     except Exception as error:  # the last line of defence: report, don't crash
         click.echo(f"postmortem: internal error: {type(error).__name__}: {error}", err=True)
         sys.exit(2)
+
+
+if __name__ == "__main__":
+    run()
