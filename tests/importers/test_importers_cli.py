@@ -71,7 +71,10 @@ def test_since_until_and_seconds():
 def test_into_merges_into_the_post_mortem(tmp_path):
     target = tmp_path / "draft.md"
     shutil.copy(DATA / "postmortem-catalog-draft.md", target)
+    target.chmod(0o644)
     result = run(DATA / "pagerduty-log-entries.json", "--into", target)
+    assert target.stat().st_mode & 0o777 == 0o644
+    assert not list(tmp_path.glob(".draft.md.*"))
     assert result.exit_code == 0, result.output
     assert f"{target}: added 8 rows (1 duplicates skipped)" in result.stdout
     assert "Incident #4521 resolved" in target.read_text()
@@ -177,3 +180,14 @@ def test_real_postmortem_executable(tmp_path):
     assert failed.returncode == 1
     assert failed.stderr.startswith(f"{broken}:2: invalid JSON")
     assert "Traceback" not in failed.stderr
+
+
+def test_metric_option_names_expression_series():
+    result = run(
+        DATA / "prometheus-redis-memory.json", "--above", "0.9", "--metric", "redis_memory_ratio"
+    )
+    assert result.exit_code == 0
+    assert (
+        '`redis_memory_ratio{instance="redis-catalog-0:9121",job="redis-exporter"}` rises above 0.9'
+        in result.stdout
+    )

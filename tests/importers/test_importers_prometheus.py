@@ -121,3 +121,14 @@ def test_exactly_one_threshold_is_required():
         parse_prometheus(matrix(), above=1, below=2)
     with pytest.raises(TimelineImportError):
         parse_prometheus(matrix())
+
+
+def test_metric_name_labels_series_without_one():
+    events = parse_prometheus(
+        sample("prometheus-error-ratio.json"), above=0.05, name="http_5xx_ratio"
+    )
+    assert events[0].event == '`http_5xx_ratio{service="catalog-api"}` rises above 0.05 (0.061)'
+    named = matrix(series(["0", "3"], __name__="errors_total", job="api"))
+    assert parse_prometheus(named, above=1, name="ignored")[0].event.startswith(
+        '`errors_total{job="api"}`'
+    )

@@ -7,6 +7,7 @@ writer and the Timeline merge do the work and are tested without the CLI.
 from __future__ import annotations
 
 import os
+import stat
 import sys
 import tempfile
 from datetime import datetime
@@ -16,7 +17,6 @@ import click
 
 from .detect import FORMATS
 from .insert import merge_into_timeline
-from .logs import LEVELS
 from .model import ImportedEvent, TimelineImportError, parse_time
 from .reader import ImportOptions, read_events
 from .table import format_table, merge_events
@@ -69,6 +69,7 @@ def _write_atomically(path: Path, text: str) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)
+        os.chmod(tmp, stat.S_IMODE(path.stat().st_mode))  # mkstemp creates files as 0600
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -89,10 +90,15 @@ def _write_atomically(path: Path, text: str) -> None:
 )
 @click.option("--above", type=float, help="Prometheus: a row when a series goes above X and back.")
 @click.option("--below", type=float, help="Prometheus: a row when a series drops below X and back.")
+@click.option(
+    "--metric",
+    default="",
+    help="Prometheus: name for series without __name__ (ratios, sums), e.g. 5xx_ratio.",
+)
 @click.option("--grep", help="Logs: keep only lines matching this regular expression.")
 @click.option(
     "--level",
-    type=click.Choice(sorted(LEVELS, key=LEVELS.__getitem__), case_sensitive=False),
+    type=click.Choice(("all", "debug", "info", "warn", "error", "fatal"), case_sensitive=False),
     help="Logs: lowest level kept [default: warn, or all with --grep].",
 )
 @click.option("--source", help='Logs: the Source column for log lines [default: "logs"].')
@@ -120,6 +126,7 @@ def timeline(
     fmt: str,
     above: float | None,
     below: float | None,
+    metric: str,
     grep: str | None,
     level: str | None,
     source: str | None,
@@ -137,7 +144,7 @@ def timeline(
     """
     if above is not None and below is not None:
         raise click.UsageError("give --above or --below, not both")
-    options = ImportOptions(fmt, above, below, grep, level, source, since, until)
+    options = ImportOptions(fmt, above, below, grep, level, source, since, until, metric)
     groups: list[list[ImportedEvent]] = []
     total_source = 0
     for path in files:

@@ -29,9 +29,12 @@ SOURCE = "Prometheus"
 ACTOR = "system"
 
 
-def series_name(metric: dict[str, Any]) -> str:
-    """PromQL-style name of a series: `name{label="value",...}`."""
-    name = str(metric.get("__name__", ""))
+def series_name(metric: dict[str, Any], default_name: str = "") -> str:
+    """PromQL-style name of a series: `name{label="value",...}`.
+
+    Expressions (ratios, sums) lose `__name__`; `default_name` says what they measure.
+    """
+    name = str(metric.get("__name__", "") or default_name)
     labels = ",".join(
         f'{key}="{value}"' for key, value in sorted(metric.items()) if key != "__name__"
     )
@@ -46,7 +49,7 @@ def _event(stamp: float, name: str, change: str, value: float) -> ImportedEvent:
 
 
 def read_prometheus(
-    text: str, *, above: float | None = None, below: float | None = None
+    text: str, *, above: float | None = None, below: float | None = None, name: str = ""
 ) -> ImportResult:
     """Read a query_range response and return the threshold crossings as events."""
     if (above is None) == (below is None):
@@ -90,7 +93,7 @@ def read_prometheus(
         metric = series.get("metric") or {}
         if not isinstance(metric, dict):
             raise TimelineImportError('"metric" must be an object of labels', line_of(series))
-        name = series_name(metric)
+        series_label = series_name(metric, name)
         samples = []
         for sample in series["values"]:
             try:
@@ -98,7 +101,7 @@ def read_prometheus(
                 samples.append((float(stamp), float(raw)))
             except (TypeError, ValueError):
                 raise TimelineImportError(
-                    f'bad sample {sample!r} in {name}: expected [unix_time, "value"]',
+                    f'bad sample {sample!r} in {series_label}: expected [unix_time, "value"]',
                     line_of(series),
                 ) from None
         result.source_events += len(samples)
@@ -116,16 +119,18 @@ def read_prometheus(
                     change = (
                         f"{'rises above' if above is not None else 'drops below'} {threshold:g}"
                     )
-                result.events.append(_event(stamp, name, change, value))
+                result.events.append(_event(stamp, series_label, change, value))
             elif in_breach and not now_breached:
-                result.events.append(_event(stamp, name, f"back {back} {threshold:g}", value))
+                result.events.append(
+                    _event(stamp, series_label, f"back {back} {threshold:g}", value)
+                )
             in_breach = now_breached
             first = False
     return result
 
 
 def parse_prometheus(
-    text: str, *, above: float | None = None, below: float | None = None
+    text: str, *, above: float | None = None, below: float | None = None, name: str = ""
 ) -> list[ImportedEvent]:
     """The crossings only (see `read_prometheus`)."""
-    return read_prometheus(text, above=above, below=below).events
+    return read_prometheus(text, above=above, below=below, name=name).events

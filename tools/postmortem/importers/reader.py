@@ -25,6 +25,7 @@ class ImportOptions:
     source: str | None = None
     since: datetime | None = None
     until: datetime | None = None
+    metric: str = ""
 
 
 def read_events(text: str, options: ImportOptions) -> tuple[str, ImportResult]:
@@ -37,7 +38,9 @@ def read_events(text: str, options: ImportOptions) -> tuple[str, ImportResult]:
             raise TimelineImportError(
                 "Prometheus data needs a threshold: --above X (high is bad) or --below X"
             )
-        result = read_prometheus(text, above=options.above, below=options.below)
+        result = read_prometheus(
+            text, above=options.above, below=options.below, name=options.metric
+        )
     elif kind == "alertmanager":
         result = read_alertmanager(text)
     elif kind == "pagerduty":
