@@ -182,8 +182,10 @@ def list_rules(code: str | None) -> None:
 
 
 from .authoring import new  # noqa: E402
+from .digest import digest  # noqa: E402
 
 main.add_command(new)
+main.add_command(digest)
 
 from .importers.command import timeline  # noqa: E402
 
