@@ -29,6 +29,9 @@ def test_samples_are_recognised(name, expected):
         ('{"status": "error", "errorType": "timeout", "error": "query timed out"}', "prometheus"),
         ('{"ts": 1741946671, "msg": "one JSON log line"}', "logs"),
         ("[2025-03-14 10:04:31] ERROR bracketed log line", "logs"),
+        ("[INFO] 2025-03-14 10:04:31 level in brackets first", "logs"),
+        ("{not json} 2025-03-14T10:04:31Z", "logs"),
+        ('[\n  {"labels": {}, "startsAt": "2025-03-14T10:00:00Z"}\n]', "alertmanager"),
         ("", "logs"),
     ],
 )
@@ -46,3 +49,9 @@ def test_broken_json_reports_the_line():
     with pytest.raises(TimelineImportError) as caught:
         detect_format(text)
     assert caught.value.line == 5
+
+
+def test_deeply_nested_json_is_an_error_not_a_crash():
+    with pytest.raises(TimelineImportError) as caught:
+        detect_format("[" * 100_000)
+    assert caught.value.line == 1

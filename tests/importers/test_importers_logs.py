@@ -176,3 +176,9 @@ def test_huge_log_is_bounded_and_fast():
     assert len(result.events) == 1
     assert result.events[0].event == "ERROR upstream timeout (×50000, last 11:23)"
     assert elapsed < 10
+
+
+def test_deeply_nested_json_line_is_skipped():
+    result = read_logs('{"a":' * 100_000 + "\n2025-03-14T10:00:00Z ERROR real line\n")
+    assert result.skipped == 1
+    assert [e.event for e in result.events] == ["ERROR real line"]

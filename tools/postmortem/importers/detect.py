@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from .model import TimelineImportError, load_json
 
 FORMATS = ("prometheus", "alertmanager", "logs", "pagerduty")
 _LOG_TIME_KEYS = ("time", "ts", "timestamp", "@timestamp")
+# JSON documents start with an object or a list of objects/strings/lists; log lines that
+# merely begin with a bracket (`[INFO]`, `[2025-03-14 ...]`) do not look like this.
+_JSON_START = re.compile(r'^\s*(?:\[\s*[\[{"\]]|\[\s*$|\{\s*["}]|\{\s*$)')
 
 
 def _classify(data: Any) -> str | None:
@@ -40,22 +44,20 @@ def _classify(data: Any) -> str | None:
 
 def detect_format(text: str) -> str:
     """One of FORMATS for this content; raises TimelineImportError if JSON of no known kind."""
-    stripped = text.lstrip()
-    if not stripped.startswith(("{", "[")):
-        return "logs"
+    if not _JSON_START.match(text):
+        return "logs"  # including `[INFO] ...` and `[2025-03-14 10:04:31] ...` lines
     try:
-        data = json.loads(stripped)
-    except ValueError:
-        first_line = stripped.splitlines()[0]
+        data = json.loads(text)
+    except (ValueError, RecursionError):
+        first_line = text.lstrip().splitlines()[0]
         try:
             first = json.loads(first_line)
-        except ValueError:
+        except (ValueError, RecursionError):
             first = None
         if isinstance(first, dict) and _classify(first) == "logs":
             return "logs"  # JSON lines
-        if stripped.startswith("["):
-            return "logs" if _looks_like_log(first_line) else _raise_syntax(text)
-        return _raise_syntax(text)
+        load_json(text)  # raises with the line of the syntax error
+        raise TimelineImportError("invalid JSON", 1) from None  # pragma: no cover
     kind = _classify(data)
     if kind is None:
         raise TimelineImportError(
@@ -65,15 +67,3 @@ def detect_format(text: str) -> str:
             1,
         )
     return kind
-
-
-def _looks_like_log(line: str) -> bool:
-    """A line like `[2025-03-14 10:04:31] ...` is a log line, not broken JSON."""
-    from .logs import parse_line
-
-    return parse_line(line) is not None
-
-
-def _raise_syntax(text: str) -> str:
-    load_json(text)  # raises with the line of the syntax error
-    raise TimelineImportError("invalid JSON", 1)  # pragma: no cover - load_json raised

@@ -139,7 +139,7 @@ def _request_text(request: str) -> str:
 def _parse_json_line(line: str) -> tuple[datetime, str, str, bool] | None:
     try:
         record: Any = json.loads(line)
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested absurdly deep
         return None
     if not isinstance(record, dict):
         return None
