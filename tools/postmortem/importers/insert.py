@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 
 from .model import ImportedEvent, TimelineImportError, format_time, parse_time
 from .table import HEADER, format_table, merge_events, render_row, row_cells
@@ -66,10 +67,8 @@ def _blank_frontmatter(lines: list[str]) -> list[str]:
     return lines
 
 
-def _find_section(lines: list[str]) -> tuple[int, int]:
+def _find_section(tokens: list[Token], line_count: int) -> tuple[int, int]:
     """(first line after the Timeline heading, end line) as 0-based line indexes."""
-    md = MarkdownIt("commonmark").enable("table")
-    tokens = md.parse("".join(_blank_frontmatter(lines)))
     headings = [
         (tok, tokens[i + 1].content.strip())
         for i, tok in enumerate(tokens)
@@ -78,7 +77,7 @@ def _find_section(lines: list[str]) -> tuple[int, int]:
     for index, (tok, title) in enumerate(headings):
         if title.lower().rstrip(":").startswith("timeline"):
             level = int(tok.tag[1:])
-            end = len(lines)
+            end = line_count
             for later, _ in headings[index + 1 :]:
                 if int(later.tag[1:]) <= level:
                     assert later.map is not None
@@ -92,9 +91,8 @@ def _find_section(lines: list[str]) -> tuple[int, int]:
     )
 
 
-def _find_table(lines: list[str], start: int, end: int) -> tuple[int, int] | None:
-    md = MarkdownIt("commonmark").enable("table")
-    tokens = md.parse("".join(_blank_frontmatter(lines)))
+def _find_table(tokens: list[Token], start: int, end: int) -> tuple[int, int] | None:
+    """Line range of the first top-level table between `start` and `end`."""
     for tok in tokens:
         if tok.type == "table_open" and tok.level == 0 and tok.map and start <= tok.map[0] < end:
             return tok.map[0], tok.map[1]
@@ -119,8 +117,9 @@ def merge_into_timeline(
     newline = "\r\n" if lines and lines[0].endswith("\r\n") else "\n"
     if lines and not lines[-1].endswith(("\n", "\r")):
         lines[-1] += newline
-    start, end = _find_section(lines)
-    table = _find_table(lines, start, end)
+    tokens = MarkdownIt("commonmark").enable("table").parse("".join(_blank_frontmatter(lines)))
+    start, end = _find_section(tokens, len(lines))
+    table = _find_table(tokens, start, end)
     new_rows, repeated = merge_events([rows], seconds=seconds)
 
     if table is None:
