@@ -230,33 +230,32 @@ class GitError(Exception):
 
 
 def changed_since(ref: str, paths: Iterable[Path | str]) -> set[Path]:
-    """Files under `paths` added, copied, modified or renamed since the git ref (merge base)."""
-    try:
-        top = subprocess.run(
-            ["git", "rev-parse", "--show-toplevel"],
-            capture_output=True,
-            text=True,
-            check=True,
-            timeout=30,
-        ).stdout.strip()
-        diff = subprocess.run(
-            ["git", "diff", "--name-only", "--diff-filter=ACMR", "-z", f"{ref}...HEAD", "--"],
-            capture_output=True,
-            text=True,
-            timeout=60,
-            cwd=top,
-        )
-        untracked = subprocess.run(
-            ["git", "ls-files", "--others", "--exclude-standard", "-z"],
-            capture_output=True,
-            text=True,
-            timeout=60,
-            cwd=top,
-        )
-    except (OSError, subprocess.SubprocessError) as error:
-        raise GitError(f"cannot run git: {error}") from None
+    """Files changed since the merge base with `ref`: committed, staged, unstaged or untracked."""
+
+    def git(*args: str, cwd: str | None = None) -> subprocess.CompletedProcess:
+        try:
+            return subprocess.run(
+                ["git", *args], capture_output=True, text=True, timeout=60, cwd=cwd
+            )
+        except (OSError, subprocess.SubprocessError) as error:
+            raise GitError(f"cannot run git: {error}") from None
+
+    def fail(result: subprocess.CompletedProcess, what: str) -> GitError:
+        lines = result.stderr.strip().splitlines()
+        return GitError(f"{what}: {lines[-1] if lines else 'git failed'}")
+
+    top = git("rev-parse", "--show-toplevel")
+    if top.returncode != 0:
+        raise fail(top, "--changed-since needs a git repository")
+    root = top.stdout.strip()
+    base = git("merge-base", ref, "HEAD", cwd=root)
+    if base.returncode != 0:
+        raise fail(base, f"cannot compare with `{ref}`")
+    diff = git(
+        "diff", "--name-only", "--diff-filter=ACMR", "-z", base.stdout.strip(), "--", cwd=root
+    )
     if diff.returncode != 0:
-        message = diff.stderr.strip().splitlines()[-1] if diff.stderr.strip() else "git diff failed"
-        raise GitError(f"cannot compare with `{ref}`: {message}")
+        raise fail(diff, f"cannot compare with `{ref}`")
+    untracked = git("ls-files", "--others", "--exclude-standard", "-z", cwd=root)
     names = [n for n in (diff.stdout + untracked.stdout).split("\0") if n]
-    return {(Path(top) / n).resolve() for n in names}
+    return {(Path(root) / n).resolve() for n in names}
