@@ -39,7 +39,7 @@ def actionlint(*files: Path) -> list[dict]:
     return json.loads(result.stdout or "[]")
 
 
-def zizmor(*inputs: Path, persona: str = "pedantic") -> list[dict]:
+def zizmor(*inputs: Path, persona: str = "pedantic", audited: set[str] | None = None) -> list[dict]:
     # --offline: no network; --no-ignores/--no-config: nothing may be silenced in place.
     result = subprocess.run(
         [
@@ -48,6 +48,8 @@ def zizmor(*inputs: Path, persona: str = "pedantic") -> list[dict]:
             "--no-ignores",
             "--no-config",
             "--no-progress",
+            "--color",
+            "never",
             "--persona",
             persona,
             "--format",
@@ -60,6 +62,8 @@ def zizmor(*inputs: Path, persona: str = "pedantic") -> list[dict]:
         timeout=120,
     )
     assert result.stdout.strip(), f"zizmor printed nothing: {result.stderr}"
+    if audited is not None:
+        audited.update(re.findall(r"completed (\S+)", result.stderr))
     return json.loads(result.stdout)
 
 
@@ -96,7 +100,19 @@ def test_actionlint_catches_an_injection(tmp_path: Path) -> None:
 
 
 def test_zizmor_finds_nothing_in_workflows_and_action() -> None:
-    findings = zizmor(ACTION, WORKFLOWS.parent)
+    audited: set[str] = set()
+    findings = zizmor(ACTION, WORKFLOWS.parent, ROOT / ".pre-commit-hooks.yaml", audited=audited)
+    expected = {
+        ".github/dependabot.yml",
+        ".github/workflows/publish.yml",
+        ".github/workflows/validate.yml",
+        ".github/workflows/weekly-review.yml",
+        ".pre-commit-hooks.yaml",
+        "action.yml",
+    }
+    assert expected <= {
+        Path(p).relative_to(ROOT).as_posix() if Path(p).is_absolute() else p for p in audited
+    }, audited
     print(f"zizmor (pedantic persona, offline, ignores off): {len(findings)} findings")
     assert findings == [], [(f["ident"], f["desc"]) for f in findings]
 
