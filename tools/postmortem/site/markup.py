@@ -1,0 +1,153 @@
+"""Safe text for generated Markdown pages.
+
+Every value from frontmatter is escaped before it reaches a page (`md_text`, `html_text`).
+
+Bodies: any engineer can write a post-mortem, and the archive is read by the whole company, so
+raw HTML in a body is shown as text instead of being rendered (`escape_body`): a pasted
+`<script>` or `<img onerror=...>` cannot run in a reader's browser, and an error message that
+quotes HTML stays readable. The same function also neutralises the other Markdown routes to
+markup: `{ onclick=... }` attribute lists and `javascript:` link targets. HTML comments are
+dropped (they are notes to the author and cannot run).
+
+Code is kept exact: fenced code blocks that start at column 0 are passed through untouched
+(Python-Markdown escapes their content), and inline code spans are turned into `<code>`
+elements here, with their content escaped, so that no difference between our reading of the
+backticks and the renderer's can ever let markup through. Indented code blocks are not
+detected: their `<` would show as `&lt;`; use fences.
+"""
+
+from __future__ import annotations
+
+import re
+from html import escape
+
+# Characters Python-Markdown treats as escapable, plus `|` (tables) and `~` / `:` (pymdownx).
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~])")
+_CODE_ENTITIES = {c: f"&#{ord(c)};" for c in "\\`*_{}[]()#+-.!|~:=^"}
+_FENCE_OPEN = re.compile(r"^(?P<fence>`{3,}|~{3,})[ ]*(\{[^\n]*\}|\.?[\w#.+-]*[ ]*)?$")
+_AUTOLINK = re.compile(r"<(?:https?://|mailto:)[^\s<>\"'`]*>", re.IGNORECASE)
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+# A link destination or reference definition using a script-capable scheme. Whitespace and
+# control characters inside the scheme are ignored by browsers, so they are allowed here too.
+_BAD_SCHEME = re.compile(
+    r"(?P<lead>\]\(\s*<?|^\s{0,3}\[[^\]]+\]:\s*<?)(?P<scheme>(?:j[\s\x00-\x1f]*a[\s\x00-\x1f]*v"
+    r"[\s\x00-\x1f]*a[\s\x00-\x1f]*s[\s\x00-\x1f]*c[\s\x00-\x1f]*r[\s\x00-\x1f]*i[\s\x00-\x1f]*"
+    r"p[\s\x00-\x1f]*t|vbscript|data)[\s\x00-\x1f]*:)",
+    re.IGNORECASE | re.MULTILINE,
+)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def html_text(value: object) -> str:
+    """Text for an HTML element or attribute."""
+    return escape(_CONTROL.sub("", str(value)), quote=True)
+
+
+def md_text(value: object) -> str:
+    """Text for a Markdown paragraph, heading or table cell: shown exactly as written."""
+    return _MD_SPECIAL.sub(r"\\\1", html_text(value)).replace("\n", " ")
+
+
+def _code_html(code: str) -> str:
+    text = escape(code, quote=False)
+    return "<code>" + "".join(_CODE_ENTITIES.get(c, c) for c in text) + "</code>"
+
+
+def _inline(text: str) -> str:
+    """Escape one run of non-fenced Markdown: code spans become <code>, `<` becomes &lt;."""
+    out: list[str] = []
+    i, n = 0, len(text)
+    while i < n:
+        char = text[i]
+        if char == "\\" and i + 1 < n and text[i + 1] in "\\`{":
+            out.append(text[i : i + 2])
+            i += 2
+            continue
+        if char == "`":
+            run = len(text[i:]) - len(text[i:].lstrip("`"))
+            tick = "`" * run
+            j = i + run
+            close = -1
+            while True:
+                j = text.find(tick, j)
+                if j == -1:
+                    break
+                after = j + run
+                if (after >= n or text[after] != "`") and text[j - 1] != "`":
+                    close = j
+                    break
+                j = after + len(text[after:]) - len(text[after:].lstrip("`"))
+            # A code span never crosses a blank line (a paragraph break).
+            if close != -1 and "\n\n" not in text[i:close]:
+                content = text[i + run : close].replace("\n", " ")
+                if content.startswith(" ") and content.endswith(" ") and content.strip():
+                    content = content[1:-1]
+                out.append(_code_html(content))
+                i = close + run
+                continue
+            out.append(tick)
+            i += run
+            continue
+        if char == "<":
+            if text.startswith("<!--", i):
+                end = text.find("-->", i + 4)
+                if end != -1:
+                    i = end + 3
+                    continue
+            link = _AUTOLINK.match(text, i)
+            if link:
+                out.append(link.group(0))
+                i = link.end()
+                continue
+            out.append("&lt;")
+        elif char == "{":
+            out.append("\\{")  # attribute lists could add event handlers
+        else:
+            out.append(char)
+        i += 1
+    return _BAD_SCHEME.sub(
+        lambda m: m["lead"] + "unsafe-" + re.sub(r"\W", "", m["scheme"]) + ":", "".join(out)
+    )
+
+
+def escape_body(markdown: str) -> str:
+    """A post-mortem body with raw HTML shown as text (see the module docstring)."""
+    lines = markdown.split("\n")
+    out: list[str] = []
+    pending: list[str] = []
+    i = 0
+    while i < len(lines):
+        opening = _FENCE_OPEN.match(lines[i])
+        if opening:
+            fence = opening["fence"]
+            end = next((j for j in range(i + 1, len(lines)) if lines[j].rstrip(" ") == fence), None)
+            if end is not None:
+                if pending:
+                    out.append(_inline("\n".join(pending)))
+                    pending = []
+                out.extend(lines[i : end + 1])
+                i = end + 1
+                continue
+        pending.append(lines[i])
+        i += 1
+    if pending:
+        out.append(_inline("\n".join(pending)))
+    return "\n".join(out)
+
+
+def escape_cell(text: str) -> str:
+    """A table cell's Markdown, escaped like a body, with its pipes kept inside the cell."""
+    escaped = _inline(text.replace("\n", " "))
+    return re.sub(r"(?<!\\)\|", r"\|", escaped)
+
+
+_COMMENT_ONLY = _COMMENT  # kept for callers that strip comments from plain text
+
+
+def plain(text: str) -> str:
+    """Markdown source reduced to readable plain text (for feed summaries)."""
+    text = _COMMENT.sub("", text)
+    text = re.sub(r"!\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    text = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", text)
+    text = re.sub(r"[`*_]+", "", text)
+    return _CONTROL.sub("", re.sub(r"\s+", " ", text)).strip()

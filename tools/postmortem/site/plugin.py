@@ -1,0 +1,194 @@
+"""The MkDocs plugin: a thin adapter from MkDocs events to `pages.build_site`.
+
+    plugins:
+      - search
+      - tags
+      - postmortems:
+          archive: postmortems        # folder of post-mortems, relative to mkdocs.yml
+          preview: false              # true: drafts and in-review post-mortems too, marked
+          restricted: omit            # omit | summary
+          raw_html: escape            # escape | keep
+          sync_state: .postmortem/issues.json
+          edit_uri: edit/main/        # repo_url + edit_uri + path of the source file
+
+Pages are `File.generated(...)` objects: nothing is written into the repository. A file that
+cannot be published is logged as a warning naming its path and line, so `mkdocs build --strict`
+fails on it while a normal build still publishes the rest.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+
+from ..document import load_archive
+from .pages import RESTRICTED_MODES, Site, SiteOptions, build_site, load_sync_state
+
+log = logging.getLogger("mkdocs.plugins.postmortems")
+
+ASSETS = Path(__file__).parent / "assets"
+ASSET_DIR = "assets/postmortems"
+STYLESHEET = f"{ASSET_DIR}/postmortems.css"
+SCRIPT = f"{ASSET_DIR}/archive.js"
+
+
+class PostmortemsConfig(Config):
+    archive = c.Optional(c.Type(str))  # default: `archive` of .postmortem.yml, else postmortems
+    preview = c.Type(bool, default=False)
+    restricted = c.Choice(RESTRICTED_MODES, default="omit")
+    raw_html = c.Choice(("escape", "keep"), default="escape")
+    sync_state = c.Type(str, default=".postmortem/issues.json")
+    edit_uri = c.Optional(c.Type(str))
+    prefix = c.Type(str, default="postmortems")
+    archive_page = c.Type(str, default="index.md")
+    feed = c.Type(bool, default=True)
+    feed_limit = c.Type(int, default=50)
+    severities = c.Optional(c.ListOfItems(c.Type(str)))
+
+
+class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self.site: Site | None = None
+        self.edit_urls: dict[str, str] = {}
+        self.root = Path.cwd()
+        self.archive_dir = Path("postmortems")
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        self.root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
+        project = _project_settings(self.root)
+        archive = self.config.archive or project.get("archive") or "postmortems"
+        self.archive_dir = (self.root / archive).resolve()
+        if not self.archive_dir.is_dir():
+            raise PluginError(
+                f"postmortems: archive folder {archive!r} (relative to {self.root.name}/mkdocs.yml) "
+                "does not exist; set `archive:` in the plugin options"
+            )
+        self.severities = tuple(self.config.severities or project.get("severity_scale") or ())
+        config.extra_css.append(STYLESHEET)
+        config.extra_javascript.append(SCRIPT)
+        return config
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        docs = load_archive([self.archive_dir])
+        state = self._sync_state()
+        options = SiteOptions(
+            today=datetime.now(UTC).date(),
+            preview=self.config.preview,
+            restricted=self.config.restricted,
+            raw_html=self.config.raw_html,
+            severities=self.severities or ("P1", "P2", "P3", "P4"),
+            directory_urls=config.use_directory_urls,
+            prefix=self.config.prefix,
+            archive_page=self.config.archive_page,
+            material_tags=_has_material_tags(config),
+            repo_url=config.repo_url or "",
+            edit_uri=self._edit_uri(config),
+            site_url=config.site_url or "",
+            site_name=config.site_name,
+            feed_limit=self.config.feed_limit,
+            archive_root=self.archive_dir,
+            repo_root=self.root,
+        )
+        self.site = build_site(docs, options, state)
+        for warning in self.site.warnings:
+            log.warning(warning)
+        for page in self.site.pages:
+            existing = files.get_file_from_path(page.src_uri)
+            if existing is not None:
+                raise PluginError(
+                    f"postmortems: {config.docs_dir}/{page.src_uri} exists, but the plugin "
+                    "generates this page; rename the file or set `archive_page` / `prefix`"
+                )
+            files.append(File.generated(config, page.src_uri, content=page.markdown))
+            if page.edit_url:
+                self.edit_urls[page.src_uri] = page.edit_url
+        if self.config.feed:
+            files.append(File.generated(config, "feed.xml", content=self.site.feed))
+        for asset in sorted(ASSETS.iterdir()):
+            if asset.is_file():
+                files.append(
+                    File.generated(config, f"{ASSET_DIR}/{asset.name}", abs_src_path=str(asset))
+                )
+        return files
+
+    def on_pre_page(self, page: Page, *, config: MkDocsConfig, files: Files) -> Page:
+        # MkDocs has no edit link for generated files: point it at the post-mortem's source.
+        edit_url = self.edit_urls.get(page.file.src_uri)
+        if edit_url:
+            page.edit_url = edit_url
+        return page
+
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        if not self.config.feed:
+            return output
+        href = _relative_root(page.url) + "feed.xml"
+        link = (
+            f'<link rel="alternate" type="application/atom+xml" title="Post-mortems" href="{href}">'
+        )
+        return output.replace("</head>", link + "</head>", 1)
+
+    def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
+        # Post-mortems live outside docs_dir: watch them (and the sync state) for live reload.
+        server.watch(str(self.archive_dir))
+        state = self.root / self.config.sync_state
+        if state.parent.is_dir():
+            server.watch(str(state.parent))
+        return server
+
+    # ---------------------------------------------------------------------------------------
+    def _sync_state(self) -> dict[str, Any] | None:
+        path = self.root / self.config.sync_state
+        if not path.is_file():
+            return None
+        try:
+            text = path.read_text("utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            log.warning(f"postmortems: {self.config.sync_state}: cannot read: {error}")
+            return None
+        state, problem = load_sync_state(text)
+        if problem:
+            log.warning(f"postmortems: {self.config.sync_state}: {problem}; issue links left out")
+        return state
+
+    def _edit_uri(self, config: MkDocsConfig) -> str:
+        """The edit path of repository files; from MkDocs' edit_uri without the docs folder."""
+        if self.config.edit_uri is not None:
+            return self.config.edit_uri
+        edit_uri = (config.edit_uri or "").rstrip("/")
+        docs = Path(config.docs_dir).name
+        if edit_uri.endswith("/" + docs):
+            return edit_uri[: -len(docs)]
+        return edit_uri
+
+
+def _has_material_tags(config: MkDocsConfig) -> bool:
+    return any(name in ("tags", "material/tags") for name in config.plugins)
+
+
+def _relative_root(url: str) -> str:
+    depth = url.count("/")
+    return "../" * depth if depth else "./"
+
+
+def _project_settings(root: Path) -> dict[str, Any]:
+    """`archive` and `severity_scale` from the project configuration, when there is one."""
+    try:
+        from ..config import ConfigError, load_config
+    except ImportError:
+        return {}
+    try:
+        return dict(load_config(start=root).values)
+    except ConfigError as error:
+        raise PluginError(f"postmortems: {error}") from None
