@@ -94,12 +94,16 @@ class ProseBlock:
     section: str
     column: int = 1
 
+    indents: tuple[int, ...] = ()  # column where each line of the block starts in the file
+
     def position(self, offset: int) -> tuple[int, int]:
-        """File line and column of a character offset into `text`."""
+        """File line and column of a character offset into `text` (columns are approximate
+        after a replaced code span or URL)."""
         before = self.text[:offset]
         newlines = before.count("\n")
         if newlines:
-            return self.line + newlines, offset - before.rfind("\n")
+            start = self.indents[newlines] if newlines < len(self.indents) else 1
+            return self.line + newlines, start + offset - before.rfind("\n") - 1
         return self.line, self.column + offset
 
 
@@ -831,18 +835,29 @@ def _parse_body(doc: Document, lines: list[str], start: int) -> None:
             block_kind = "list_item" if "list_item_open" in stack else "paragraph"
             line = token.map[0] + offset
             text = _prose_text(token.children or [])
+            indents = _indents(token.content, lines, line)
             if section is not None:
-                block = ProseBlock(text, line, block_kind, section.key)
+                block = ProseBlock(text, line, block_kind, section.key, indents[0], indents)
                 if block_kind == "list_item":
                     section.items.append(block)
                 else:
                     section.blocks.append(block)
                 doc.prose.append(block)
             elif text.strip():
-                doc.prose.append(ProseBlock(text, line, block_kind, ""))
+                doc.prose.append(ProseBlock(text, line, block_kind, "", indents[0], indents))
         i += 1
     if doc.sections:
         doc.sections[-1].end_line = len(lines)
+
+
+def _indents(content: str, lines: list[str], first: int) -> tuple[int, ...]:
+    """1-based column where each line of an inline block's content starts in the file."""
+    columns = []
+    for number, raw in enumerate(content.split("\n"), start=first):
+        source = lines[number - 1] if number - 1 < len(lines) else ""
+        found = source.find(raw.strip()[:20]) if raw.strip() else -1
+        columns.append(found + 1 if found >= 0 else 1)
+    return tuple(columns)
 
 
 def tokens_for_cell(cell: Cell) -> list[Token]:
