@@ -1,0 +1,167 @@
+"""Evaluate the blameless-wording detector and list what it flags on real post-mortems.
+
+Run from the repository root:
+
+    .venv/bin/python benchmarks/blame_eval.py            # figures + misses + corpus flags
+    .venv/bin/python benchmarks/blame_eval.py --no-corpus
+
+Prints precision/recall/F1 on our labelled set (tests/data/blame-labelled.tsv) and on the
+shared development set (../shared/corpus/real-postmortems/blame-dev-cases.tsv), recall per
+rule family, every miss and false alarm, the detector's speed, and then every hit on every
+Markdown file of the real-post-mortem corpus (file, line, code, sentence) so a person can
+judge how many of them are right. The corpus is split naively (paragraphs, list items, table
+cells; fenced code and inline code removed) because these files are not in our format.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tools"))
+
+from postmortem.language.blame import CODES, find_blame  # noqa: E402
+from postmortem.language.evaluation import (  # noqa: E402
+    Case,
+    by_family,
+    load_dev_cases,
+    load_labelled,
+    score,
+)
+from postmortem.language.sentences import SentenceIndex  # noqa: E402
+
+LABELLED = ROOT / "tests" / "data" / "blame-labelled.tsv"
+CORPUS = ROOT.parent / "shared" / "corpus" / "real-postmortems"
+
+_INLINE_CODE = re.compile(r"`[^`\n]*`")
+_URL = re.compile(r"\]\([^)]*\)|<https?://[^>]*>|https?://\S+")
+_BLOCK_START = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+|^\s*#|^\s*\|")
+
+
+def naive_blocks(text: str) -> list[tuple[int, str]]:
+    """(first line number, prose) for each paragraph, list item and table cell of a file."""
+    blocks: list[tuple[int, str]] = []
+    current: list[str] = []
+    start = 0
+    in_fence = False
+
+    def flush() -> None:
+        if current:
+            blocks.append((start, " ".join(current)))
+            current.clear()
+
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.rstrip()
+        if line.lstrip().startswith(("```", "~~~")):
+            in_fence = not in_fence
+            flush()
+            continue
+        if in_fence:
+            continue
+        if not line.strip():
+            flush()
+            continue
+        line = _URL.sub("]", _INLINE_CODE.sub("CODE", line))
+        if line.lstrip().startswith("|"):
+            flush()
+            for cell in line.strip().strip("|").split("|"):
+                if cell.strip() and not set(cell.strip()) <= set("-: "):
+                    blocks.append((number, cell.strip()))
+            continue
+        if _BLOCK_START.match(line):
+            flush()
+        if not current:
+            start = number
+        current.append(line.strip().lstrip(">").strip())
+    flush()
+    return blocks
+
+
+def print_score(name: str, cases: list[Case]) -> None:
+    result = score(cases)
+    print(result.line(name))
+    for fam, fs in by_family(cases).items():
+        label = CODES.get(fam, fam)
+        if fs.tp or fs.fn:
+            print(
+                f"  {fam} {label}: recall {fs.recall:.3f} ({len(fs.tp)}/{len(fs.tp) + len(fs.fn)})"
+            )
+        if fs.fp:
+            print(f"  {fam} {label}: {len(fs.fp)} false alarm(s)")
+    for case in result.fn:
+        print(f"  MISS  [{case.kind}] {case.source} {case.text}")
+    for case, hits in result.fp:
+        spans = ", ".join(f"{h.code} '{case.text[h.start : h.end]}'" for h in hits)
+        print(f"  FALSE [{case.kind}] {case.source} {case.text}  -> {spans}")
+    print()
+
+
+def speed(cases: list[Case]) -> None:
+    texts = [c.text for c in cases]
+    paragraph = " ".join(texts[:6])  # a ~100-word paragraph with several hits
+    rounds = 200
+    t0 = time.perf_counter()
+    for _ in range(rounds):
+        for t in texts:
+            find_blame(t)
+    per_sentence = (time.perf_counter() - t0) / (rounds * len(texts))
+    t0 = time.perf_counter()
+    for _ in range(rounds * 5):
+        find_blame(paragraph)
+    per_paragraph = (time.perf_counter() - t0) / (rounds * 5)
+    print(
+        f"speed: {per_sentence * 1e6:.1f} us per labelled sentence, "
+        f"{per_paragraph * 1e6:.1f} us per {len(paragraph.split())}-word paragraph"
+    )
+    print()
+
+
+def corpus_hits() -> None:
+    files = sorted(CORPUS.rglob("*.md"))
+    total = 0
+    words = 0
+    t0 = time.perf_counter()
+    rows = []
+    for path in files:
+        rel = path.relative_to(CORPUS)
+        text = path.read_text(encoding="utf-8", errors="replace")
+        words += len(text.split())
+        for line, block in naive_blocks(text):
+            for hit in find_blame(block):
+                index = SentenceIndex(block)
+                s, e = index.around(hit.start)
+                rows.append((rel, line, hit, block[s:e], block[hit.start : hit.end]))
+    elapsed = time.perf_counter() - t0
+    print(f"corpus: {len(files)} files, {words} words, scanned in {elapsed * 1000:.0f} ms")
+    for rel, line, hit, sentence, phrase in rows:
+        total += 1
+        print(f"{rel}:{line}\t{hit.code}\t[{phrase}]\t{sentence}")
+    print(f"corpus: {total} hits")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--no-corpus", action="store_true", help="skip the corpus scan")
+    args = parser.parse_args()
+    labelled = load_labelled(LABELLED)
+    print_score("labelled set (tests/data/blame-labelled.tsv)", labelled)
+    dev = CORPUS / "blame-dev-cases.tsv"
+    if dev.exists():
+        print_score("dev set (real-postmortems/blame-dev-cases.tsv)", load_dev_cases(dev))
+    else:
+        print(f"dev set not found at {dev}")
+    speed(labelled)
+    if not args.no_corpus:
+        if CORPUS.is_dir():
+            corpus_hits()
+        else:
+            print(f"corpus not found at {CORPUS}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
