@@ -62,6 +62,7 @@ class Fault:
     method: str | None = None  # None: any write method
     path: str | None = None  # regular expression searched in the path; None: any path
     times: int = 1
+    skip: int = 0  # let this many matching requests through first (a fault at a random point)
     retry_after: int = 1
     hook: Callable[[], None] | None = None
 
@@ -102,7 +103,7 @@ class Emulator:
         self.login = login
         self.lock = threading.RLock()
         self.repos: dict[str, Repo] = {}
-        self.requests: list[tuple[str, str, int]] = []  # (method, path, status)
+        self.requests: list[list] = []  # [method, path, status]
         self.faults: list[Fault] = []
         self.rate_limit = 5000
         self.rate_remaining = 5000
@@ -117,7 +118,9 @@ class Emulator:
         handler = type("Handler", (_Handler,), {"emulator": self})
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+        )
         self._thread.start()
         return self
 
@@ -218,6 +221,10 @@ class Emulator:
         with self.lock:
             return sum(1 for m, _, _ in self.requests if m in WRITE_METHODS)
 
+    def clear_faults(self) -> None:
+        with self.lock:
+            self.faults.clear()
+
     def reset_counts(self) -> None:
         with self.lock:
             self.requests.clear()
@@ -292,6 +299,9 @@ class Emulator:
         with self.lock:
             for fault in self.faults:
                 if fault.times > 0 and fault.matches(method, path):
+                    if fault.skip > 0:
+                        fault.skip -= 1
+                        continue
                     fault.times -= 1
                     if fault.times == 0:
                         self.faults.remove(fault)
@@ -329,6 +339,10 @@ def _not_found() -> HttpError:
 class _Handler(BaseHTTPRequestHandler):
     emulator: Emulator
     protocol_version = "HTTP/1.1"
+    # One write per response and no Nagle delay: otherwise each keep-alive request waits for
+    # the peer's delayed ACK (~40 ms).
+    wbufsize = 1 << 16
+    disable_nagle_algorithm = True
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - silence stderr
         pass
@@ -357,7 +371,10 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length) if length else b""
         host = self.headers.get("Host") or f"127.0.0.1:{em.port}"
-        status = 0
+        # Counted before answering, so a client that has its answer sees its request counted.
+        entry = [method, path, 0]
+        with em.lock:
+            em.requests.append(entry)
         try:
             if em.response_delay:
                 time.sleep(em.response_delay)
@@ -366,13 +383,11 @@ class _Handler(BaseHTTPRequestHandler):
                 status, body, headers = self._handle(method, path, query, raw, host, fault)
             except HttpError as err:
                 status, body, headers = err.status, err.body, err.headers
+            entry[2] = status
             self._send(status, body, headers, host)
         except _Reset:
-            status = -1
+            entry[2] = -1
             self._reset()
-        finally:
-            with em.lock:
-                em.requests.append((method, path, status))
 
     def _reset(self) -> None:
         sock = self.connection

@@ -191,6 +191,11 @@ from .importers.command import timeline  # noqa: E402
 
 main.add_command(timeline)
 
+from .sync.command import review_command, sync_command  # noqa: E402
+
+main.add_command(sync_command)
+main.add_command(review_command)
+
 
 def run() -> None:
     """Console entry point: never a traceback for the user, exit 2 on internal failure."""

@@ -1,0 +1,210 @@
+"""The adapter and the run loop against the emulator: faults, rate limits, pacing, adoption."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from postmortem.document import load_archive
+from postmortem.sync.github import GitHubIssues, SyncAborted, sync
+from postmortem.sync.plan import Action, SyncSettings, marker_key
+from sync_helpers import REPO, TOKEN, write_postmortem
+
+DOC = "2025-03-01-api-outage"
+SETTINGS = SyncSettings(repo=REPO, link_base="https://github.com/acme/web/blob/main/")
+
+
+def rows(n: int, status: str = "open", owner: str = "@alice"):
+    return [(f"A{i}", f"Action number {i}", owner, "2025-04-01", "P2", status) for i in range(n)]
+
+
+@pytest.fixture
+def archive(tmp_path: Path) -> Path:
+    folder = tmp_path / "postmortems"
+    write_postmortem(folder, DOC, rows(5))
+    return folder
+
+
+def api_for(em, clock, **kw) -> GitHubIssues:
+    return GitHubIssues(REPO, TOKEN, api_url=em.url, clock=clock, pace=kw.pop("pace", 0), **kw)
+
+
+def run(em, clock, folder, known=None, **kw):
+    api = api_for(em, clock, **kw)
+    try:
+        return sync(load_archive([folder]), SETTINGS, api, known)
+    finally:
+        api.close()
+
+
+def keys(em, include_closed=True):
+    found = [marker_key(i["body"]) for i in em.issues(REPO)]
+    if not include_closed:
+        found = [marker_key(i["body"]) for i in em.issues(REPO) if i["state"] == "open"]
+    return sorted(k for k in found if k)
+
+
+def test_first_run_creates_and_second_run_writes_nothing(github_emulator, clock, archive):
+    first = run(github_emulator, clock, archive)
+    assert first.ok and first.applied["create"] == 5
+    assert keys(github_emulator) == [f"{DOC}/A{i}" for i in range(5)]
+    labels = {label["name"] for label in github_emulator.issues(REPO)[0]["labels"]}
+    assert labels == {"post-mortem", "priority:P2", "severity:P2"}
+    github_emulator.reset_counts()
+    second = run(github_emulator, clock, archive)
+    assert second.ok and second.plan.writes == []
+    assert github_emulator.writes == 0
+    assert github_emulator.count() == 2  # the repository, one page of issues
+
+
+@pytest.mark.parametrize("kind", ["502_after_commit", "reset_after_commit", "reset_before_commit"])
+def test_failed_create_is_never_retried_blindly(github_emulator, clock, archive, kind):
+    github_emulator.inject(kind, method="POST", path=r"/issues$", skip=2)
+    result = run(github_emulator, clock, archive)
+    assert result.ok, result.failures
+    assert result.recovered, "the fault must have been seen"
+    assert keys(github_emulator) == [f"{DOC}/A{i}" for i in range(5)]  # no twin, none missing
+    committed = kind != "reset_before_commit"
+    # one POST per item, plus one more only when the failed POST had created nothing
+    assert github_emulator.count("POST", r"/issues$") == 5 + (0 if committed else 1)
+    assert github_emulator.count("GET", r"/issues$") == 2  # listed again after the failure
+
+
+def test_secondary_rate_limit_waits_retry_after(github_emulator, clock, archive):
+    github_emulator.inject("secondary_limit", method="POST", path=r"/issues$", retry_after=42)
+    result = run(github_emulator, clock, archive)
+    assert result.ok
+    assert 42 in clock.slept
+    assert len(keys(github_emulator)) == 5
+
+
+def test_429_waits_retry_after(github_emulator, clock, archive):
+    github_emulator.inject("too_many_requests", retry_after=5, skip=1)
+    assert run(github_emulator, clock, archive).ok
+    assert 5 in clock.slept
+    assert len(keys(github_emulator)) == 5
+
+
+def test_primary_rate_limit_waits_for_the_reset(github_emulator, clock, archive):
+    github_emulator.inject("primary_limit", method="GET", path=r"/issues$", retry_after=30)
+    assert run(github_emulator, clock, archive).ok
+    assert any(25 <= s <= 40 for s in clock.slept), clock.slept
+
+
+def test_remaining_zero_makes_the_next_request_wait(github_emulator, clock, archive):
+    github_emulator.rate_remaining = 2  # the listing response will say 0 left
+    github_emulator.rate_reset_in = 20
+    api = api_for(github_emulator, clock)
+    api.check_access()
+    api.list_managed("post-mortem")
+    assert clock.slept == []
+    github_emulator.rate_remaining = 5000  # GitHub resets the budget at the reset time
+    api.list_managed("post-mortem")  # ... and this request waits for that time first
+    assert len(clock.slept) == 1 and 15 <= clock.slept[0] <= 30
+    api.close()
+
+
+def test_a_wait_longer_than_max_wait_stops_the_run(github_emulator, clock, archive):
+    github_emulator.inject("secondary_limit", retry_after=3600)
+    with pytest.raises(SyncAborted, match="longer than the limit"):
+        run(github_emulator, clock, archive, max_wait=60)
+    assert sum(clock.slept) < 60
+
+
+def test_writes_are_paced(github_emulator, clock, archive):
+    run(github_emulator, clock, archive, pace=0.75)
+    writes = github_emulator.writes
+    assert writes == 8  # 3 labels + 5 issues
+    assert clock.slept.count(0.75) == writes - 1
+
+
+def test_persistent_failures_end_after_bounded_rounds(github_emulator, clock, archive):
+    run(github_emulator, clock, archive)
+    write_postmortem(archive, DOC, rows(5, status="done"))
+    github_emulator.inject("reset_before_commit", method="PATCH", times=1000)
+    github_emulator.reset_counts()
+    result = run(github_emulator, clock, archive)
+    assert not result.ok
+    assert "not applied after 8 rounds" in result.failures[-1]
+    assert github_emulator.count("PATCH") == 8  # one attempt a round, then a re-list
+    assert github_emulator.count("GET", r"/issues$") == 1 + 8
+    assert keys(github_emulator, include_closed=False) == [f"{DOC}/A{i}" for i in range(5)]
+
+
+def test_unknown_assignee_422_is_created_once_without_assignee(github_emulator, clock):
+    api = api_for(github_emulator, clock)
+    warnings: list[str] = []
+    action = Action(
+        "create",
+        "k/A1",
+        "new",
+        changes={"title": "t", "body": "b", "labels": ["post-mortem"], "assignees": ["mallory"]},
+    )
+    created = api.create(action, warnings.append)
+    assert created.assignees == ()
+    assert len(github_emulator.issues(REPO)) == 1
+    assert github_emulator.count("POST", r"/issues$") == 2  # the 422, then the one create
+    assert "refused the assignee" in warnings[0]
+    api.close()
+
+
+def test_unassignable_owner_is_checked_once_and_the_issue_created(github_emulator, clock, tmp_path):
+    folder = tmp_path / "postmortems"
+    write_postmortem(folder, DOC, rows(3, owner="@mallory"))
+    result = run(github_emulator, clock, folder)
+    assert result.ok
+    assert any("@mallory cannot be assigned" in w for w in result.warnings)
+    assert github_emulator.count("GET", r"/assignees/mallory$") == 1
+    assert all(i["assignees"] == [] for i in github_emulator.issues(REPO))
+
+
+def test_issue_that_lost_its_label_is_adopted_not_duplicated(github_emulator, clock, archive):
+    first = run(github_emulator, clock, archive)
+    known = {key: issue.number for key, issue in first.issues.items()}
+    stripped = github_emulator.issues(REPO)[0]
+    stripped["labels"] = []  # someone removed the managed label by hand
+    result = run(github_emulator, clock, archive, known=known)
+    assert result.applied["create"] == 0 and result.applied["update"] == 1
+    assert len(github_emulator.issues(REPO)) == 5
+    assert "post-mortem" in {label["name"] for label in stripped["labels"]}
+
+
+def test_issues_without_marker_and_pull_requests_are_never_touched(github_emulator, clock, archive):
+    mine = github_emulator.add_issue(
+        REPO, "Action number 0", "hand-written", labels=["post-mortem"]
+    )
+    pull = github_emulator.add_pull_request(
+        REPO, "PR", f"<!-- postmortem-sync: key={DOC}/A9 -->", labels=["post-mortem"]
+    )
+    result = run(github_emulator, clock, archive)
+    assert result.ok
+    touched = {p for (m, p) in github_emulator.counts() if m != "GET"}
+    assert f"/repos/{REPO}/issues/{mine['number']}" not in touched
+    assert f"/repos/{REPO}/issues/{pull['number']}" not in touched
+    assert mine["body"] == "hand-written" and pull["state"] == "open"
+
+
+def test_close_comment_is_posted_once_even_when_the_comment_write_fails(
+    github_emulator, clock, archive
+):
+    run(github_emulator, clock, archive)
+    write_postmortem(archive, DOC, rows(5, status="done"))
+    github_emulator.inject("502_after_commit", method="POST", path=r"/comments$")
+    result = run(github_emulator, clock, archive)
+    assert result.ok and result.applied["close"] == 5
+    for issue in github_emulator.issues(REPO):
+        assert (issue["state"], issue["state_reason"]) == ("closed", "completed")
+        assert len(github_emulator.comments(REPO, issue["number"])) == 1
+
+
+def test_removed_rows_are_closed_and_come_back(github_emulator, clock, archive):
+    run(github_emulator, clock, archive)
+    write_postmortem(archive, DOC, rows(3))
+    result = run(github_emulator, clock, archive)
+    assert result.applied["close"] == 2
+    assert keys(github_emulator, include_closed=False) == [f"{DOC}/A{i}" for i in range(3)]
+    write_postmortem(archive, DOC, rows(5, status=""))
+    result = run(github_emulator, clock, archive)
+    assert result.applied["reopen"] == 2
+    assert keys(github_emulator, include_closed=False) == [f"{DOC}/A{i}" for i in range(5)]
+    assert len(github_emulator.issues(REPO)) == 5
