@@ -50,8 +50,34 @@ def _codes(values: tuple[str, ...]) -> list[str]:
     return [c.strip().upper() for v in values for c in v.split(",") if c.strip()]
 
 
+# Commands living in their own adapters, imported only when used: `validate` stays fast and
+# does not pay for PyGithub or MkDocs.
+LAZY_COMMANDS = {
+    "new": ("postmortem.authoring", "new"),
+    "timeline": ("postmortem.importers.command", "timeline"),
+    "sync": ("postmortem.sync.command", "sync_command"),
+    "review": ("postmortem.sync.command", "review_command"),
+    "digest": ("postmortem.digest", "digest"),
+    "render": ("postmortem.site.render", "render"),
+}
+
+
 class ExitCodeGroup(click.Group):
-    """Usage errors exit 2 (click's default); ClickExceptions exit 2 instead of 1."""
+    """Loads adapter commands lazily; ClickExceptions exit 2 (usage or internal failure)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *LAZY_COMMANDS})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in LAZY_COMMANDS and name not in self.commands:
+            import importlib
+
+            module, attr = LAZY_COMMANDS[name]
+            try:
+                self.add_command(getattr(importlib.import_module(module), attr), name)
+            except (ImportError, AttributeError):
+                return None  # not installed in this build: click reports "No such command"
+        return super().get_command(ctx, name)
 
     def invoke(self, ctx: click.Context):  # noqa: D102
         try:
@@ -179,22 +205,6 @@ def list_rules(code: str | None) -> None:
         click.echo(
             f"{rule.code}  {rule.name:<26} {rule.category:<12} {rule.severity:<8} {rule.summary}"
         )
-
-
-from .authoring import new  # noqa: E402
-from .digest import digest  # noqa: E402
-
-main.add_command(new)
-main.add_command(digest)
-
-from .importers.command import timeline  # noqa: E402
-
-main.add_command(timeline)
-
-from .sync.command import review_command, sync_command  # noqa: E402
-
-main.add_command(sync_command)
-main.add_command(review_command)
 
 
 def run() -> None:
