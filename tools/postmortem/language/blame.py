@@ -837,8 +837,12 @@ def _bl102(ctx: _Context) -> Iterator[BlameHit]:
         if _NOT_A_CAUSE.search(text, ss, se):
             continue  # "human error is a symptom, never a root cause": the blameless creed
         if who and who != "human":
-            prev = re.search(r"([\w\-]+)\W*$", text[max(0, m.start() - 30) : m.start()])
-            if prev and prev.group(1).lower() not in _HUMAN_ERROR_PREV_OK:
+            prev = re.search(r"([\w\-]+)([^\w]*)$", text[max(0, m.start() - 30) : m.start()])
+            if (
+                prev
+                and prev.group(1).lower() not in _HUMAN_ERROR_PREV_OK
+                and not re.search(r"[.!?:;(\[]", prev.group(2))
+            ):
                 continue  # "the Prometheus operator error", "returns a 4xx user error"
         yield BlameHit(
             "BL102",

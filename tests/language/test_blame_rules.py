@@ -1,0 +1,218 @@
+"""Blameless-wording rules, family by family: each blameful sentence has a neutral twin that
+differs in who (or what) does the thing, and the twin must produce no finding at all."""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+
+import pytest
+from postmortem.language import CODES, BlameHit, find_blame
+
+PEOPLE = {"alice", "Alice Chen", "kenji-watanabe", "@mgarcia", "Ravi Kumar"}
+
+# (blameful sentence, expected code, neutral twin)
+CASES = [
+    # BL101 person as the agent of a failure
+    ("The on-call engineer failed to notice the alert.", "BL101", "The cache failed to warm up."),
+    ("Alice forgot to drain the node first.", "BL101", "Alice drained the node first."),
+    ("@mgarcia neglected to rotate the key.", "BL101", "@mgarcia rotated the key at 09:10."),
+    ("We missed the page at 02:14.", "BL101", "The pager missed a heartbeat at 02:14."),
+    ("Kenji broke the login flow.", "BL101", "The deploy broke the login flow."),
+    (
+        "The DBA misconfigured the replica.",
+        "BL101",
+        "The operator chart misconfigured the replica.",
+    ),
+    ("An admin deleted the wrong volume.", "BL101", "The GC job deleted the wrong volume."),
+    ("Alice caused the outage.", "BL101", "A race condition caused the outage."),
+    ("The outage was caused by the intern.", "BL101", "The outage was caused by a race condition."),
+    ("It was Kenji's fault.", "BL101", "A page fault slowed the process."),
+    ("The mistake was made by the DBA.", "BL101", "The change was made by the DBA at 10:00."),
+    ("Who is to blame here is clear.", "BL101", "This is a blameless review."),
+    (
+        "Alice is responsible for the outage.",
+        "BL101",
+        "The bug responsible for the outage is fixed.",
+    ),
+    ("The SRE did not check the runbook.", "BL101", "The script did not check the exit code."),
+    ("Alice accidentally deleted the index.", "BL101", "Alice accidentally found the root cause."),
+    (
+        "The developer made a mistake in the query.",
+        "BL101",
+        "The developer made a fix in the query.",
+    ),
+    ("Ravi failed to renew the certificate.", "BL101", "Renewal failed to complete."),
+    # BL102 human error as a cause
+    ("The root cause was human error.", "BL102", "The root cause was a missing confirmation step."),
+    ("Operator error wiped the disk.", "BL102", "The Kafka operator error log was empty."),
+    ("It was user error, plain and simple.", "BL102", "The API returned a user error code."),
+    (
+        "A fat-fingered command dropped the table.",
+        "BL102",
+        "A typo in the command dropped the table.",
+    ),
+    # BL103 counterfactuals about people
+    ("Alice should have paged the DBA.", "BL103", "We should have paging for the DBA team."),
+    ("This should have been caught in testing.", "BL103", "This will be caught by the new test."),
+    ("We shouldn't have merged on Friday.", "BL103", "We merged on Friday at 17:00."),
+    (
+        "If only Kenji had waited for CI.",
+        "BL103",
+        "If only one replica is down, traffic continues.",
+    ),
+    (
+        "Had the reviewer been careful, it would not have shipped.",
+        "BL103",
+        "Had the cache been warm, latency would have stayed flat.",
+    ),
+    (
+        "The engineer could have noticed the spike.",
+        "BL103",
+        "An attacker could have used the token.",
+    ),
+    # BL104 judgements of character or state
+    ("It was a careless change.", "BL104", "It was a small change."),
+    ("The rollout was sloppy.", "BL104", "Cassandra used a sloppy quorum."),
+    ("The team got lazy about tests.", "BL104", "The page uses lazy loading."),
+    ("The reviewer was asleep at the wheel.", "BL104", "The reviewer was asleep; it was 3 a.m."),
+    ("Ops dropped the ball.", "BL104", "Ops dropped the stale connections."),
+    ("It was a lapse in judgment.", "BL104", "It was a lapse in monitoring coverage."),
+    (
+        "We wrongly assumed the flag was off.",
+        "BL104",
+        "We assumed the flag was off, as documented.",
+    ),
+    ("Nothing was done for two hours.", "BL104", "Nothing changed for two hours."),
+    # BL105 hindsight minimizers
+    ("Obviously the deploy should have waited.", "BL105", "The deploy waited for the canary."),
+    ("They should have known the TTL was short.", "BL105", "They did not know the TTL was short."),
+    (
+        "It was obvious that the disk would fill.",
+        "BL105",
+        "It was not obvious that the disk would fill.",
+    ),
+    ("The engineer simply forgot the flag.", "BL105", "Simply restarting did not help."),
+    ("They just needed to restart the pod.", "BL105", "The rollback took just under 5 minutes."),
+    ("This could easily have been avoided.", "BL105", "The alert was easily missed in the noise."),
+    ("Clearly the reviewer did not read the diff.", "BL105", "The graph clearly shows the spike."),
+    # BL106 why-questions about people
+    ("Why did the developer skip the tests?", "BL106", "Why did the tests not run?"),
+    ("Why didn't Alice roll back?", "BL106", "Why didn't the rollback start?"),
+    ("Why did we ignore the warnings?", "BL106", "What made the warnings easy to ignore?"),
+    ("Who approved this change?", "BL106", "How did this change get approved?"),
+]
+
+
+@pytest.mark.parametrize(("sentence", "code", "twin"), CASES, ids=[c[0][:40] for c in CASES])
+def test_blameful_sentence_is_flagged_with_its_code(sentence: str, code: str, twin: str) -> None:
+    hits = find_blame(sentence, PEOPLE)
+    assert code in [h.code for h in hits], hits
+    hit = next(h for h in hits if h.code == code)
+    assert 0 <= hit.start < hit.end <= len(sentence)
+    assert hit.message and hit.suggestion
+
+
+@pytest.mark.parametrize(("sentence", "code", "twin"), CASES, ids=[c[2][:40] for c in CASES])
+def test_neutral_twin_is_not_flagged(sentence: str, code: str, twin: str) -> None:
+    assert find_blame(twin, PEOPLE) == []
+
+
+def test_every_family_is_covered_by_the_cases() -> None:
+    assert {code for _, code, _ in CASES} == set(CODES)
+
+
+def test_suggestion_is_a_concrete_rewrite() -> None:
+    [hit] = find_blame("The on-call engineer failed to notice the alert.")
+    assert "The alert was not noticed" in hit.suggestion
+    assert "what made it hard to notice" in hit.suggestion
+    [hit] = find_blame("This should have been caught in review.")
+    assert "This was not caught in review" in hit.suggestion
+    [hit] = find_blame("We wrongly assumed the chart set limits.")
+    assert "We assumed the chart set limits" in hit.suggestion
+    [hit] = find_blame("Why did the developer forget to check the endpoint?")
+    assert "What made it easy to forget to check the endpoint?" in hit.suggestion
+
+
+def test_span_points_at_the_phrase() -> None:
+    text = "At 10:12 Alice acknowledged the page. Later the on-call engineer ignored the alert."
+    [hit] = find_blame(text, PEOPLE)
+    assert text[hit.start : hit.end] == "engineer ignored"
+    text = "Service was restored. Operator error was the cause."
+    [hit] = find_blame(text)
+    assert text[hit.start : hit.end] == "Operator error"
+
+
+def test_people_from_the_document_turn_a_name_into_a_person() -> None:
+    sentence = "Ravi failed to renew the certificate."
+    assert find_blame(sentence) == []  # unknown capitalised word: could be a product
+    assert [h.code for h in find_blame(sentence, {"Ravi Kumar"})] == ["BL101"]
+    assert [h.code for h in find_blame(sentence, ["@ravi"])] == ["BL101"]
+    # Handle parts are only names when they are given names: "test-infra" is no person.
+    assert find_blame("The test failed to start.", {"test-infra-oncall"}) == []
+    assert [h.code for h in find_blame("kenji failed to page.", {"kenji-watanabe"})] == ["BL101"]
+
+
+def test_products_and_systems_are_not_people() -> None:
+    for sentence in (
+        "Flux failed to reconcile the namespace.",
+        "Kubernetes missed the node heartbeat.",
+        "The Prometheus operator failed to reload.",
+        "The lock manager caused the outage.",
+        "The pods restarted, but they failed to become ready.",
+        "We have monitoring for jobs failing to execute.",
+    ):
+        assert find_blame(sentence) == [], sentence
+
+
+def test_quoted_mentions_and_negations_are_not_findings() -> None:
+    assert find_blame("“Human error” is never a root cause.") == []
+    assert find_blame("This was not human error: the form accepted bad input.") == []
+    assert find_blame("We do not blame anyone for this.") == []
+    assert find_blame("Human error is a symptom of a missing mechanism.") == []
+
+
+def test_overlapping_hits_are_reported_once_with_the_specific_code() -> None:
+    hits = find_blame("Why did the developer forget to check the endpoint?")
+    assert [h.code for h in hits] == ["BL106"]
+
+
+def test_several_sentences_give_several_hits_in_order() -> None:
+    text = "Alice forgot the flag. The cache failed to warm up. It was human error."
+    hits = find_blame(text, PEOPLE)
+    assert [h.code for h in hits] == ["BL101", "BL102"]
+    assert hits[0].start < hits[1].start
+
+
+def test_hit_is_frozen() -> None:
+    [hit] = find_blame("It was human error.")
+    assert isinstance(hit, BlameHit)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        hit.code = "X"  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", " ", "\n\n", "?", "...", "’s", "@", "why did", "should have", "İ" * 50, "\x00 failed to"],
+)
+def test_odd_input_does_not_crash(text: str) -> None:
+    assert isinstance(find_blame(text), list)
+
+
+def test_speed_on_a_long_block_is_linear() -> None:
+    paragraph = (
+        "At 10:12 Alice acknowledged the page and opened the incident channel. The cache "
+        "failed to warm up after the deploy, so latency rose for twelve minutes. The on-call "
+        "engineer failed to notice the second alert. We rolled back at 10:31. "
+    )
+    find_blame(paragraph, PEOPLE)  # warm caches
+    start = time.perf_counter()
+    for _ in range(200):
+        find_blame(paragraph, PEOPLE)
+    per_paragraph = (time.perf_counter() - start) / 200
+    assert per_paragraph < 0.002, f"{per_paragraph * 1e6:.0f} us per paragraph"
+    big = paragraph * 300  # ~15,000 words in one block must still finish quickly
+    start = time.perf_counter()
+    hits = find_blame(big, PEOPLE)
+    assert len(hits) == 300
+    assert time.perf_counter() - start < 5
