@@ -1125,7 +1125,8 @@ _JUST = re.compile(
 _BLAME_CONTEXT = re.compile(
     r"\b(?:wrong|mistakes?|mistaken|error|fault|failed|fail|missed|miss|forgot|forget|ignored|"
     r"overlooked|neglected|careless|bad\s+idea|didn['’]t|did\s+not|never|should|could|would|"
-    r"ought|must|noticed|notice|caught|catch|spotted|known|checked|seen|see)\b",
+    r"ought|must|noticed|notice|caught|catch|spotted|known|checked|seen|see|nobody|no\s+one|"
+    r"tested|reviewed|read)\b",
     re.I,
 )
 
