@@ -94,7 +94,7 @@ def incidents_per_month(
     if not months:
         return '<p class="pm-empty">No incidents with a start time yet.</p>'
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
-    top = nice_max(max(sum(per_month[m].values()) for m in months))
+    top = max(4, nice_max(max(sum(per_month[m].values()) for m in months)))
     slot = plot_w / len(months)
     bar = max(slot * 0.7, 1.0)
     every = max(1, math.ceil(len(months) / 12))
@@ -222,7 +222,7 @@ def action_items(totals: ActionCounts, per_month: dict[str, ActionCounts]) -> st
     height = TOP + 34 + 20
     if months:
         plot_h = 130
-        top = nice_max(max(per_month[m].total for m in months))
+        top = max(4, nice_max(max(per_month[m].total for m in months)))
         all_months = list(per_month)
         slot = plot_w / len(all_months)
         bar = max(slot * 0.7, 1.0)

@@ -105,7 +105,8 @@ class Site:
     pages: list[GeneratedPage]
     feed: str
     entries: list[Entry]
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # files that could not be published
+    notes: list[str] = field(default_factory=list)  # sync state entries left out
 
     def page(self, src_uri: str) -> GeneratedPage:
         return next(p for p in self.pages if p.src_uri == src_uri)
@@ -598,8 +599,8 @@ class _Builder:
     def action_table(self, entry: Entry) -> str:
         doc = entry.doc
         rows = [
-            "| ID | Action | Owner | Deadline | Priority | State | Issue |",
-            "|----|--------|-------|----------|----------|-------|-------|",
+            "| ID | Action | Owner | Deadline | Priority | State |",
+            "|----|--------|-------|----------|----------|-------|",
         ]
         for item in doc.action_items:
             ref = self.refs.get(item.key(doc.id))
@@ -613,7 +614,7 @@ class _Builder:
             elif item.issue:
                 issue = escape_cell(item.issue)
             else:
-                issue = "–"
+                issue = ""
             deadline = escape_cell(item.deadline_text)
             if state == OVERDUE:
                 deadline = f'<strong class="pm-overdue">{deadline}</strong>'
@@ -626,8 +627,7 @@ class _Builder:
                         escape_cell(item.owner),
                         deadline,
                         escape_cell(item.priority),
-                        badge,
-                        issue,
+                        f"{badge} {issue}".strip(),
                     ]
                 )
                 + " |"
@@ -821,7 +821,6 @@ def build_site(
     """Every generated page of the archive, the feed, and what could not be published."""
     entries, warnings = select_entries(docs, options)
     refs, problems = issue_refs(sync_state)
-    warnings += [f"sync state: {p}" for p in problems]
     builder = _Builder(entries, options, refs)
     pages = [builder.archive()]
     pages += [builder.postmortem(e) for e in entries]
@@ -846,7 +845,13 @@ def build_site(
         )
     pages.append(builder.tags_page())
     pages.append(builder.statistics())
-    return Site(pages=pages, feed=builder.feed(), entries=entries, warnings=warnings)
+    return Site(
+        pages=pages,
+        feed=builder.feed(),
+        entries=entries,
+        warnings=warnings,
+        notes=[f"sync state: {p}" for p in problems],
+    )
 
 
 def load_sync_state(text: str) -> tuple[dict[str, Any] | None, str | None]:

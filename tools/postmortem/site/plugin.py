@@ -37,6 +37,7 @@ from .pages import RESTRICTED_MODES, Site, SiteOptions, build_site, load_sync_st
 log = logging.getLogger("mkdocs.plugins.postmortems")
 
 ASSETS = Path(__file__).parent / "assets"
+TEMPLATES = Path(__file__).parent / "templates"
 ASSET_DIR = "assets/postmortems"
 STYLESHEET = f"{ASSET_DIR}/postmortems.css"
 SCRIPT = f"{ASSET_DIR}/archive.js"
@@ -54,6 +55,9 @@ class PostmortemsConfig(Config):
     feed = c.Type(bool, default=True)
     feed_limit = c.Type(int, default=50)
     severities = c.Optional(c.ListOfItems(c.Type(str)))
+    # Material asks api.github.com for the repository's stars and forks from the reader's
+    # browser; off by default (private repositories, closed networks).
+    repository_facts = c.Type(bool, default=False)
 
 
 class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
@@ -76,6 +80,8 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
                 "does not exist; set `archive:` in the plugin options"
             )
         self.severities = tuple(self.config.severities or project.get("severity_scale") or ())
+        if not self.config.repository_facts:
+            config.theme.dirs.insert(0, str(TEMPLATES))
         config.extra_css.append(STYLESHEET)
         config.extra_javascript.append(SCRIPT)
         return config
@@ -104,6 +110,8 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         self.site = build_site(docs, options, state)
         for warning in self.site.warnings:
             log.warning(warning)
+        for note in self.site.notes:  # the site is right without issue links: not a failure
+            log.info(note)
         for page in self.site.pages:
             existing = files.get_file_from_path(page.src_uri)
             if existing is not None:
@@ -155,11 +163,11 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         try:
             text = path.read_text("utf-8")
         except (OSError, UnicodeDecodeError) as error:
-            log.warning(f"postmortems: {self.config.sync_state}: cannot read: {error}")
+            log.info(f"postmortems: {self.config.sync_state}: cannot read: {error}")
             return None
         state, problem = load_sync_state(text)
         if problem:
-            log.warning(f"postmortems: {self.config.sync_state}: {problem}; issue links left out")
+            log.info(f"postmortems: {self.config.sync_state}: {problem}; issue links left out")
         return state
 
     def _edit_uri(self, config: MkDocsConfig) -> str:
