@@ -690,7 +690,7 @@ class _Handler(BaseHTTPRequestHandler):
             issue.update(state="closed", closed_at=_now(), state_reason=reason or "completed")
         elif state == "open" and issue["state"] != "open":
             issue.update(state="open", closed_at=None, state_reason="reopened")
-        elif state == "closed" and reason:
+        elif state in (None, "closed") and reason and issue["state"] == "closed":
             issue["state_reason"] = reason
         issue["updated_at"] = _now()
         return issue

@@ -165,7 +165,7 @@ def test_closed_issue_with_other_reason_gets_the_reason_fixed():
     issue = synced([row()], state="closed", state_reason="completed")
     action = only(plan_sync([doc([row(status="wont-do")])], [issue], SETTINGS))
     assert action.kind == "update"
-    assert action.changes == {"state_reason": "not_planned"}
+    assert action.changes == {"state": "closed", "state_reason": "not_planned"}
 
 
 def test_explicit_open_status_reopens_a_closed_issue():

@@ -125,7 +125,7 @@ def test_persistent_failures_end_after_bounded_rounds(github_emulator, clock, ar
     github_emulator.reset_counts()
     result = run(github_emulator, clock, archive)
     assert not result.ok
-    assert "not applied after 8 rounds" in result.failures[-1]
+    assert "not applied after 8 round(s)" in result.failures[-1]
     assert github_emulator.count("PATCH") == 8  # one attempt a round, then a re-list
     assert github_emulator.count("GET", r"/issues$") == 1 + 8
     assert keys(github_emulator, include_closed=False) == [f"{DOC}/A{i}" for i in range(5)]

@@ -466,7 +466,7 @@ def _plan_existing(want: Desired, issue: ListedIssue, settings: SyncSettings) ->
         why_open = "back in the post-mortem" if issue.removed else "open again in the post-mortem"
         return Action("reopen", want.key, why_open, changes=changes, **common)
     if want.state == "closed" and issue.state_reason != want.state_reason:
-        changes["state_reason"] = want.state_reason
+        changes.update(state="closed", state_reason=want.state_reason)
         why.append("close reason")
     if changes:
         return Action("update", want.key, "changed: " + ", ".join(why), changes=changes, **common)

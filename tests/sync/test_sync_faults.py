@@ -1,0 +1,25 @@
+"""100 sync runs with faults at random points, then one clean run: no duplicates, none missing.
+
+Faults: 502 after the write was committed, connection resets before and after the commit,
+403 secondary rate limits, 429, and the sync process killed with SIGKILL (a real subprocess)
+before or after its write is committed. The archive changes between runs, so creates, edits,
+closes and reopens are all interrupted somewhere.
+"""
+
+from __future__ import annotations
+
+from fault_harness import campaign
+
+
+def test_hundred_faulty_runs_leave_no_duplicates_and_nothing_missing(github_emulator, tmp_path):
+    figures = campaign(github_emulator, tmp_path, runs=100, seed=20250301, kill_share=0.15)
+    print(figures)
+    assert figures["runs"] == 100
+    assert figures["faults_fired"] >= 50, figures  # the faults really happened
+    assert figures["processes_killed"] >= 5, figures
+    assert len(figures["faults_by_kind"]) == 7, figures
+    assert figures["duplicates_at_worst"] == 0, figures
+    assert figures["duplicates"] == 0, figures
+    assert figures["missing"] == 0, figures
+    assert figures["wrong_state_or_title"] == 0, figures
+    assert figures["writes_in_run_after_final"] == 0, figures
