@@ -50,6 +50,14 @@ def test_dry_run_prints_the_plan_and_changes_nothing(github_emulator, workdir):
     assert not (workdir / ".postmortem").exists()
 
 
+def test_offline_dry_run_needs_no_github(workdir):
+    result = invoke(["sync", "postmortems", "--dry-run", "--offline"], token=None)
+    assert result.exit_code == 0, result.output
+    assert "2 create, 0 update, 0 close, 0 reopen, 1 unchanged (0 requests" in result.output
+    refused = invoke(["sync", "--offline", "--repo", REPO], token=None)
+    assert refused.exit_code == 2 and "use it with --dry-run" in refused.output
+
+
 def test_dry_run_exits_2_when_the_api_is_unreachable(workdir):
     with socket.socket() as sock:  # a port nobody listens on
         sock.bind(("127.0.0.1", 0))

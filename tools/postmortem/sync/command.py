@@ -236,6 +236,8 @@ def _open_api(repo: str, api_url: str, pace: float, max_wait: float) -> GitHubIs
               "(default: config sync.repo, then $GITHUB_REPOSITORY).")  # fmt: skip
 @click.option("--api-url", metavar="URL", help="REST API root (GitHub Enterprise Server, tests).")
 @click.option("--dry-run", is_flag=True, help="Print the plan and change nothing.")
+@click.option("--offline", is_flag=True,
+              help="With --dry-run: plan without GitHub, as if no issue existed yet.")  # fmt: skip
 @click.option("--status", "statuses", multiple=True, metavar="STATUS",
               help="Post-mortem status to sync (repeatable; default: published).")  # fmt: skip
 @click.option("--label", default=None, help="The managed label (default: post-mortem).")
@@ -251,6 +253,7 @@ def sync_command(
     repo: str | None,
     api_url: str | None,
     dry_run: bool,
+    offline: bool,
     statuses: tuple[str, ...],
     label: str | None,
     pace: float | None,
@@ -265,7 +268,11 @@ def sync_command(
     """
     config = _config()
     options = _sync_settings(config)
+    if offline and not dry_run:
+        raise Failure("--offline only plans: use it with --dry-run", 2)
     name = _repo_name(repo, options)
+    if name is None and offline:
+        name = "OWNER/NAME"
     if name is None:
         raise Failure("no repository: pass --repo OWNER/NAME (or set GITHUB_REPOSITORY)", 2)
     api_url = (
@@ -285,6 +292,9 @@ def sync_command(
         max_wait if max_wait is not None else float(options.get("max_wait", DEFAULT_MAX_WAIT))
     )
     state_path = state_file or Path(options.get("state_file") or DEFAULT_STATE_FILE)
+    if offline:
+        _print_plan(plan_sync(documents, [], settings), settings, "offline dry run", 0)
+        return
     api = _open_api(name, api_url, pace, max_wait)
     try:
         if dry_run:
@@ -301,16 +311,19 @@ def _dry_run(documents: list[Document], settings: SyncSettings, api: GitHubIssue
         issues = api.list_managed(settings.label)
     except SyncAborted as error:
         raise Failure(api.scrub(str(error)), 2) from None
-    plan = plan_sync(documents, issues, settings)
+    _print_plan(plan_sync(documents, issues, settings), settings, "dry run", api.requests)
+
+
+def _print_plan(plan: Plan, settings: SyncSettings, what: str, requests: int) -> None:
     for warning in plan.warnings:
         click.echo(f"warning: {warning}", err=True)
-    click.echo(f"Plan for {settings.repo} (dry run, nothing changed):")
+    click.echo(f"Plan for {settings.repo} ({what}, nothing changed):")
     for line in _plan_lines(plan):
         click.echo(f"  {line}")
     counts = plan.counts()
     click.echo(
-        f"dry run {settings.repo}: {_counts_line(counts)}, {counts['unchanged']} unchanged "
-        f"({api.requests} requests, 0 writes)"
+        f"{what} {settings.repo}: {_counts_line(counts)}, {counts['unchanged']} unchanged "
+        f"({requests} requests, 0 writes)"
     )
 
 
