@@ -216,3 +216,34 @@ def test_review_bad_date_is_a_clear_error(workdir):
     result = invoke(["review", "--today", "11/04/2025"])
     assert result.exit_code == 2
     assert "not a date" in result.output
+
+
+def test_progress_bar_on_a_terminal(github_emulator, workdir):
+    """On a TTY (stderr), rich draws a progress bar; the summary line still goes to stdout."""
+    import os
+    import pty
+    import select
+
+    github_emulator.response_delay = 0.05
+    master, slave = pty.openpty()
+    command = [sys.executable, "-m", "postmortem.sync", *sync_args(github_emulator)]
+    env = {"GITHUB_TOKEN": TOKEN, "PATH": "/usr/bin:/bin", "TERM": "xterm", "COLUMNS": "100"}
+    proc = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=slave, text=True)
+    os.close(slave)
+    stdout, _ = proc.communicate(timeout=60)
+    drawn = b""
+    for _ in range(100):  # bounded read of what was drawn on the terminal
+        ready, _, _ = select.select([master], [], [], 0.1)
+        if not ready:
+            break
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        drawn += chunk
+    os.close(master)
+    assert proc.returncode == 0
+    assert "2 created" in stdout
+    assert b"sync" in drawn and b"\x1b[" in drawn  # the bar, drawn with terminal escapes

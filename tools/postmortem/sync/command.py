@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import Any
 
 import click
+import requests
+from github import GithubException
 
 from ..config import Config, ConfigError, load_config
 from ..document import Document, load_archive
@@ -301,6 +303,11 @@ def sync_command(
             _dry_run(documents, settings, api)
             return
         _run(documents, settings, api, state_path)
+    except (GithubException, requests.RequestException, OSError) as error:
+        # Anything the adapter did not classify: one clear line, never a traceback.
+        detail = f"HTTP {error.status}" if isinstance(error, GithubException) else str(error)
+        code = 2 if dry_run or api.writes == 0 else 1
+        raise Failure(api.scrub(f"GitHub request failed: {detail}; run again"), code) from None
     finally:
         api.close()
 

@@ -356,7 +356,11 @@ class GitHubIssues:
         assert action.number is not None
         issue = self.repo.get_issue(action.number)  # lazy: no request
         if action.comment:
-            last = self.last_comment(action.number)
+            try:
+                last = self.last_comment(action.number)
+            except GithubException as error:  # the issue is gone (404) or hidden
+                message = f"read comments of #{action.number}: {_message(error)}"
+                raise WriteFailed(message, unknown=False) from error
             match = CLOSE_COMMENT_RE.search(last or "")
             wanted = CLOSE_COMMENT_RE.search(action.comment)
             if not (match and wanted and match[1] == wanted[1]):
