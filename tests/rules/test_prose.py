@@ -220,3 +220,21 @@ def test_prose_runs_once_per_document_for_all_families():
 def test_codes_of_paths():
     assert prose.code_of("typography.symbols.curly_quotes") == "PR122"
     assert prose.code_of("some_new_family.check") == "PR100"
+
+
+def test_prefilter_finds_exactly_what_every_check_finds(monkeypatch):
+    """The RE2 pre-selection of checks changes speed, never results (real reports, all checks)."""
+    every = prose.enabled_checks(tuple(sorted(set(prose.FAMILIES) - {"restricted"})), None)
+
+    class RunAll:
+        def select(self, text):
+            return list(every)
+
+    docs = [load_document(p) for p in sorted(CORPUS.rglob("*.md"))]
+    selected = [prose.lint_prose(doc, every) for doc in docs]
+    plan = prose._plan(every)
+    assert plan.always and plan.sets  # most checks are pre-selected, a few always run
+    monkeypatch.setattr(prose, "_plan", lambda checks: RunAll())
+    unfiltered = [prose.lint_prose(doc, every) for doc in docs]
+    assert sum(map(len, unfiltered)) > 100  # all checks on: plenty to compare
+    assert selected == unfiltered
