@@ -213,7 +213,7 @@ def test_prose_runs_once_per_document_for_all_families():
     config = Config()
     for code in ("PR116", "PR120"):
         list(REGISTRY[code].check(doc, Context(config=config, today=TODAY, code=code)))
-    key, hits = doc.__dict__["_prose_hits"]
+    _, hits = doc.__dict__["_prose_hits"]
     assert [prose.code_of(h[2]) for h in hits] == ["PR116", "PR120"]
 
 

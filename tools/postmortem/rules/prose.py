@@ -319,19 +319,18 @@ def lint_prose(doc: Document, checks: Sequence[Any]) -> list[tuple[int, int, str
 
 def _hits(doc: Document, ctx: Context) -> list[tuple[int, int, str, str, str | None]]:
     """Every hit of the enabled checks, computed once per document for all PR rules."""
+    cached = doc.__dict__.get("_prose_hits")
+    if cached is not None and cached[0] is ctx.config:
+        return cached[1]
     names = _configured(ctx)
     families = frozenset(
         family for family, (code, _) in FAMILIES.items() if ctx.config.is_enabled(code)
     )
     if ctx.config.is_enabled(OTHER[0]):
         families |= {""}
-    key = (names, families)
-    cached = doc.__dict__.get("_prose_hits")
-    if cached is None or cached[0] != key:
-        checks = enabled_checks(names, families)
-        cached = (key, lint_prose(doc, checks))
-        doc.__dict__["_prose_hits"] = cached
-    return cached[1]
+    hits = lint_prose(doc, enabled_checks(names, families))
+    doc.__dict__["_prose_hits"] = (ctx.config, hits)
+    return hits
 
 
 def _suggestion(path: str, replacement: str | None) -> str:
