@@ -249,6 +249,10 @@ class Document:
         return self._time("report_date")
 
     @property
+    def followup_review(self) -> datetime | None:
+        return self._time("followup_review")
+
+    @property
     def authors(self) -> list[str]:
         return self._list("authors")
 
