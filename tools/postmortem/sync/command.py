@@ -20,7 +20,8 @@ import requests
 from github import GithubException
 
 from ..config import Config, ConfigError, load_config
-from ..document import Document, load_archive
+from ..document import Document, load_archive, load_frontmatter
+from .escalation import post_escalations
 from .github import (
     DEFAULT_API_URL,
     DEFAULT_MAX_WAIT,
@@ -31,8 +32,18 @@ from .github import (
     state_payload,
     sync,
 )
-from .plan import Plan, SyncSettings, plan_sync
-from .review import RENDERERS, build_review
+from .plan import Plan, SyncSettings, document_link, plan_sync
+from .review import (
+    DEFAULT_DUE_SOON_DAYS,
+    DEFAULT_FOLLOWUP_REVIEW_DAYS,
+    DEFAULT_GRACE_DAYS,
+    RENDERERS,
+    CommentOutcome,
+    ReviewSettings,
+    SettingsError,
+    build_review,
+    review_settings,
+)
 
 DEFAULT_STATE_FILE = ".postmortem/issues.json"
 
@@ -371,6 +382,32 @@ def _run(
         sys.exit(1)
 
 
+def _config_lines(config: Config) -> dict[str, int]:
+    """Line of every key of the configuration file ("sync/escalation/contact" -> 9)."""
+    if not config.source or not config.source.endswith((".yml", ".yaml")):
+        return {}
+    try:
+        text = Path(config.source).read_text("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return {}
+    _values, lines, _problems = load_frontmatter(text, config.source)
+    return lines
+
+
+def _review_settings(config: Config, options: dict[str, Any], **overrides: Any) -> ReviewSettings:
+    lines = _config_lines(config)
+    source = config.source or ".postmortem.yml"
+
+    def where(key: str) -> str:
+        line = lines.get(key)
+        return f"{source}:{line}" if line else source
+
+    try:
+        return review_settings(options, where, **overrides)
+    except SettingsError as error:
+        raise Failure(str(error), 2) from None
+
+
 @click.command("review")
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=str))
 @click.option("--repo", metavar="OWNER/NAME", help="Read the issues' state from this repository.")
@@ -381,6 +418,24 @@ def _run(
 @click.option("--status", "statuses", multiple=True, metavar="STATUS",
               help="Post-mortem status to review (repeatable; default: published).")  # fmt: skip
 @click.option("--label", default=None, help="The managed label (default: post-mortem).")
+@click.option("--due-soon-days", type=click.IntRange(min=0), default=None,
+              help="List items due within this many days (default: config "
+              f"sync.due_soon_days, else {DEFAULT_DUE_SOON_DAYS}).")  # fmt: skip
+@click.option("--followup-review-days", type=click.IntRange(min=1), default=None,
+              help="The follow-up review is due this many days after `resolved` (default: "
+              f"config sync.followup_review_days, else {DEFAULT_FOLLOWUP_REVIEW_DAYS}).")  # fmt: skip
+@click.option("--escalation-contact", metavar="@HANDLE", default=None,
+              help="Who escalated items are mentioned to, e.g. @acme/sre-leads "
+              "(default: config sync.escalation.contact).")  # fmt: skip
+@click.option("--escalation-priority", "escalation_priorities", multiple=True, metavar="PRIORITY",
+              help="Priority that escalates (repeatable; default: config "
+              "sync.escalation.priorities, else P1).")  # fmt: skip
+@click.option("--grace-days", type=click.IntRange(min=0), default=None,
+              help="Escalate items overdue by more than this many days (default: config "
+              f"sync.escalation.grace_days, else {DEFAULT_GRACE_DAYS}).")  # fmt: skip
+@click.option("--escalate", is_flag=True,
+              help="Comment on the issue of each escalated item, mentioning the contact "
+              "(once per item; needs --repo and a token).")  # fmt: skip
 def review_command(
     paths: tuple[str, ...],
     repo: str | None,
@@ -389,11 +444,19 @@ def review_command(
     today: str | None,
     statuses: tuple[str, ...],
     label: str | None,
+    due_soon_days: int | None,
+    followup_review_days: int | None,
+    escalation_contact: str | None,
+    escalation_priorities: tuple[str, ...],
+    grace_days: int | None,
+    escalate: bool,
 ) -> None:
-    """List open and overdue action items, from the issues' real state on GitHub.
+    """The weekly review: escalations, overdue items by owner, items due soon, follow-up reviews.
 
-    Without a repository or a token, the post-mortems' own status column is used instead,
-    and the output says so.
+    Item state comes from the issues' real state on GitHub; without a repository or a token,
+    the post-mortems' own status column is used instead, and the output says so. With
+    --escalate, each escalated item's issue gets one comment mentioning the contact; the exit
+    code is 1 when such a comment failed (the review is printed all the same).
     """
     try:
         day = date.fromisoformat(today) if today else datetime.now(UTC).date()
@@ -401,30 +464,69 @@ def review_command(
         raise Failure(f"--today: {today!r} is not a date (YYYY-MM-DD)", 2) from None
     config = _config()
     options = _sync_settings(config)
+    settings = _review_settings(
+        config,
+        options,
+        due_soon_days=due_soon_days,
+        followup_review_days=followup_review_days,
+        contact=escalation_contact,
+        priorities=escalation_priorities,
+        grace_days=grace_days,
+    )
     name = _repo_name(repo, options)
+    token = _token()
+    if escalate and not (name and token):
+        missing = "--repo OWNER/NAME" if not name else "a token (GITHUB_TOKEN or GH_TOKEN)"
+        raise Failure(f"--escalate comments on the items' issues: it needs {missing}", 2)
     documents, _full = _documents(paths, config)
     wanted = _statuses(statuses, options)
     issues = None
-    token = _token()
+    link = None
+    api = None
     if name and token:
         api_url = (
             api_url or options.get("api_url") or os.environ.get("GITHUB_API_URL") or DEFAULT_API_URL
         )
-        api = GitHubIssues(name, token, api_url=api_url, pace=0)
+        pace = float(options.get("pace", DEFAULT_PACE))
+        api = GitHubIssues(name, token, api_url=api_url, pace=pace)
         try:
             api.check_access()
             listed = api.list_managed(label or str(options.get("label") or "post-mortem"))
         except SyncAborted as error:
-            raise Failure(api.scrub(str(error)), 2) from None
-        finally:
             api.close()
+            raise Failure(api.scrub(str(error)), 2) from None
         issues = {}
         for issue in sorted(listed, key=lambda i: i.number):
             if issue.key:
                 issues.setdefault(issue.key, issue)
+        sync_settings = _settings(
+            name, api_url, str(options.get("ref") or "main"), wanted, "post-mortem", True
+        )
+        link = lambda doc: document_link(doc, sync_settings)  # noqa: E731
         note = f"State from the GitHub issues of {name}; items without an issue use the table."
     else:
         missing = "no repository (--repo)" if not name else "no token (GITHUB_TOKEN or GH_TOKEN)"
         note = f"State from the post-mortems' status column: {missing}, so GitHub was not read."
-    review = build_review(documents, day, issues, wanted, name, note)
+    review = build_review(documents, day, issues, wanted, name, note, settings, link)
+    try:
+        if escalate and api is not None:
+            if settings.contact:
+                review.comments = post_escalations(
+                    api, review.escalated, settings.contact, settings.grace_days
+                )
+            else:
+                review.comments = {i.key: CommentOutcome("no-contact") for i in review.escalated}
+                if review.escalated:
+                    click.echo(
+                        "warning: no escalation contact (sync.escalation.contact or "
+                        "--escalation-contact): no issue comments posted",
+                        err=True,
+                    )
+    finally:
+        if api is not None:
+            api.close()
     click.echo(RENDERERS[fmt](review), nl=fmt != "markdown")
+    for key in review.failed_comments:
+        click.echo(f"error: escalation comment for {key}: {review.comments[key].detail}", err=True)
+    if review.failed_comments:
+        sys.exit(1)

@@ -1,21 +1,168 @@
-"""The follow-up review: open and overdue action items across the archive.
+"""The weekly follow-up review: what needs attention across the archive, and who to tell.
 
-The seed asks for a weekly review of action items. What counts is the state of the tracked
-issue (people close issues when the work is done, and the table may lag behind), so the
-review reads the issues' real state; without GitHub access it falls back to the post-mortems'
-own status column and says so. Pure functions: documents + issues + today -> rows -> text,
-JSON or Markdown (the Markdown is the body of the weekly digest issue).
+The seed asks for a weekly review and a 4-week check, because stalled actions let incidents
+recur. The review answers, in this order:
+
+1. which high-priority items are overdue past a grace period (escalated to a lead or team);
+2. which items are overdue, grouped by owner so each person finds their own;
+3. which items fall due in the next days;
+4. which post-mortems are due for their 4-week follow-up review (``resolved`` + 28 days) and
+   have no ``followup_review`` recorded in the frontmatter.
+
+What counts for an item is the state of its tracked issue (people close issues when the work
+is done, and the table may lag behind), so the review reads the issues' real state; without
+GitHub access it falls back to the post-mortems' own status column and says so.
+Pure functions: documents + issues + today + settings -> a Review -> text, JSON or Markdown
+(the Markdown is the body of the weekly digest issue). Posting escalation comments is the
+adapter's job (`escalation.py`); it reports back through ``Review.comments``.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+import re
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from .plan import DocumentLike, ListedIssue, item_key, item_state, owner_handles
+
+DEFAULT_DUE_SOON_DAYS = 7
+DEFAULT_FOLLOWUP_REVIEW_DAYS = 28
+DEFAULT_GRACE_DAYS = 7
+DEFAULT_ESCALATION_PRIORITIES = ("P1",)
+# "@alice", "@acme/sre-leads": a GitHub user or an organisation's team.
+CONTACT_RE = re.compile(r"@[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:/[A-Za-z0-9][A-Za-z0-9._-]*)?")
+ESCALATION_KEYS = ("contact", "priorities", "grace_days")
+
+
+class SettingsError(ValueError):
+    """A review setting that cannot be used; the message says where and what to write."""
+
+
+@dataclass(frozen=True)
+class ReviewSettings:
+    """How far ahead the review looks, and when and to whom it escalates."""
+
+    due_soon_days: int = DEFAULT_DUE_SOON_DAYS
+    followup_review_days: int = DEFAULT_FOLLOWUP_REVIEW_DAYS
+    contact: str | None = None  # who escalated items are mentioned to, e.g. "@acme/sre-leads"
+    priorities: tuple[str, ...] = DEFAULT_ESCALATION_PRIORITIES
+    grace_days: int = DEFAULT_GRACE_DAYS
+
+    def escalates(self, priority: str) -> bool:
+        wanted = {p.strip().upper() for p in self.priorities}
+        return priority.strip().upper() in wanted
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "due_soon_days": self.due_soon_days,
+            "followup_review_days": self.followup_review_days,
+            "escalation": {
+                "contact": self.contact,
+                "priorities": list(self.priorities),
+                "grace_days": self.grace_days,
+            },
+        }
+
+
+def _days(value: Any, name: str, where: Callable[[str], str], minimum: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise SettingsError(
+            f"{where(name)}: `{name}` must be a whole number of days, at least {minimum} "
+            f"(not {value!r})"
+        )
+    return value
+
+
+def _contact(value: Any, where: Callable[[str], str], name: str) -> str:
+    text = str(value).strip() if isinstance(value, str) else ""
+    if not CONTACT_RE.fullmatch(text):
+        raise SettingsError(
+            f"{where(name)}: `{name}` must be one GitHub handle or team, such as "
+            f'"@sre-lead" or "@acme/sre-leads" (quoted in YAML), not {value!r}'
+        )
+    return text
+
+
+def _priorities(value: Any, where: Callable[[str], str], name: str) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [value]
+    if (
+        not isinstance(value, list)
+        or not value
+        or not all(isinstance(p, str) and p.strip() for p in value)
+    ):
+        raise SettingsError(
+            f"{where(name)}: `{name}` must be a list of priorities, such as [P1] or [P1, P2]"
+        )
+    return tuple(p.strip() for p in value)
+
+
+def review_settings(
+    sync: Mapping[str, Any],
+    where: Callable[[str], str] = lambda key: ".postmortem.yml",
+    *,
+    due_soon_days: int | None = None,
+    followup_review_days: int | None = None,
+    contact: str | None = None,
+    priorities: Iterable[str] = (),
+    grace_days: int | None = None,
+) -> ReviewSettings:
+    """Settings from the `sync:` mapping of the configuration, overridden by the CLI options.
+
+    ``where(key)`` names the file and line of a key (e.g. "sync/escalation/grace_days") for
+    error messages. A typo under `sync.escalation` is an error: it must not silently switch
+    escalation off.
+    """
+    values: dict[str, Any] = {}
+    if "due_soon_days" in sync:
+        values["due_soon_days"] = _days(sync["due_soon_days"], "sync/due_soon_days", where, 0)
+    if "followup_review_days" in sync:
+        values["followup_review_days"] = _days(
+            sync["followup_review_days"], "sync/followup_review_days", where, 1
+        )
+    escalation = sync.get("escalation")
+    if escalation is not None:
+        if not isinstance(escalation, Mapping):
+            raise SettingsError(
+                f"{where('sync/escalation')}: `sync/escalation` must be a mapping such as "
+                '{contact: "@sre-leads", priorities: [P1], grace_days: 7}'
+            )
+        for key in escalation:
+            if key not in ESCALATION_KEYS:
+                raise SettingsError(
+                    f"{where(f'sync/escalation/{key}')}: unknown setting `sync/escalation/{key}` "
+                    f"(known: {', '.join(ESCALATION_KEYS)})"
+                )
+        if escalation.get("contact") is not None:
+            values["contact"] = _contact(escalation["contact"], where, "sync/escalation/contact")
+        if "priorities" in escalation:
+            values["priorities"] = _priorities(
+                escalation["priorities"], where, "sync/escalation/priorities"
+            )
+        if "grace_days" in escalation:
+            values["grace_days"] = _days(
+                escalation["grace_days"], "sync/escalation/grace_days", where, 0
+            )
+    option = lambda name: f"--{name.replace('_', '-')}"  # noqa: E731 - error location of an option
+    if due_soon_days is not None:
+        values["due_soon_days"] = _days(due_soon_days, "due_soon_days", option, 0)
+    if followup_review_days is not None:
+        values["followup_review_days"] = _days(
+            followup_review_days, "followup_review_days", option, 1
+        )
+    if contact is not None:
+        values["contact"] = _contact(contact, lambda _: "--escalation-contact", "contact")
+    chosen = tuple(priorities)
+    if chosen:
+        values["priorities"] = _priorities(
+            list(chosen), lambda _: "--escalation-priority", "priority"
+        )
+    if grace_days is not None:
+        values["grace_days"] = _days(grace_days, "grace_days", option, 0)
+    return ReviewSettings(**values)
 
 
 @dataclass(frozen=True)
@@ -33,10 +180,36 @@ class ReviewItem:
     issue: int | None = None
     url: str | None = None
     path: str = ""
+    priority: str = ""
+    days_left: int | None = None  # days until the deadline (0 = due today); None when overdue
 
     @property
     def overdue(self) -> bool:
         return self.days_overdue > 0
+
+
+@dataclass(frozen=True)
+class FollowupReview:
+    """A post-mortem whose 4-week follow-up review is due (or overdue) and not recorded."""
+
+    postmortem: str
+    title: str
+    severity: str
+    path: str
+    url: str | None
+    resolved: str  # ISO date
+    due: str  # ISO date: resolved + followup_review_days
+    days_overdue: int  # negative: due in that many days
+    action_items: int
+    closed_items: int
+
+
+@dataclass(frozen=True)
+class CommentOutcome:
+    """What happened to an escalated item's issue comment in this run."""
+
+    status: str  # posted | already | no-issue | failed | skipped | no-contact
+    detail: str = ""
 
 
 @dataclass
@@ -47,21 +220,73 @@ class Review:
     note: str  # where the state comes from, in one sentence
     items: list[ReviewItem] = field(default_factory=list)  # open items only, most overdue first
     total: int = 0  # action items considered
+    settings: ReviewSettings = field(default_factory=ReviewSettings)
+    followups: list[FollowupReview] = field(default_factory=list)
+    comments: dict[str, CommentOutcome] = field(default_factory=dict)  # escalation comments
 
     @property
     def overdue(self) -> list[ReviewItem]:
         return [i for i in self.items if i.overdue]
 
+    @property
+    def escalated(self) -> list[ReviewItem]:
+        """High-priority items overdue for longer than the grace period."""
+        grace = self.settings.grace_days
+        return [
+            i
+            for i in self.overdue
+            if i.days_overdue > grace and self.settings.escalates(i.priority)
+        ]
+
+    @property
+    def overdue_by_owner(self) -> list[tuple[str, list[ReviewItem]]]:
+        """Overdue items per owner; the owner with the most overdue item first."""
+        groups: dict[str, list[ReviewItem]] = {}
+        for item in self.overdue:  # already most overdue first
+            groups.setdefault(item.owner, []).append(item)
+        return sorted(groups.items(), key=lambda g: (-g[1][0].days_overdue, g[0].lower()))
+
+    @property
+    def due_soon(self) -> list[ReviewItem]:
+        limit = self.settings.due_soon_days
+        return [i for i in self.items if i.days_left is not None and i.days_left <= limit]
+
+    @property
+    def later(self) -> list[ReviewItem]:
+        """Open items due after the coming days, or without a deadline."""
+        soon = {i.key for i in self.due_soon}
+        return [i for i in self.items if not i.overdue and i.key not in soon]
+
+    @property
+    def failed_comments(self) -> list[str]:
+        return [key for key, outcome in self.comments.items() if outcome.status == "failed"]
+
     def to_dict(self) -> dict[str, Any]:
+        def entry(item: ReviewItem) -> dict[str, Any]:
+            return asdict(item)
+
+        def escalated(item: ReviewItem) -> dict[str, Any]:
+            outcome = self.comments.get(item.key)
+            return {**asdict(item), "comment": asdict(outcome) if outcome else None}
+
         return {
             "today": self.today.isoformat(),
             "source": self.source,
             "repo": self.repo,
             "note": self.note,
+            "settings": self.settings.to_dict(),
             "action_items": self.total,
             "open": len(self.items),
             "overdue": len(self.overdue),
-            "items": [asdict(i) for i in self.items],
+            "items": [entry(i) for i in self.items],
+            "escalated": [escalated(i) for i in self.escalated],
+            "overdue_by_owner": [
+                {"owner": owner, "items": [entry(i) for i in items]}
+                for owner, items in self.overdue_by_owner
+            ],
+            "due_soon": [entry(i) for i in self.due_soon],
+            "later": [entry(i) for i in self.later],
+            "followup_reviews": [asdict(f) for f in self.followups],
         }
 
 
@@ -72,17 +297,25 @@ def build_review(
     statuses: Iterable[str] = ("published",),
     repo: str | None = None,
     note: str = "",
+    settings: ReviewSettings | None = None,
+    link: Callable[[DocumentLike], str | None] | None = None,
 ) -> Review:
-    """Open items (by the issue's state when there is an issue, else by the table's status)."""
+    """Open items (by the issue's state when there is an issue, else by the table's status),
+    and the post-mortems whose 4-week follow-up review is due."""
     wanted = {s.lower() for s in statuses}
-    review = Review(today, "github" if issues is not None else "table", repo, note)
+    settings = settings or ReviewSettings()
+    review = Review(
+        today, "github" if issues is not None else "table", repo, note, settings=settings
+    )
     for doc in documents:
         if not getattr(doc, "parsed", True) or not doc.id or doc.status.lower() not in wanted:
             continue
+        counted = closed = 0
         for item in doc.action_items:
             if not item.id.strip():
                 continue
             review.total += 1
+            counted += 1
             key = item_key(doc, item)
             issue = issues.get(key) if issues is not None else None
             if issue is not None:
@@ -93,6 +326,7 @@ def build_review(
                 state = "closed" if wanted_state == "closed" else "open"
                 source, owner = "table", item.owner
             if state != "open":
+                closed += 1
                 continue
             late = (today - item.deadline).days if item.deadline else 0
             review.items.append(
@@ -110,28 +344,177 @@ def build_review(
                     issue=issue.number if issue else None,
                     url=(issue.url or None) if issue else None,
                     path=doc.path.as_posix(),
+                    priority=(item.priority or "").strip(),
+                    days_left=-late if item.deadline and late <= 0 else None,
                 )
             )
+        followup = _followup(doc, today, settings, counted, closed, link)
+        if followup is not None:
+            review.followups.append(followup)
     review.items.sort(key=lambda i: (-i.days_overdue, i.deadline or "9999", i.key))
+    review.followups.sort(key=lambda f: (f.due, f.postmortem))
     return review
 
 
+def _followup(
+    doc: DocumentLike,
+    today: date,
+    settings: ReviewSettings,
+    counted: int,
+    closed: int,
+    link: Callable[[DocumentLike], str | None] | None,
+) -> FollowupReview | None:
+    """The 4-week check: due within the coming days or past, and not yet recorded."""
+    resolved = doc.resolved
+    if resolved is None or getattr(doc, "followup_review", None) is not None:
+        return None
+    due = resolved.date() + timedelta(days=settings.followup_review_days)
+    if due > today + timedelta(days=settings.due_soon_days):
+        return None
+    return FollowupReview(
+        postmortem=doc.id,
+        title=doc.title or doc.id,
+        severity=doc.severity,
+        path=doc.path.as_posix(),
+        url=link(doc) if link else None,
+        resolved=resolved.date().isoformat(),
+        due=due.isoformat(),
+        days_overdue=(today - due).days,
+        action_items=counted,
+        closed_items=closed,
+    )
+
+
+# ------------------------------------------------------------------------------ wording
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" + ("" if count == 1 else "s")
+
+
+def _when(days_overdue: int) -> str:
+    """Relative wording for a due date: "12 days ago", "today", "in 3 days"."""
+    if days_overdue > 0:
+        return f"{_plural(days_overdue, 'day')} ago"
+    if days_overdue == 0:
+        return "today"
+    return f"in {_plural(-days_overdue, 'day')}"
+
+
+def _due_in(item: ReviewItem) -> str:
+    return "today" if item.days_left == 0 else f"in {_plural(item.days_left or 0, 'day')}"
+
+
+def _comment_text(outcome: CommentOutcome | None) -> str:
+    if outcome is None:
+        return "not posted (run with --escalate)"
+    return {
+        "posted": "commented on the issue now",
+        "already": f"commented earlier{' (' + outcome.detail + ')' if outcome.detail else ''}",
+        "no-issue": "no issue to comment on (run `postmortem sync`)",
+        "failed": f"comment failed: {outcome.detail}",
+        "skipped": f"not posted: {outcome.detail}",
+        "no-contact": "not posted: no escalation contact configured",
+    }.get(outcome.status, outcome.status)
+
+
+def _escalation_intro(review: Review) -> str:
+    settings = review.settings
+    what = "/".join(settings.priorities)
+    grace = _plural(settings.grace_days, "day")
+    if settings.contact:
+        return (
+            f"{what} action items more than {grace} past their deadline. Stalled high-priority "
+            f"actions let incidents recur: {settings.contact}, please help the owners unblock "
+            "them or agree new deadlines."
+        )
+    return (
+        f"{what} action items more than {grace} past their deadline. No escalation contact "
+        "is configured (`sync: escalation: contact:` in `.postmortem.yml`), so nobody was "
+        "mentioned."
+    )
+
+
+def _escalation_heading(review: Review) -> str:
+    contact = review.settings.contact
+    return f"Escalated to {contact}" if contact else "Escalated"
+
+
+def _followup_name(days: int) -> str:
+    """ "4-week" for 28 days (the seed's wording), else "30-day"."""
+    return f"{days // 7}-week" if days % 7 == 0 else f"{days}-day"
+
+
+def _summary_counts(review: Review) -> str:
+    return (
+        f"{len(review.escalated)} escalated, "
+        f"{len(review.due_soon)} due in the next {_plural(review.settings.due_soon_days, 'day')}, "
+        f"{_plural(len(review.followups), 'post-mortem')} due for the "
+        f"{_followup_name(review.settings.followup_review_days)} follow-up review"
+    )
+
+
 # ------------------------------------------------------------------------------ formats
+def _item_line(item: ReviewItem) -> list[str]:
+    if item.overdue:
+        late = f"{item.days_overdue} day(s) overdue"
+    elif item.days_left is not None:
+        late = f"due {_due_in(item)}"
+    else:
+        late = "no deadline"
+    where = f"#{item.issue} {item.url}" if item.issue else "no issue"
+    priority = item.priority or "-"
+    return [
+        f"  {item.key:<40} {item.owner:<20} {priority:<3} due {item.deadline or 'unset':<10}  "
+        f"{late:<18}  {where}",
+        f"      {_short(item.action, 100)}",
+    ]
+
+
 def render_text(review: Review) -> str:
+    """The same sections as the digest, for a terminal."""
+    settings = review.settings
     lines = [
         f"{len(review.items)} open action item(s), {len(review.overdue)} overdue, "
-        f"of {review.total} (as of {review.today.isoformat()})",
+        f"of {review.total} (as of {review.today.isoformat()}); {_summary_counts(review)}",
         review.note,
     ]
-    for item in review.items:
-        late = f"{item.days_overdue} day(s) overdue" if item.overdue else "on time"
-        where = f"#{item.issue} {item.url}" if item.issue else "no issue"
-        lines.append(
-            f"  {item.key:<40} {item.owner:<20} due {item.deadline or 'unset':<10}  {late:<18}  "
-            f"{where}"
-        )
-        lines.append(f"      {_short(item.action, 100)}")
-    return "\n".join(line for line in lines if line is not None)
+
+    def section(heading: str, body: list[str]) -> None:
+        lines.extend(["", heading, *(body or ["  none"])])
+
+    escalated = []
+    for item in review.escalated:
+        escalated += _item_line(item)
+        escalated.append(f"      escalation: {_comment_text(review.comments.get(item.key))}")
+    section(
+        f"{_escalation_heading(review)} ({len(review.escalated)}): {_escalation_intro(review)}",
+        escalated,
+    )
+    overdue = []
+    for owner, items in review.overdue_by_owner:
+        overdue.append(f" {owner} ({len(items)})")
+        for item in items:
+            overdue += _item_line(item)
+    section(f"Overdue ({len(review.overdue)}), by owner:", overdue)
+    section(
+        f"Due in the next {_plural(settings.due_soon_days, 'day')} ({len(review.due_soon)}):",
+        [line for item in review.due_soon for line in _item_line(item)],
+    )
+    name = _followup_name(settings.followup_review_days)
+    section(
+        f"{name.capitalize()} follow-up review due ({len(review.followups)}): resolved + "
+        f"{settings.followup_review_days} days, no followup_review recorded",
+        [
+            f"  {f.postmortem:<40} {f.severity or '-':<3} resolved {f.resolved}, review due "
+            f"{f.due} ({_when(f.days_overdue)}), {f.closed_items} of {f.action_items} action "
+            "item(s) closed"
+            for f in review.followups
+        ],
+    )
+    section(
+        f"Open, due later or without a deadline ({len(review.later)}):",
+        [line for item in review.later for line in _item_line(item)],
+    )
+    return "\n".join(lines)
 
 
 def render_json(review: Review) -> str:
@@ -142,40 +525,120 @@ def _md(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
+def _link_text(text: str) -> str:
+    return _md(text).replace("[", "\\[").replace("]", "\\]")
+
+
 def _short(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
+def _owners(item: ReviewItem) -> str:
+    return " ".join(f"@{h}" for h in owner_handles(item.owner)) or _md(item.owner)
+
+
+def _issue(item: ReviewItem) -> str:
+    return f"[#{item.issue}]({item.url})" if item.issue and item.url else "—"
+
+
+def _what(item: ReviewItem) -> str:
+    return f"**{_md(item.postmortem)} {_md(item.item)}**: {_md(_short(item.action, 120))}"
+
+
 def render_markdown(review: Review) -> str:
-    """The weekly digest body: overdue first, then the rest of the open items."""
+    """The weekly digest body: escalations, overdue by owner, due soon, follow-up reviews."""
+    settings = review.settings
+    soon = _plural(settings.due_soon_days, "day")
     out = [
         f"**{len(review.items)}** open action item(s), **{len(review.overdue)}** overdue, "
         f"across {review.total} action item(s) of published post-mortems "
-        f"(as of {review.today.isoformat()}).",
+        f"(as of {review.today.isoformat()}): **{len(review.escalated)}** escalated, "
+        f"**{len(review.due_soon)}** due in the next {soon}, "
+        f"**{len(review.followups)}** post-mortem(s) due for the "
+        f"{_followup_name(settings.followup_review_days)} follow-up review.",
         "",
         f"_{review.note}_",
         "",
     ]
 
-    def table(items: list[ReviewItem], heading: str) -> None:
-        out.extend([f"### {heading} ({len(items)})", ""])
-        if not items:
-            out.extend(["None.", ""])
-            return
-        out.append("| Action item | Owner | Deadline | Overdue | Issue |")
-        out.append("|---|---|---|---|---|")
-        for item in items:
-            issue = f"[#{item.issue}]({item.url})" if item.issue and item.url else "—"
-            late = f"{item.days_overdue} days" if item.overdue else "—"
-            owners = " ".join(f"@{h}" for h in owner_handles(item.owner)) or _md(item.owner)
-            out.append(
-                f"| **{_md(item.postmortem)} {_md(item.item)}**: {_md(_short(item.action, 120))} "
-                f"| {owners} | {item.deadline or '—'} | {late} | {issue} |"
-            )
+    def none_or(rows: list[str]) -> None:
+        out.extend(rows if len(rows) > 2 else ["None."])
         out.append("")
 
-    table(review.overdue, "Overdue")
-    table([i for i in review.items if not i.overdue], "Open, not yet due")
+    escalated = review.escalated
+    out += [f"### {_escalation_heading(review)} ({len(escalated)})", "",
+            _escalation_intro(review), ""]  # fmt: skip
+    rows = [
+        "| Action item | Owner | Priority | Deadline | Overdue | Issue | Escalation |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for item in escalated:
+        rows.append(
+            f"| {_what(item)} | {_owners(item)} | {_md(item.priority)} | {item.deadline} "
+            f"| {item.days_overdue} days | {_issue(item)} "
+            f"| {_md(_comment_text(review.comments.get(item.key)))} |"
+        )
+    none_or(rows)
+
+    def item_rows(
+        items: list[ReviewItem], when: Callable[[ReviewItem], str], column: str = "Overdue"
+    ) -> list[str]:
+        rows = [
+            f"| Action item | Owner | Deadline | {column} | Issue | Priority |",
+            "|---|---|---|---|---|---|",
+        ]
+        for item in items:
+            rows.append(
+                f"| {_what(item)} | {_owners(item)} | {item.deadline or '—'} | {when(item)} "
+                f"| {_issue(item)} | {_md(item.priority) or '—'} |"
+            )
+        return rows
+
+    groups = review.overdue_by_owner
+    out += [f"### Overdue ({len(review.overdue)})", ""]
+    if groups:
+        owners = ", ".join(
+            f"{_md(owner)} {len(items)} (up to {items[0].days_overdue} days)"
+            for owner, items in groups
+        )
+        out += [f"By owner, most overdue first: {owners}.", ""]
+    overdue = [item for _owner, items in groups for item in items]
+    none_or(item_rows(overdue, lambda i: f"{i.days_overdue} days"))
+
+    out += [f"### Due in the next {soon} ({len(review.due_soon)})", ""]
+    none_or(item_rows(review.due_soon, lambda i: _due_in(i), "Due"))
+
+    out += [
+        f"### {_followup_name(settings.followup_review_days).capitalize()} follow-up review "
+        f"due ({len(review.followups)})",
+        "",
+        f"Post-mortems resolved "
+        f"{settings.followup_review_days} days ago or more (or within the next {soon}) with no "
+        "`followup_review` in their frontmatter. Meet, check that the action items are done "
+        "and worked, then record the date, e.g. "
+        f'`followup_review: "{review.today.isoformat()}T10:00:00Z"`.',
+        "",
+    ]
+    rows = ["| Post-mortem | Severity | Resolved | Review due | Action items closed |",
+            "|---|---|---|---|---|"]  # fmt: skip
+    for followup in review.followups:
+        title = _link_text(_short(followup.title, 100))
+        name = f"[{title}]({followup.url})" if followup.url else f"{title} (`{followup.path}`)"
+        rows.append(
+            f"| {name} | {_md(followup.severity) or '—'} | {followup.resolved} "
+            f"| {followup.due} ({_when(followup.days_overdue)}) "
+            f"| {followup.closed_items} of {followup.action_items} |"
+        )
+    none_or(rows)
+
+    later = review.later
+    out += [
+        "<details>",
+        f"<summary>Open, due later or without a deadline ({len(later)})</summary>",
+        "",
+    ]
+    none_or(item_rows(later, lambda i: _due_in(i) if i.days_left is not None else "—", "Due"))
+    out.append("</details>")
     return "\n".join(out).rstrip() + "\n"
 
 
