@@ -157,6 +157,10 @@ def test_unknown_proselint_check_is_a_clear_error():
     with pytest.raises(ConfigError, match=r"unknown proselint check `redundancy.typo`"):
         prose_findings(body("Each and every node restarted."), config)
     assert prose.unknown_checks(["-spelling.able_atable", "misc", "nope"]) == ["nope"]
+    # Through the engine: one finding per file naming the setting, not one per PR rule.
+    doc = parse_document(body("Each and every node restarted."), "x.md")
+    found = [f for f in check_document(doc, config, TODAY) if f.rule.startswith(("PR", "INT"))]
+    assert len(found) == 1 and "redundancy.typo" in found[0].message
 
 
 def test_ignored_families_are_not_run():

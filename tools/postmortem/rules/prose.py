@@ -328,6 +328,7 @@ def _hits(doc: Document, ctx: Context) -> list[tuple[int, int, str, str, str | N
     )
     if ctx.config.is_enabled(OTHER[0]):
         families |= {""}
+    doc.__dict__["_prose_hits"] = (ctx.config, [])  # a bad setting is reported once, not 25x
     hits = lint_prose(doc, enabled_checks(names, families))
     doc.__dict__["_prose_hits"] = (ctx.config, hits)
     return hits
