@@ -397,6 +397,8 @@ def _config_lines(config: Config) -> dict[str, int]:
 def _review_settings(config: Config, options: dict[str, Any], **overrides: Any) -> ReviewSettings:
     lines = _config_lines(config)
     source = config.source or ".postmortem.yml"
+    if Path(source).is_absolute() and Path(source).is_relative_to(Path.cwd()):
+        source = Path(source).relative_to(Path.cwd()).as_posix()
 
     def where(key: str) -> str:
         line = lines.get(key)

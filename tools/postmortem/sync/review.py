@@ -67,26 +67,25 @@ class ReviewSettings:
         }
 
 
-def _days(value: Any, name: str, where: Callable[[str], str], minimum: int) -> int:
+def _days(value: Any, label: str, minimum: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
         raise SettingsError(
-            f"{where(name)}: `{name}` must be a whole number of days, at least {minimum} "
-            f"(not {value!r})"
+            f"{label} must be a whole number of days, at least {minimum} (not {value!r})"
         )
     return value
 
 
-def _contact(value: Any, where: Callable[[str], str], name: str) -> str:
-    text = str(value).strip() if isinstance(value, str) else ""
+def _contact(value: Any, label: str) -> str:
+    text = value.strip() if isinstance(value, str) else ""
     if not CONTACT_RE.fullmatch(text):
         raise SettingsError(
-            f"{where(name)}: `{name}` must be one GitHub handle or team, such as "
+            f"{label} must be one GitHub handle or team, such as "
             f'"@sre-lead" or "@acme/sre-leads" (quoted in YAML), not {value!r}'
         )
     return text
 
 
-def _priorities(value: Any, where: Callable[[str], str], name: str) -> tuple[str, ...]:
+def _priorities(value: Any, label: str) -> tuple[str, ...]:
     if isinstance(value, str):
         value = [value]
     if (
@@ -94,9 +93,7 @@ def _priorities(value: Any, where: Callable[[str], str], name: str) -> tuple[str
         or not value
         or not all(isinstance(p, str) and p.strip() for p in value)
     ):
-        raise SettingsError(
-            f"{where(name)}: `{name}` must be a list of priorities, such as [P1] or [P1, P2]"
-        )
+        raise SettingsError(f"{label} must be a list of priorities, such as [P1] or [P1, P2]")
     return tuple(p.strip() for p in value)
 
 
@@ -116,18 +113,22 @@ def review_settings(
     error messages. A typo under `sync.escalation` is an error: it must not silently switch
     escalation off.
     """
+
+    def label(key: str) -> str:
+        return f"{where(key)}: `{key}`"
+
     values: dict[str, Any] = {}
     if "due_soon_days" in sync:
-        values["due_soon_days"] = _days(sync["due_soon_days"], "sync/due_soon_days", where, 0)
+        values["due_soon_days"] = _days(sync["due_soon_days"], label("sync/due_soon_days"), 0)
     if "followup_review_days" in sync:
         values["followup_review_days"] = _days(
-            sync["followup_review_days"], "sync/followup_review_days", where, 1
+            sync["followup_review_days"], label("sync/followup_review_days"), 1
         )
     escalation = sync.get("escalation")
     if escalation is not None:
         if not isinstance(escalation, Mapping):
             raise SettingsError(
-                f"{where('sync/escalation')}: `sync/escalation` must be a mapping such as "
+                f"{label('sync/escalation')} must be a mapping such as "
                 '{contact: "@sre-leads", priorities: [P1], grace_days: 7}'
             )
         for key in escalation:
@@ -137,31 +138,27 @@ def review_settings(
                     f"(known: {', '.join(ESCALATION_KEYS)})"
                 )
         if escalation.get("contact") is not None:
-            values["contact"] = _contact(escalation["contact"], where, "sync/escalation/contact")
+            values["contact"] = _contact(escalation["contact"], label("sync/escalation/contact"))
         if "priorities" in escalation:
             values["priorities"] = _priorities(
-                escalation["priorities"], where, "sync/escalation/priorities"
+                escalation["priorities"], label("sync/escalation/priorities")
             )
         if "grace_days" in escalation:
             values["grace_days"] = _days(
-                escalation["grace_days"], "sync/escalation/grace_days", where, 0
+                escalation["grace_days"], label("sync/escalation/grace_days"), 0
             )
-    option = lambda name: f"--{name.replace('_', '-')}"  # noqa: E731 - error location of an option
+    # The command-line options win over the configuration.
     if due_soon_days is not None:
-        values["due_soon_days"] = _days(due_soon_days, "due_soon_days", option, 0)
+        values["due_soon_days"] = _days(due_soon_days, "--due-soon-days", 0)
     if followup_review_days is not None:
-        values["followup_review_days"] = _days(
-            followup_review_days, "followup_review_days", option, 1
-        )
+        values["followup_review_days"] = _days(followup_review_days, "--followup-review-days", 1)
     if contact is not None:
-        values["contact"] = _contact(contact, lambda _: "--escalation-contact", "contact")
-    chosen = tuple(priorities)
+        values["contact"] = _contact(contact, "--escalation-contact")
+    chosen = list(priorities)
     if chosen:
-        values["priorities"] = _priorities(
-            list(chosen), lambda _: "--escalation-priority", "priority"
-        )
+        values["priorities"] = _priorities(chosen, "--escalation-priority")
     if grace_days is not None:
-        values["grace_days"] = _days(grace_days, "grace_days", option, 0)
+        values["grace_days"] = _days(grace_days, "--grace-days", 0)
     return ReviewSettings(**values)
 
 
