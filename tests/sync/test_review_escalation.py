@@ -94,7 +94,33 @@ def test_one_comment_across_two_runs(github_emulator, workdir):
     assert second.exit_code == 0, second.output
     assert len(github_emulator.comments(REPO, numbers["A1"])) == 1
     assert github_emulator.count("POST", r"/comments$") == 1  # nothing new was posted
-    assert f"| commented earlier ({date.today().isoformat()}) |" in second.output
+    stored = github_emulator.comments(REPO, numbers["A1"])[0]["created_at"][:10]
+    assert f"| commented earlier ({stored}) |" in second.output
+
+
+def test_escalated_section_reaches_the_digest_issue(github_emulator, workdir):
+    """The weekly workflow's two steps: review --escalate into a file, then digest."""
+    synced(github_emulator)
+    result = review(github_emulator, "--escalate", "--format", "markdown")
+    assert result.exit_code == 0, result.output
+    (workdir / "digest.md").write_text(result.output, "utf-8")
+    title = "Weekly post-mortem action-item review"
+    args = ["digest", "--repo", REPO, "--api-url", github_emulator.url, "--title", title,
+            "--body-file", "digest.md"]  # fmt: skip
+    posted = invoke(args)
+    assert posted.exit_code == 0, posted.output
+    [digest] = [i for i in github_emulator.issues(REPO) if i["title"] == title]
+    body = digest["body"]
+    assert body.index(f"### Escalated to {CONTACT} (1)") < body.index("### Overdue (4)")
+    assert "| commented on the issue now |" in body
+    # next week: the same digest issue is updated, the escalation is not repeated
+    again = review(github_emulator, "--escalate", "--format", "markdown")
+    (workdir / "digest.md").write_text(again.output, "utf-8")
+    assert invoke(args).exit_code == 0
+    assert [i["title"] for i in github_emulator.issues(REPO)].count(title) == 1
+    [digest] = [i for i in github_emulator.issues(REPO) if i["title"] == title]
+    assert "| commented earlier (" in digest["body"]
+    assert github_emulator.count("POST", r"/comments$") == 1
 
 
 def test_no_comment_without_escalate(github_emulator, workdir):
