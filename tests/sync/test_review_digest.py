@@ -378,3 +378,34 @@ def test_escalate_needs_a_repository_and_a_token(
     assert "--escalate comments on the items' issues: it needs --repo OWNER/NAME" in no_repo.output
     no_token = run(["review", "--escalate", "--repo", "acme/web"])
     assert no_token.exit_code == 2 and "needs a token (GITHUB_TOKEN or GH_TOKEN)" in no_token.output
+
+
+def test_unreadable_files_are_named_not_dropped(
+    archive: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (archive / "2026-11-20-broken.md").write_text(
+        "---\nid: 2026-11-20-broken\ntitle: [unclosed\n---\n# Body\n", "utf-8"
+    )
+    (archive / "2026-11-21-no-id.md").write_text("---\ntitle: No id\n---\n# Body\n", "utf-8")
+    monkeypatch.chdir(archive.parent)
+    result = run(["review", "--today", TODAY.isoformat(), "--format", "markdown"])
+    assert result.exit_code == 0, result.output
+    assert "Traceback" not in result.output
+    assert "**2 files left out** (cannot be read; `postmortem validate` explains):" in result.output
+    assert "- `postmortems/2026-11-20-broken.md:4: invalid YAML in frontmatter" in result.output
+    assert "- `postmortems/2026-11-21-no-id.md:1: no 'id' in the frontmatter`" in result.output
+    assert "warning: left out of the review, cannot be read: postmortems/2026-11-20-broken" in (
+        result.output
+    )
+    assert "### Overdue (5)" in result.output  # the readable post-mortems are all there
+    data = json.loads(
+        run(["review", "--today", TODAY.isoformat(), "--format", "json"]).output.split("\nwarning")[
+            0
+        ]
+    )
+    assert [u.split(":")[0] for u in data["unreadable"]] == [
+        "postmortems/2026-11-20-broken.md",
+        "postmortems/2026-11-21-no-id.md",
+    ]
+    text = run(["review", "--today", TODAY.isoformat()]).output
+    assert text.count("warning: left out, cannot be read: postmortems/") == 2

@@ -528,6 +528,9 @@ def review_command(
         if api is not None:
             api.close()
     click.echo(RENDERERS[fmt](review), nl=fmt != "markdown")
+    if fmt != "text":  # the text output says it already
+        for why in review.unreadable:
+            click.echo(f"warning: left out of the review, cannot be read: {why}", err=True)
     for key in review.failed_comments:
         click.echo(f"error: escalation comment for {key}: {review.comments[key].detail}", err=True)
     if review.failed_comments:

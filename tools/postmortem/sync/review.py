@@ -23,8 +23,8 @@ import json
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field
-from datetime import date, timedelta
-from typing import Any
+from datetime import date, datetime, timedelta
+from typing import Any, Protocol
 
 from .plan import DocumentLike, ListedIssue, item_key, item_state, owner_handles
 
@@ -35,6 +35,15 @@ DEFAULT_ESCALATION_PRIORITIES = ("P1",)
 # "@alice", "@acme/sre-leads": a GitHub user or an organisation's team.
 CONTACT_RE = re.compile(r"@[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:/[A-Za-z0-9][A-Za-z0-9._-]*)?")
 ESCALATION_KEYS = ("contact", "priorities", "grace_days")
+
+
+class ReviewedDocument(DocumentLike, Protocol):
+    """What the review reads from a document, beyond what the sync plan reads."""
+
+    @property
+    def resolved(self) -> datetime | None: ...
+    @property
+    def followup_review(self) -> datetime | None: ...
 
 
 class SettingsError(ValueError):
@@ -220,6 +229,7 @@ class Review:
     settings: ReviewSettings = field(default_factory=ReviewSettings)
     followups: list[FollowupReview] = field(default_factory=list)
     comments: dict[str, CommentOutcome] = field(default_factory=dict)  # escalation comments
+    unreadable: list[str] = field(default_factory=list)  # "path:line: why" of files left out
 
     @property
     def overdue(self) -> list[ReviewItem]:
@@ -284,11 +294,12 @@ class Review:
             "due_soon": [entry(i) for i in self.due_soon],
             "later": [entry(i) for i in self.later],
             "followup_reviews": [asdict(f) for f in self.followups],
+            "unreadable": list(self.unreadable),
         }
 
 
 def build_review(
-    documents: Iterable[DocumentLike],
+    documents: Iterable[ReviewedDocument],
     today: date,
     issues: Mapping[str, ListedIssue] | None,
     statuses: Iterable[str] = ("published",),
@@ -305,7 +316,11 @@ def build_review(
         today, "github" if issues is not None else "table", repo, note, settings=settings
     )
     for doc in documents:
-        if not getattr(doc, "parsed", True) or not doc.id or doc.status.lower() not in wanted:
+        if not getattr(doc, "parsed", True) or not doc.id:
+            # Its action items would silently vanish from the review: say so instead.
+            review.unreadable.append(_why_unreadable(doc))
+            continue
+        if doc.status.lower() not in wanted:
             continue
         counted = closed = 0
         for item in doc.action_items:
@@ -353,8 +368,16 @@ def build_review(
     return review
 
 
+def _why_unreadable(doc: ReviewedDocument) -> str:
+    problems = getattr(doc, "problems", None) or []
+    if problems:
+        first = problems[0]
+        return f"{doc.path.as_posix()}:{first.line}: {first.message}"
+    return f"{doc.path.as_posix()}:1: no `id` in the frontmatter"
+
+
 def _followup(
-    doc: DocumentLike,
+    doc: ReviewedDocument,
     today: date,
     settings: ReviewSettings,
     counted: int,
@@ -363,7 +386,7 @@ def _followup(
 ) -> FollowupReview | None:
     """The 4-week check: due within the coming days or past, and not yet recorded."""
     resolved = doc.resolved
-    if resolved is None or getattr(doc, "followup_review", None) is not None:
+    if resolved is None or doc.followup_review is not None:
         return None
     due = resolved.date() + timedelta(days=settings.followup_review_days)
     if due > today + timedelta(days=settings.due_soon_days):
@@ -473,6 +496,7 @@ def render_text(review: Review) -> str:
         f"{len(review.items)} open action item(s), {len(review.overdue)} overdue, "
         f"of {review.total} (as of {review.today.isoformat()}); {_summary_counts(review)}",
         review.note,
+        *(f"warning: left out, cannot be read: {why}" for why in review.unreadable),
     ]
 
     def section(heading: str, body: list[str]) -> None:
@@ -557,6 +581,14 @@ def render_markdown(review: Review) -> str:
         f"_{review.note}_",
         "",
     ]
+    if review.unreadable:
+        out += [
+            f"**{_plural(len(review.unreadable), 'file')} left out** (cannot be read; "
+            "`postmortem validate` explains):",
+            "",
+            *(f"- `{why.replace('`', chr(39))}`" for why in review.unreadable),
+            "",
+        ]
 
     def none_or(rows: list[str]) -> None:
         out.extend(rows if len(rows) > 2 else ["None."])
