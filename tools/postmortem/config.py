@@ -144,4 +144,13 @@ def merge(raw: dict[str, Any], shown: str, lines: dict[str, int]) -> dict[str, A
                 f"{shown}:{lines.get('rules/' + str(code), 1)}: severity of "
                 f"`{code}` must be error, warning or info, not `{severity}`"
             )
+    if values["prose_checks"] is not None:
+        from .rules.prose import unknown_checks  # late import: the rules import this module
+
+        bad = unknown_checks(values["prose_checks"])
+        if bad:
+            raise ConfigError(
+                f"{shown}:{lines.get('prose_checks', 1)}: unknown proselint "
+                f"check(s) in `prose_checks`: {', '.join(bad)}"
+            )
     return values
