@@ -489,7 +489,10 @@ def review_command(
         api_url = (
             api_url or options.get("api_url") or os.environ.get("GITHUB_API_URL") or DEFAULT_API_URL
         )
-        pace = float(options.get("pace", DEFAULT_PACE))
+        try:
+            pace = float(options.get("pace", DEFAULT_PACE))
+        except (TypeError, ValueError):
+            raise Failure("`sync/pace` must be a number of seconds", 2) from None
         api = GitHubIssues(name, token, api_url=api_url, pace=pace)
         try:
             api.check_access()
