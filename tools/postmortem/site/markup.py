@@ -10,9 +10,10 @@ markup: `{ onclick=... }` attribute lists and `javascript:` link targets. HTML c
 dropped (they are notes to the author and cannot run).
 
 Code is kept exact: fenced code blocks that start at column 0 are passed through untouched
-(Python-Markdown escapes their content), and inline code spans are turned into `<code>`
-elements here, with their content escaped, so that no difference between our reading of the
-backticks and the renderer's can ever let markup through. Indented code blocks are not
+(Python-Markdown escapes their content). An inline code span that holds `<` or `&` is turned
+into a `<code>` element here, with its content escaped; other spans keep their backticks. Every
+`<` outside those is escaped, so no difference between our reading of the backticks and the
+renderer's can ever let markup through (at worst an odd span shows `&lt;`). Indented code blocks are not
 detected: their `<` would show as `&lt;`; use fences.
 """
 
@@ -53,15 +54,29 @@ def _code_html(code: str) -> str:
     return "<code>" + "".join(_CODE_ENTITIES.get(c, c) for c in text) + "</code>"
 
 
+_SPECIAL = re.compile(r"[\\`<{]")
+
+
 def _inline(text: str) -> str:
     """Escape one run of non-fenced Markdown: code spans become <code>, `<` becomes &lt;."""
     out: list[str] = []
     i, n = 0, len(text)
     while i < n:
+        found = _SPECIAL.search(text, i)
+        if found is None:
+            out.append(text[i:])
+            break
+        start = found.start()
+        out.append(text[i:start])
+        i = start
         char = text[i]
-        if char == "\\" and i + 1 < n and text[i + 1] in "\\`{":
-            out.append(text[i : i + 2])
-            i += 2
+        if char == "\\":
+            if i + 1 < n and text[i + 1] in "\\`{":
+                out.append(text[i : i + 2])
+                i += 2
+            else:
+                out.append(char)
+                i += 1
             continue
         if char == "`":
             run = len(text[i:]) - len(text[i:].lstrip("`"))
@@ -79,10 +94,15 @@ def _inline(text: str) -> str:
                 j = after + len(text[after:]) - len(text[after:].lstrip("`"))
             # A code span never crosses a blank line (a paragraph break).
             if close != -1 and "\n\n" not in text[i:close]:
-                content = text[i + run : close].replace("\n", " ")
-                if content.startswith(" ") and content.endswith(" ") and content.strip():
-                    content = content[1:-1]
-                out.append(_code_html(content))
+                raw = text[i : close + run]
+                if "<" not in raw and "&" not in raw:
+                    # Nothing in it could become markup: keep the backticks (cheaper to render).
+                    out.append(raw)
+                else:
+                    content = text[i + run : close].replace("\n", " ")
+                    if content.startswith(" ") and content.endswith(" ") and content.strip():
+                        content = content[1:-1]
+                    out.append(_code_html(content))
                 i = close + run
                 continue
             out.append(tick)
@@ -100,14 +120,15 @@ def _inline(text: str) -> str:
                 i = link.end()
                 continue
             out.append("&lt;")
-        elif char == "{":
-            out.append("\\{")  # attribute lists could add event handlers
         else:
-            out.append(char)
+            out.append("\\{")  # attribute lists could add event handlers
         i += 1
-    return _BAD_SCHEME.sub(
-        lambda m: m["lead"] + "unsafe-" + re.sub(r"\W", "", m["scheme"]) + ":", "".join(out)
-    )
+    result = "".join(out)
+    if ":" in result:
+        result = _BAD_SCHEME.sub(
+            lambda m: m["lead"] + "unsafe-" + re.sub(r"\W", "", m["scheme"]) + ":", result
+        )
+    return result
 
 
 def escape_body(markdown: str) -> str:

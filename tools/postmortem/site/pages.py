@@ -17,6 +17,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -90,14 +91,38 @@ class Entry:
         return self.doc.title or self.doc.id or self.slug
 
 
+def _placeholder(key: str) -> str:
+    return f'<div data-pm-fragment="{key}"></div>'
+
+
 @dataclass(frozen=True)
 class GeneratedPage:
+    """A page as Markdown. Large generated HTML (tables, charts, the card) is kept aside as
+    fragments behind placeholders: the plugin inserts them into the rendered page, so that
+    Python-Markdown does not re-parse HTML we wrote, and the search index does not hold the
+    archive table (`late` fragments go in after the search plugin has read the page).
+    `markdown` is the self-contained page, for `postmortem render`."""
+
     src_uri: str
-    markdown: str
+    template: str
     title: str
-    kind: str  # archive | postmortem | service | services | year | tags | statistics
+    kind: str  # archive | postmortem | listing | services | tags | statistics
     edit_url: str | None = None
     source: str | None = None
+    fragments: dict[str, tuple[str, bool]] = field(default_factory=dict)  # key: (html, late)
+
+    @property
+    def markdown(self) -> str:
+        text = self.template
+        for key, (html, _) in self.fragments.items():
+            text = text.replace(_placeholder(key), html.strip())
+        return text
+
+    def fill(self, html: str, late: bool) -> str:
+        for key, (fragment, is_late) in self.fragments.items():
+            if is_late == late:
+                html = html.replace(_placeholder(key), fragment)
+        return html
 
 
 @dataclass
@@ -136,6 +161,7 @@ def page_url(src_uri: str, directory_urls: bool) -> str:
     return stem + "/" if directory_urls else stem + ".html"
 
 
+@lru_cache(maxsize=65536)
 def relative_url(target: str, source: str, directory_urls: bool) -> str:
     """Link from the page of `source` (a src_uri) to `target` (a src_uri, or any other file)."""
     to = page_url(target, directory_urls) if target.endswith(".md") else target
@@ -308,6 +334,19 @@ class _Builder:
         self.services = self._group(lambda e: e.doc.services)
         self.tags = self._group(lambda e: e.doc.tags)
         self.years = self._group(lambda e: [str(e.doc.started.year)] if e.doc.started else [])
+        self._pending: dict[str, tuple[str, bool]] = {}
+
+    def defer(self, html: str, late: bool = True) -> str:
+        """A placeholder for a fragment of the page being built (see GeneratedPage)."""
+        key = f"f{len(self._pending)}"
+        self._pending[key] = (html, late)
+        return "\n" + _placeholder(key) + "\n"
+
+    def make(
+        self, src_uri: str, template: str, title: str, kind: str, **extra: Any
+    ) -> GeneratedPage:
+        fragments, self._pending = self._pending, {}
+        return GeneratedPage(src_uri, template, title, kind, fragments=fragments, **extra)
 
     def _group(self, keys: Any) -> dict[str, list[Entry]]:
         groups: dict[str, list[Entry]] = defaultdict(list)
@@ -362,9 +401,8 @@ class _Builder:
             + f' · <a href="{self.link("feed.xml", here)}" '
             f'type="application/atom+xml">Feed</a></p>\n',
         ]
-        lines.append(self.filters())
-        lines.append(self.table(self.entries, here, archive=True))
-        return GeneratedPage(here, "\n".join(lines), "Post-mortem archive", "archive")
+        lines.append(self.defer(self.filters() + self.table(self.entries, here, archive=True)))
+        return self.make(here, "\n".join(lines), "Post-mortem archive", "archive")
 
     def filters(self) -> str:
         """Filter controls, hidden until the script runs: without JavaScript, the table and the
@@ -470,13 +508,15 @@ class _Builder:
                 '<p class="pm-banner pm-banner--restricted"><strong>Restricted:</strong> only the '
                 "summary of this post-mortem is published. Ask the authors for the full report.</p>\n"
             )
-        parts.append(self.card(entry))
+        # The card goes in after the search plugin has read the page: its facts are in the
+        # title, tags and body already, and indexing ~80 more tags per page costs 30% of a build.
+        parts.append(self.defer(self.card(entry)))
         if entry.summary_only:
             parts.append("## Summary\n")
             parts.append(self.body_text(section_markdown(doc, "summary")) + "\n")
         else:
             parts.append(self.body(entry))
-        return GeneratedPage(
+        return self.make(
             here,
             "\n".join(parts),
             entry.title,
@@ -641,9 +681,9 @@ class _Builder:
             f"# {md_text(title)}\n",
             f'<p class="pm-lede">{intro} '
             f'<a href="{self.link(self.options.archive_page, src_uri)}">All post-mortems</a></p>\n',
-            self.table(entries, src_uri),
+            self.defer(self.table(entries, src_uri)),
         ]
-        return GeneratedPage(src_uri, "\n".join(parts), title, "listing")
+        return self.make(src_uri, "\n".join(parts), title, "listing")
 
     def services_index(self) -> GeneratedPage:
         here = "services/index.md"
@@ -663,7 +703,7 @@ class _Builder:
             + (rows or '<tr><td colspan="3">No services yet.</td></tr>')
             + "</tbody></table></div>\n"
         )
-        return GeneratedPage(here, body, "Services", "services")
+        return self.make(here, body, "Services", "services")
 
     def tags_page(self) -> GeneratedPage:
         parts = [_frontmatter({"title": "Tags"}), "# Tags\n"]
@@ -674,7 +714,7 @@ class _Builder:
                 parts.append(f"## {md_text(tag)} {{ #tag:{tag_slug(html_text(tag))} }}\n")
                 parts.extend(f"- [{md_text(e.title)}]({e.src_uri})" for e in entries)
                 parts.append("")
-        return GeneratedPage("tags.md", "\n".join(parts), "Tags", "tags")
+        return self.make("tags.md", "\n".join(parts), "Tags", "tags")
 
     def statistics(self) -> GeneratedPage:
         docs = [e.doc for e in self.entries if not e.summary_only]
@@ -729,17 +769,18 @@ class _Builder:
             f'<div class="pm-tiles">{tile_html}</div>\n',
             note,
             "## Incidents per month\n",
-            charts.incidents_per_month(stats.months, stats.per_month, stats.severities) + "\n",
+            self.defer(charts.incidents_per_month(stats.months, stats.per_month, stats.severities)),
             '<details class="pm-data"><summary>Data: incidents per month</summary>'
             f'<table class="pm-table"><thead><tr><th>Month</th>{month_head}<th>Total</th></tr>'
             f"</thead><tbody>{month_rows}</tbody></table></details>\n",
             "## Time to resolve\n",
-            charts.time_to_resolve(
-                stats.resolve_points, stats.monthly_median_hours, stats.severities
-            )
-            + "\n",
+            self.defer(
+                charts.time_to_resolve(
+                    stats.resolve_points, stats.monthly_median_hours, stats.severities
+                )
+            ),
             "## Action items\n",
-            charts.action_items(actions, stats.actions_per_month) + "\n",
+            self.defer(charts.action_items(actions, stats.actions_per_month)),
             f'<table class="pm-table"><thead><tr><th>Done</th><th>Open</th><th>Overdue</th>'
             f"<th>Won't do</th><th>Total</th></tr></thead><tbody><tr><td>{actions.done}</td>"
             f"<td>{actions.open}</td><td>{actions.overdue}</td><td>{actions.wont_do}</td>"
@@ -748,7 +789,7 @@ class _Builder:
             '<table class="pm-table"><thead><tr><th>Service</th><th>Post-mortems</th></tr>'
             f"</thead><tbody>{service_rows}</tbody></table>\n",
         ]
-        return GeneratedPage("statistics.md", "\n".join(parts), "Statistics", "statistics")
+        return self.make("statistics.md", "\n".join(parts), "Statistics", "statistics")
 
     # -- the feed --------------------------------------------------------------------------
     def feed(self) -> str:

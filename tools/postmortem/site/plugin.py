@@ -19,6 +19,9 @@ fails on it while a normal build still publishes the rest.
 from __future__ import annotations
 
 import logging
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -31,8 +34,8 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from ..document import load_archive
-from .pages import RESTRICTED_MODES, Site, SiteOptions, build_site, load_sync_state
+from ..document import Document, iter_markdown_files, load_document
+from .pages import RESTRICTED_MODES, GeneratedPage, Site, SiteOptions, build_site, load_sync_state
 
 log = logging.getLogger("mkdocs.plugins.postmortems")
 
@@ -60,14 +63,38 @@ class PostmortemsConfig(Config):
     repository_facts = c.Type(bool, default=False)
 
 
+# From this many files on, a build parses them in worker processes (MkDocs itself uses one core).
+PARALLEL_FROM = 200
+
+
+def load_postmortems(folder: Path, parallel: bool) -> list[Document]:
+    """Parse every post-mortem under folder, in order; in worker processes for big archives."""
+    paths = list(iter_markdown_files([folder]))
+    workers = min(4, os.cpu_count() or 1)
+    if parallel and workers > 1 and len(paths) >= PARALLEL_FROM:
+        try:
+            context = multiprocessing.get_context("fork")
+            with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+                return list(pool.map(load_document, paths, chunksize=50))
+        except Exception as error:  # noqa: BLE001 - any pool failure: parse here instead
+            log.debug(f"postmortems: parallel parsing unavailable ({error}); parsing serially")
+    return [load_document(p) for p in paths]
+
+
 class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
     supports_multiple_instances = False
 
     def __init__(self) -> None:
         self.site: Site | None = None
         self.edit_urls: dict[str, str] = {}
+        self.pages: dict[str, GeneratedPage] = {}
         self.root = Path.cwd()
         self.archive_dir = Path("postmortems")
+        self.serving = False
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        # No fork() from inside `mkdocs serve`: its server threads are running.
+        self.serving = command == "serve"
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
@@ -87,7 +114,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
-        docs = load_archive([self.archive_dir])
+        docs = load_postmortems(self.archive_dir, parallel=not self.serving)
         state = self._sync_state()
         options = SiteOptions(
             today=datetime.now(UTC).date(),
@@ -119,7 +146,8 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
                     f"postmortems: {config.docs_dir}/{page.src_uri} exists, but the plugin "
                     "generates this page; rename the file or set `archive_page` / `prefix`"
                 )
-            files.append(File.generated(config, page.src_uri, content=page.markdown))
+            files.append(File.generated(config, page.src_uri, content=page.template))
+            self.pages[page.src_uri] = page
             if page.edit_url:
                 self.edit_urls[page.src_uri] = page.edit_url
         if self.config.feed:
@@ -138,7 +166,14 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
             page.edit_url = edit_url
         return page
 
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        generated = self.pages.get(page.file.src_uri)
+        return generated.fill(html, late=False) if generated else html
+
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        generated = self.pages.get(page.file.src_uri)
+        if generated is not None:
+            output = generated.fill(output, late=True)
         if not self.config.feed:
             return output
         href = _relative_root(page.url) + "feed.xml"
