@@ -127,28 +127,49 @@ def entry_for(doc: Document) -> Entry:
     )
 
 
+_PLAIN_ID = re.compile(r"""^id:[ \t]*(["']?)([A-Za-z0-9._-]+)\1[ \t]*$""", re.MULTILINE)
+_PLAIN_RELATED = re.compile(r"^related:[ \t]*\[([^\]\n]*)\][ \t]*$", re.MULTILINE)
+_RELATED_KEY = re.compile(r"^related:", re.MULTILINE)
+
+
 def read_entry(path: Path) -> Entry:
-    """The archive index entry of a file from its frontmatter alone (no body parsing)."""
+    """The archive index entry of a file from its frontmatter alone (no body parsing).
+
+    Archive rules need only `id` and `related` of files not being checked; in the usual plain
+    form they are read with two regular expressions, anything else goes through the YAML loader.
+    """
     shown = path.as_posix()
     try:
         with path.open("rb") as handle:
-            head = handle.read(256_000)
-        text = head.decode("utf-8")
-    except (OSError, UnicodeDecodeError):
+            text = handle.read(256_000).decode("utf-8", "replace")
+    except OSError:
         return Entry(shown, "", 1)
     if not text.startswith("---"):
         return Entry(shown, "", 1)
     end = text.find("\n---", 3)
     if end == -1:
         return Entry(shown, "", 1)
-    meta, lines, _ = load_frontmatter(text[text.index("\n") + 1 : end + 1], shown, first_line=2)
+    block = text[text.index("\n") + 1 : end + 1]
+    ids = _PLAIN_ID.findall(block)
+    related = _PLAIN_RELATED.search(block)
+    if len(ids) == 1 and (related or not _RELATED_KEY.search(block)):
+        id_match = _PLAIN_ID.search(block)
+        names = related[1].split(",") if related else []
+        return Entry(
+            shown,
+            ids[0][1],
+            block.count("\n", 0, id_match.start()) + 2,
+            tuple(n.strip().strip("'\"") for n in names if n.strip()),
+            block.count("\n", 0, related.start()) + 2 if related else 1,
+        )
+    meta, lines, _ = load_frontmatter(block, shown, first_line=2)
     raw_id = meta.get("id")
-    related = meta.get("related")
+    listed = meta.get("related")
     return Entry(
         shown,
         raw_id if isinstance(raw_id, str) else "",
         lines.get("id", 1),
-        tuple(r for r in related if isinstance(r, str)) if isinstance(related, list) else (),
+        tuple(r for r in listed if isinstance(r, str)) if isinstance(listed, list) else (),
         lines.get("related", 1),
     )
 
