@@ -216,3 +216,28 @@ def test_speed_on_a_long_block_is_linear() -> None:
     hits = find_blame(big, PEOPLE)
     assert len(hits) == 300
     assert time.perf_counter() - start < 5
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "we failed to x " * 5000,
+        "Why did we " * 5000,
+        "we should've checked " * 3000,
+        "human error " * 5000,
+        "The developer " + "very " * 20000 + "forgot",
+        "a" * 200_000,
+    ],
+    ids=["failed-to", "why", "should-ve", "human-error", "long-gap", "no-spaces"],
+)
+def test_pathological_blocks_stay_linear(text: str) -> None:
+    start = time.perf_counter()
+    find_blame(text)
+    assert time.perf_counter() - start < 3
+
+
+def test_rewrite_agrees_in_number() -> None:
+    [hit] = find_blame("We should have checked the logs.")
+    assert "The logs were not checked" in hit.suggestion
+    [hit] = find_blame("These alerts should have been acknowledged.")
+    assert "These alerts were not acknowledged" in hit.suggestion

@@ -32,6 +32,7 @@ system.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -237,6 +238,7 @@ def _is_participle(word: str) -> bool:
 # --------------------------------------------------------------------------- people
 
 _WORD = re.compile(r"[a-z]+")
+_WINDOW = 400  # characters of context a rule looks at on either side of a match
 _TOKEN = re.compile(r"@[\w\-]+|[A-Za-z][\w'’\-]*|\d[\w:.\-]*")
 _CLAUSE_BREAK = re.compile(
     r"[,;:()\[\]—–|]|\s-+\s|\.\.\.|…|\b(?:and|but|so|because|when|whenever|while|after|before|"
@@ -287,9 +289,12 @@ class _Context:
         self._index: SentenceIndex | None = None
 
     def sentence(self, pos: int) -> tuple[int, int]:
+        """The sentence around ``pos``, clipped to a window so that one giant unpunctuated
+        block (a pasted log) cannot make every match rescan it: analysis stays linear."""
         if self._index is None:
             self._index = SentenceIndex(self.text)
-        return self._index.around(pos)
+        s, e = self._index.around(pos)
+        return max(s, pos - _WINDOW), min(e, pos + _WINDOW)
 
     def classify(self, tok: str, prev: str | None, initial: bool) -> str:
         """PERSON, THING or UNKNOWN for one word that heads a noun phrase."""
@@ -450,8 +455,8 @@ _PARTICLES = frozenset("back up out down over in on off through".split())
 
 
 def _rest_of_clause(text: str, pos: int, max_words: int = 9) -> str:
-    m = _CLAUSE_END.search(text, pos)
-    end = m.start() if m else len(text)
+    m = _CLAUSE_END.search(text, pos, pos + 200)
+    end = m.start() if m else min(len(text), pos + 200)
     words = text[pos:end].split()
     return " ".join(words[:max_words]).strip(" `'\"")
 
@@ -479,7 +484,21 @@ def _passive_rewrite(verb: str, rest: str, negative: bool = True) -> str:
         obj = "it" if words[0].lower() == "it" else "they"
         obj += (" " + " ".join(words[1:])) if len(words) > 1 else ""
         return f"{obj} {'were' if obj.startswith('they') else 'was'} {neg}{pp}"
-    return f"{obj} was {neg}{pp}"
+    return f"{obj} {_be(obj)} {neg}{pp}"
+
+
+def _be(subject: str) -> str:
+    """'was' or 'were' for a short noun phrase ("the logs were", "the alert was")."""
+    words = subject.split()
+    if not words:
+        return "was"
+    head = next((w for w in words if w.lower() in _PREPOSITIONS), None)
+    head = words[words.index(head) - 1] if head and words.index(head) > 0 else words[-1]
+    low = head.lower().strip(".,")
+    plural = low in ("they", "we", "these", "those") or (
+        low.endswith("s") and not low.endswith(("ss", "us", "is", "ys"))
+    )
+    return "were" if plural else "was"
 
 
 def _negated_before(text: str, start: int) -> bool:
@@ -586,6 +605,8 @@ _AGENT_PATTERNS: tuple[tuple[str, frozenset[str], re.Pattern[str]], ...] = tuple
     )
 )
 # Verbs that only people do: flagged unless the subject is clearly a system.
+_CULTURE = re.compile(r"[\s\-]+(?:culture|game)")
+_CAUSED_OBJECT = re.compile(r"\s+(?:the|an?|this|that|our|a\s+\w+)\b")
 _ADJECTIVE_POSITION = re.compile(
     r"\b(?:the|a|an|its|their|our|his|her|my|your|this|that|these|those|of|for|with|any|no|"
     r"some|two|three|several|many)\s+$",
@@ -683,9 +704,7 @@ def _bl101(ctx: _Context) -> Iterator[BlameHit]:
         )
     for m in _BLAME.finditer(text) if not _BLAME_KEYS.isdisjoint(ctx.words) else ():
         ss, _ = ctx.sentence(m.start())
-        if _NEGATION_WORD.search(text, ss, m.start()) or re.match(
-            r"[\s\-]+(?:culture|game)", text[m.end() :]
-        ):
+        if _NEGATION_WORD.search(text, ss, m.start()) or _CULTURE.match(text, m.end()):
             continue  # "this is not a process for assigning blame"
         yield BlameHit(
             "BL101",
@@ -715,9 +734,7 @@ def _agent_match(ctx: _Context, m: re.Match[str], kind: str) -> BlameHit | None:
     before = text[max(0, m.start() - 12) : m.start()].lower()
     if kind in ("forgot", "neglect") and re.search(r"(?:\bto|\bnot|n['’]t|\bnever)\s+$", before):
         return None  # "easy to forget", "don't forget to": not an accusation
-    if kind == "caused" and not re.match(
-        r"\s+(?:the|an?|this|that|our|a\s+\w+)\b", text[m.end() :]
-    ):
+    if kind == "caused" and not _CAUSED_OBJECT.match(text, m.end()):
         return None
     if _ADJECTIVE_POSITION.search(text, max(0, m.start() - 20), m.start()):
         return None  # "the misconfigured route", "a missed heartbeat": adjectives
@@ -857,13 +874,12 @@ def _bl102(ctx: _Context) -> Iterator[BlameHit]:
 # --------------------------------------------------------------------------- BL103 / BL105
 
 _MODAL_HAVE = re.compile(
-    r"\b(?P<modal>should|could|would|ought\s+to|might)(?P<neg>\s+not|n['’]t)?\s+"
-    r"(?:(?:\w+ly|just|simply|never|not)\s+)?(?:have|of|['’]ve)\b(?!\s+to\b)\s*"
+    r"\b(?P<modal>should|could|would|ought\s+to|might)(?P<neg>\s+not|n['’]t)?"
+    r"(?:\s+(?:(?:\w+ly|just|simply|never|not)\s+)?(?:have|of)|['’]ve)\b(?!\s+to\b)\s*"
     r"(?:(?:\w+ly|just|simply|all|both)\s+)?"
     r"(?P<been>been\s+(?:(?:\w+ly|more|less|so)\s+)?)?(?P<verb>[A-Za-z][\w\-]*)",
     re.I,
 )
-_SHOULD_HAVE_VE = re.compile(r"\b(?P<modal>should|could|would)['’]ve\b", re.I)
 _HYPOTHETICAL = re.compile(r"\b(?:if|without|unless|otherwise|so|in\s+order)\b", re.I)
 _MODAL_KEYS = _kw("should could would ought might shouldn couldn wouldn if had")
 _HINDSIGHT_VERBS = frozenset(
@@ -928,7 +944,7 @@ def _bl103_105(ctx: _Context) -> Iterator[BlameHit]:
             subj = text[s : m.start()].strip()
             subj = _CLAUSE_BREAK.split(subj)[-1].strip() or "it"
             rest = _rest_of_clause(text, m.end())
-            rewrite = f"{_cap(subj)} was not {vlow}{(' ' + rest) if rest else ''}"
+            rewrite = f"{_cap(subj)} {_be(subj)} not {vlow}{(' ' + rest) if rest else ''}"
             yield BlameHit(
                 "BL103",
                 m.start(),
@@ -960,21 +976,6 @@ def _bl103_105(ctx: _Context) -> Iterator[BlameHit]:
             f"State what happened: '{_cap(_passive_rewrite(base, rest))}'; then ask what "
             f"would make it easier to {base} next time.",
         )
-    for m in _SHOULD_HAVE_VE.finditer(text):
-        # "should've" is rare; reuse the main rule by rewriting it into "should have".
-        fake = text[: m.start()] + m.group("modal") + " have" + text[m.end() :]
-        if fake != text:
-            sub = _Context(fake, ctx.people)
-            for hit in _bl103_105(sub):
-                if hit.start <= m.start() + 12 and hit.end >= m.start():
-                    shift = len(" have") - len(text[m.start() + len(m.group("modal")) : m.end()])
-                    yield BlameHit(
-                        hit.code,
-                        hit.start,
-                        max(hit.start, hit.end - shift),
-                        hit.message,
-                        hit.suggestion,
-                    )
     for rx in (_IF_ONLY, _HAD_INVERTED, _IF_HAD):
         for m in rx.finditer(text):
             cls = _np_class(ctx, m.group("np"), m.start("np"))
@@ -1253,12 +1254,17 @@ def find_blame(text: str, people: Iterable[str] = ()) -> list[BlameHit]:
     if len(hits) < 2:
         return hits
     hits.sort(key=lambda h: (_PRIORITY[h.code], h.start))
+    starts: list[int] = []  # kept spans never overlap, so neighbours decide
     kept: list[BlameHit] = []
     for h in hits:
-        if all(h.end <= k.start or h.start >= k.end for k in kept):
-            kept.append(h)
-    kept.sort(key=lambda h: (h.start, h.code))
-    return kept
+        i = bisect.bisect_left(starts, h.start)
+        if i > 0 and kept[i - 1].end > h.start:
+            continue
+        if i < len(kept) and kept[i].start < h.end:
+            continue
+        starts.insert(i, h.start)
+        kept.insert(i, h)
+    return sorted(kept, key=lambda h: (h.start, h.code))
 
 
 # Cheap first pass: a block without any of these words cannot produce a hit.
