@@ -117,6 +117,11 @@ _ING_NOUNS = frozenset(
     "thing something nothing anything everything string ring king spring ceiling setting "
     "settings morning evening building meeting logging monitoring alerting".split()
 )
+# Role words that also serve as modifiers ("on-call rotation", "developer tools").
+_MODIFIER_ROLES = frozenset(
+    "on-call oncall developer developers dev devs ops devops admin sre qa team staff operator "
+    "human people engineering".split()
+)
 _MODIFIED_BY_ROLE = frozenset(
     """dashboard dashboards rotation rotations schedule schedules channel channels tool tools
     runbook runbooks process processes system systems handbook shift shifts page pages pager
@@ -358,7 +363,9 @@ class _Context:
             if self.classify(word, p, False) != PERSON:
                 continue
             nxt = collected[k + 1][0].lower() if k + 1 < len(collected) else ""
-            if nxt in _MODIFIED_BY_ROLE or (nxt and self.classify(nxt, word, False) == PERSON):
+            if (nxt in _MODIFIED_BY_ROLE and word.lower() in _MODIFIER_ROLES) or (
+                nxt and self.classify(nxt, word, False) == PERSON
+            ):
                 continue
             return (word, off, p, False)
         word, off, p = collected[-1]
@@ -559,13 +566,30 @@ _AGENT_PATTERNS: tuple[tuple[str, frozenset[str], re.Pattern[str]], ...] = tuple
             "neglect neglected neglects",
             r"\bneglect(?:ed|s)?\b(?:\s+to\s+(?P<nverb>[A-Za-z][\w\-]*))?",
         ),
-        ("missed", "missed ignored disregarded", r"\b(?:missed|ignored|disregarded)\b"),
+        (
+            "missed",
+            "missed ignored disregarded",
+            r"\b(?:missed|ignored|disregarded)\b(?!\s+(?:(?:our|the|its|their|a|an|this)\s+)?"
+            r"(?:[\w\-]+\s+){0,2}?(?:slos?|slas?|targets?|objectives?|goals?|budgets?|estimates?|"
+            r"deadlines?|quarter|sprint)\b)",
+        ),
+        (
+            "let",
+            "let allowed",
+            r"\b(?:let|allowed)\s+(?:the|a|an|our|their|its)\s+(?:[\w\-]+\s+){0,2}?"
+            r"(?:to\s+)?(?:expire|lapse|slip|fill\s+up|run\s+out|go\s+stale|rot|overflow)\b",
+        ),
         (
             "overlooked",
             "overlooked messed screwed botched bungled fumbled goofed",
             r"\b(?:overlooked|messed\s+up|screwed\s+up|botched|bungled|fumbled|goofed(?:\s+up)?)\b",
         ),
-        ("broke", "broke misconfigured mis", r"\b(?:broke|misconfigured|mis-configured)\b"),
+        (
+            "broke",
+            "broke misconfigured mis",
+            r"\b(?:broke(?!\s+(?:down|up|out|even|ground|the\s+news)\b)(?![^.;:,]{0,40}\binto\b)"
+            r"|misconfigured|mis-configured)\b",
+        ),
         ("caused", "caused", r"\bcaused\b(?!\s+by\b)"),
         (
             "didnot",
@@ -582,7 +606,7 @@ _AGENT_PATTERNS: tuple[tuple[str, frozenset[str], re.Pattern[str]], ...] = tuple
             "mistake",
             "made",
             r"\bmade\s+(?:a|an|the|this|that|one|several|some|multiple|two|a\s+few)?\s*"
-            r"(?:[\w\-]+\s+)?(?:mistakes?|errors?|blunders?|slip-ups?)\b",
+            r"(?:[\w\-]+\s+)?(?:mistakes?|errors?|blunders?|slip-ups?)\b(?!\s+budget)",
         ),
         (
             "vanished",
@@ -605,6 +629,13 @@ _AGENT_PATTERNS: tuple[tuple[str, frozenset[str], re.Pattern[str]], ...] = tuple
     )
 )
 # Verbs that only people do: flagged unless the subject is clearly a system.
+_NOTHING = re.compile(r"\s+(?:nothing|none|no\s+step)\b", re.I)
+_JUSTIFIED = re.compile(
+    r"\b(?:as|because)\s+(?:the\s+|our\s+)?(?:runbook|playbook|procedure|policy|process|checklist)"
+    r"\s+(?:instructs|says|requires|allows|recommends|prescribes|permits)|\bas\s+instructed\b|"
+    r"\bper\s+(?:the\s+)?(?:runbook|playbook|procedure|policy)\b|\bas\s+agreed\b|\bby\s+design\b",
+    re.I,
+)
 _CULTURE = re.compile(r"[\s\-]+(?:culture|game)")
 _CAUSED_OBJECT = re.compile(r"\s+(?:the|an?|this|that|our|a\s+\w+)\b")
 _ADJECTIVE_POSITION = re.compile(
@@ -638,7 +669,11 @@ _FAULT = re.compile(
     r"(?:the\s+)?fault\s+of\s+(?P<ofwho>[\w@\-]+(?:\s+[\w@\-]+)?))\b",
     re.I,
 )
-_BLAME = re.compile(r"\b(?<!git\s)blam(?:e|ed|es|ing|eworthy)\b(?![\-‐](?:free|less|aware))", re.I)
+_BLAME = re.compile(
+    r"\b(?<!git\s)blam(?:e|ed|es|ing|eworthy)\b(?![\-‐](?:free|less|aware))"
+    r"(?!\s+(?:view|tool|command|output|page|annotations?|history|log|information)\b)",
+    re.I,
+)
 _RESPONSIBLE = re.compile(
     r"\b(?P<held>held\s+)?responsible\s+for\s+(?:the\s+|this\s+|that\s+|an?\s+|our\s+)?"
     r"(?:(?:causing|breaking|introducing|triggering)\s+(?:the\s+|this\s+|an?\s+)?)?"
@@ -734,13 +769,25 @@ def _agent_match(ctx: _Context, m: re.Match[str], kind: str) -> BlameHit | None:
     before = text[max(0, m.start() - 12) : m.start()].lower()
     if kind in ("forgot", "neglect") and re.search(r"(?:\bto|\bnot|n['’]t|\bnever)\s+$", before):
         return None  # "easy to forget", "don't forget to": not an accusation
+    if kind in ("forgot", "neglect") and _NOTHING.match(text, m.end()):
+        return None  # "Kenji forgot nothing"
     if kind == "caused" and not _CAUSED_OBJECT.match(text, m.end()):
         return None
     if _ADJECTIVE_POSITION.search(text, max(0, m.start() - 20), m.start()):
         return None  # "the misconfigured route", "a missed heartbeat": adjectives
+    ss, se = ctx.sentence(m.start())
+    if _JUSTIFIED.search(text, ss, se):
+        return None  # "Alice ignored the alert, as the runbook instructs": a procedure, not a lapse
     cls, subj = ctx.subject(m.start())
-    if kind == "introduced" and text[subj : subj + 3].lower() in ("we ", "we'", "we’"):
+    first_word = text[subj : subj + 3].lower()
+    if kind == "introduced" and first_word in ("we ", "we'", "we’"):
         return None  # "we introduced a regression": the organisation describing a change
+    if (
+        kind == "didnot"
+        and m.group().lower().startswith("never")
+        and first_word[:2] in ("we", "i ")
+    ):
+        return None  # "we never tested a region failover": a gap in practice, now an action
     if kind in _HUMAN_ONLY:
         if cls == THING:
             return None
@@ -960,7 +1007,7 @@ def _bl103_105(ctx: _Context) -> Iterator[BlameHit]:
         if modal in ("should", "ought"):
             if cls == THING:
                 continue
-        elif not (cls == PERSON and vlow in _ATTENTION_PP):
+        elif modal != "could" or not (cls == PERSON and vlow in _ATTENTION_PP):
             continue  # "an attacker could have used the token": capability, not judgement
         else:
             ss, se = ctx.sentence(m.start())
@@ -1044,7 +1091,7 @@ _JUDGEMENT_KEYS = _kw(
     irresponsible irresponsibly irresponsibility inattentive inattention asleep ball judgment
     judgement judgments judgements attention wrongly incorrectly mistakenly falsely naively
     erroneously wrongfully misjudged misjudge misjudges misjudging misjudgment misjudgement
-    careful bother bothered cowboy unprofessional unprofessionally clueless oblivious
+    careful vigilant attentive diligent thorough cautious bother bothered cowboy unprofessional unprofessionally clueless oblivious
     obliviously nothing cared despite knowingly rookie amateur amateurish decision decisions
     choice choices"""
 )
@@ -1074,11 +1121,16 @@ _JUDGEMENT = re.compile(
 )
 
 
+_BE_MORE_CAREFUL = re.compile(
+    r"\b(?:should|must|need\s+to|needs\s+to|have\s+to|has\s+to|will|to)\s+(?:try\s+to\s+)?"
+    r"be\s+more\s+(?:careful|vigilant|attentive|diligent|thorough|cautious)\b",
+    re.I,
+)
+
+
 def _bl104(ctx: _Context) -> Iterator[BlameHit]:
     text = ctx.text
-    if _JUDGEMENT_KEYS.isdisjoint(ctx.words):
-        return
-    for m in _JUDGEMENT.finditer(text):
+    for m in _JUDGEMENT.finditer(text) if not _JUDGEMENT_KEYS.isdisjoint(ctx.words) else ():
         phrase = m.group()
         low = phrase.lower()
         if re.search(
@@ -1099,6 +1151,18 @@ def _bl104(ctx: _Context) -> Iterator[BlameHit]:
             )
             continue
         yield _judgement(m.start(), m.end(), phrase)
+    for m in _BE_MORE_CAREFUL.finditer(text) if "more" in ctx.words else ():
+        if ctx.subject(m.start())[0] == THING:
+            continue  # "the parser should be more careful with whitespace" is about code
+        yield BlameHit(
+            "BL104",
+            m.start(),
+            m.end(),
+            f"'{m.group()}' implies people were careless and asks for vigilance, "
+            "which does not change anything.",
+            "Name the mechanism that makes the risky step safe (e.g. 'changes after 16:00 "
+            "need a second reviewer', 'the deploy tool shows the diff before applying').",
+        )
 
 
 # --------------------------------------------------------------------------- BL105
@@ -1146,6 +1210,8 @@ def _bl105(ctx: _Context) -> Iterator[BlameHit]:
     for m in _JUST.finditer(text):
         word = m.group("a") or m.group("b")
         start = m.start("a") if m.group("a") else m.start("b")
+        if ctx.subject(m.start())[0] == THING:
+            continue  # "the checklist simply did not include the step" minimizes no one
         yield BlameHit(
             "BL105",
             start,
