@@ -84,7 +84,8 @@ _ROLES = frozenset(
     colleague colleagues contractor contractors manager managers lead leads architect
     architects programmer programmers coder coders tester testers analyst analysts
     technician technicians consultant consultants guy guys folks commander owner owners
-    someone somebody member members ops devops qa""".split()
+    someone somebody member members ops devops qa hire hires newcomer newcomers junior juniors
+    newbie newbies rookie rookies trainee trainees""".split()
 )
 
 _SOFTWARE_ROLES = frozenset("operator operators manager managers owner owners lead leads".split())
@@ -1093,7 +1094,7 @@ _JUDGEMENT_KEYS = _kw(
     erroneously wrongfully misjudged misjudge misjudges misjudging misjudgment misjudgement
     careful vigilant attentive diligent thorough cautious bother bothered cowboy unprofessional unprofessionally clueless oblivious
     obliviously nothing cared despite knowingly rookie amateur amateurish decision decisions
-    choice choices"""
+    choice choices call"""
 )
 _JUDGEMENT = re.compile(
     r"""\b(?:
@@ -1116,6 +1117,7 @@ _JUDGEMENT = re.compile(
     | despite\s+(?:being\s+aware|knowing|(?:the\s+)?warnings?|being\s+warned|having\s+been\s+warned)
     | knowingly | rookie\s+(?:mistake|error) | amateur(?:ish)?(?!\s+radio)
     | (?:bad|poor|terrible|questionable|stupid|dumb|wrong)\s+(?:decisions?|choices?)
+    | (?:bad|poor|terrible|questionable)\s+call\s+(?:by\b|to\s+(?!the\b|a\b|an\b|our\b|this\b|its\b)\w+)
     )\b""",
     re.I | re.X,
 )
