@@ -454,12 +454,14 @@ class _Context:
 
 # --------------------------------------------------------------------------- helpers
 
+_RELATIVE_SPLIT = re.compile(r"\b(?:that|which|who)\b", re.I)
 _CLAUSE_END = re.compile(
-    r"[.;:,!?()\[\]—–]|\s-\s|\b(?:because|when|while|after|before|since|but|so that|which|"
-    r"and then|until|despite|although|though|as)\b",
+    r"[.;:,!?](?=\s|$)|[()\[\]—–]|\s-\s|\b(?:because|when|while|after|before|since|but|"
+    r"so that|which|and|until|despite|although|though|as)\b",
     re.I,
 )
-_PARTICLES = frozenset("back up out down over in on off through".split())
+_STRANDABLE = frozenset("about at for to on with".split())
+_PARTICLES = frozenset("back up out down off".split())
 
 
 def _rest_of_clause(text: str, pos: int, max_words: int = 9) -> str:
@@ -486,8 +488,11 @@ def _passive_rewrite(verb: str, rest: str, negative: bool = True) -> str:
         return f"it was {neg}{pp}"
     if words[0].lower() in ("that", "if", "whether", "what", "how", "which", "why", "where"):
         return f"it was {neg}{pp} {obj}"
-    if words[0].lower() in _PREPOSITIONS and len(words) > 1:
-        return f"{' '.join(words[1:])} was {neg}{pp} {words[0].lower()}"  # "... thought about"
+    if words[0].lower() in _STRANDABLE and len(words) > 1:
+        rest = " ".join(words[1:])
+        return f"{rest} {_be(rest)} {neg}{pp} {words[0].lower()}"  # "... was not thought about"
+    if words[0].lower() in _PREPOSITIONS:
+        return f"it was {neg}{pp} {obj}"  # "it was not caught in our migration"
     if words[0].lower() in ("it", "them"):
         obj = "it" if words[0].lower() == "it" else "they"
         obj += (" " + " ".join(words[1:])) if len(words) > 1 else ""
@@ -500,9 +505,16 @@ def _be(subject: str) -> str:
     words = subject.split()
     if not words:
         return "was"
-    head = next((w for w in words if w.lower() in _PREPOSITIONS), None)
-    head = words[words.index(head) - 1] if head and words.index(head) > 0 else words[-1]
-    low = head.lower().strip(".,")
+    # The head noun ends the first noun phrase: "the ALBs we tested", "the logs in the bucket".
+    end = next(
+        (
+            i
+            for i, w in enumerate(words)
+            if i and (w.lower() in _PREPOSITIONS or w.lower() in _PERSON_PRONOUNS)
+        ),
+        len(words),
+    )
+    low = words[end - 1].lower().strip(".,")
     plural = low in ("they", "we", "these", "those") or (
         low.endswith("s") and not low.endswith(("ss", "us", "is", "ys"))
     )
@@ -990,7 +1002,17 @@ def _bl103_105(ctx: _Context) -> Iterator[BlameHit]:
                 continue
             s, _ = ctx.sentence(m.start())
             subj = text[s : m.start()].strip()
-            subj = _CLAUSE_BREAK.split(subj)[-1].strip() or "it"
+            subj = _CLAUSE_BREAK.split(subj)[-1].strip()
+            # "some statuses that should have been removed": the relative's antecedent
+            pieces = [p.strip() for p in _RELATIVE_SPLIT.split(subj) if p.strip()]
+            relative = (
+                bool(_RELATIVE_SPLIT.search(subj)) and not _RELATIVE_SPLIT.split(subj)[-1].strip()
+            )
+            words = (pieces[-1] if pieces else "it").split()
+            if relative:  # "an issue which should have been": the antecedent noun phrase
+                det = [i for i, w in enumerate(words) if w.lower() in _DETERMINERS]
+                words = words[det[-1] :] if det else words[-3:]
+            subj = " ".join(words[-6:])
             rest = _rest_of_clause(text, m.end())
             rewrite = f"{_cap(subj)} {_be(subj)} not {vlow}{(' ' + rest) if rest else ''}"
             yield BlameHit(
@@ -1291,6 +1313,19 @@ _OPEN_QUOTES = "\"“‘'«"
 _CLOSE_QUOTES = "\"”’'»"
 
 
+def _tidy(hit: BlameHit) -> BlameHit:
+    """Messages quote the text; soft line breaks inside a paragraph become spaces."""
+    if "\n" not in hit.message and "\n" not in hit.suggestion:
+        return hit
+    return BlameHit(
+        hit.code,
+        hit.start,
+        hit.end,
+        " ".join(hit.message.split()),
+        " ".join(hit.suggestion.split()),
+    )
+
+
 def _quoted(text: str, start: int, end: int) -> bool:
     return (
         start > 0
@@ -1318,7 +1353,7 @@ def find_blame(text: str, people: Iterable[str] = ()) -> list[BlameHit]:
     for rule in _RULES:
         hits.extend(rule(ctx))
     # 'calling it “human error” hides the cause' mentions the phrase rather than using it.
-    hits = [h for h in hits if not _quoted(text, h.start, h.end)]
+    hits = [_tidy(h) for h in hits if not _quoted(text, h.start, h.end)]
     if len(hits) < 2:
         return hits
     hits.sort(key=lambda h: (_PRIORITY[h.code], h.start))
