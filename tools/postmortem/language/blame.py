@@ -461,7 +461,41 @@ _CLAUSE_END = re.compile(
     re.I,
 )
 _STRANDABLE = frozenset("about at for to on with".split())
-_PARTICLES = frozenset("back up out down off".split())
+_PARTICLES = frozenset("back up out down off over".split())
+# Words that end the object noun phrase and start an adverbial tail ("for forty minutes").
+_TAIL_START = frozenset(
+    """for by during after before since until within instead to in on from with at about via
+    without through overnight immediately again anyway first today yesterday earlier later
+    much entirely completely directly""".split()
+)
+# Verbs whose preposition belongs to them ("thought about", "waited for").
+_PREPOSITIONAL_VERBS = frozenset(
+    "think look wait ask respond react rely deal care listen account plan".split()
+)
+_PAST_TO_PP = {
+    "ran": "run",
+    "broke": "broken",
+    "took": "taken",
+    "wrote": "written",
+    "chose": "chosen",
+    "overwrote": "overwritten",
+    "shut": "shut",
+    "set": "set",
+    "cut": "cut",
+    "hit": "hit",
+    "sent": "sent",
+    "put": "put",
+    "made": "made",
+    "left": "left",
+}
+
+
+def _split_object(words: list[str]) -> tuple[str, str]:
+    """("the disk alert", "for forty minutes") from "the disk alert for forty minutes"."""
+    for i, w in enumerate(words):
+        if i and w.lower() in _TAIL_START:
+            return " ".join(words[:i]), " ".join(words[i:])
+    return " ".join(words), ""
 
 
 def _rest_of_clause(text: str, pos: int, max_words: int = 9) -> str:
@@ -476,28 +510,33 @@ def _cap(s: str) -> str:
 
 
 def _passive_rewrite(verb: str, rest: str, negative: bool = True) -> str:
-    """ "notice", "the alert" -> "the alert was not noticed" (None-safe, small and readable)."""
+    """ "notice", "the alert for ten minutes" -> "the alert was not noticed for ten minutes"."""
     words = rest.split()
     particle = ""
     if words and words[0].lower() in _PARTICLES:
         particle = " " + words.pop(0)
-    obj = " ".join(words)
     neg = "not " if negative else ""
     pp = _participle(verb) + particle
-    if not obj:
+    if not words:
         return f"it was {neg}{pp}"
-    if words[0].lower() in ("that", "if", "whether", "what", "how", "which", "why", "where"):
-        return f"it was {neg}{pp} {obj}"
-    if words[0].lower() in _STRANDABLE and len(words) > 1:
-        rest = " ".join(words[1:])
-        return f"{rest} {_be(rest)} {neg}{pp} {words[0].lower()}"  # "... was not thought about"
-    if words[0].lower() in _PREPOSITIONS:
-        return f"it was {neg}{pp} {obj}"  # "it was not caught in our migration"
-    if words[0].lower() in ("it", "them"):
-        obj = "it" if words[0].lower() == "it" else "they"
-        obj += (" " + " ".join(words[1:])) if len(words) > 1 else ""
-        return f"{obj} {'were' if obj.startswith('they') else 'was'} {neg}{pp}"
-    return f"{obj} {_be(obj)} {neg}{pp}"
+    first = words[0].lower()
+    if first in ("that", "if", "whether", "what", "how", "which", "why", "where"):
+        return f"it was {neg}{pp} {' '.join(words)}"
+    if first in _PREPOSITIONS:
+        if verb in _PREPOSITIONAL_VERBS and len(words) > 1:
+            np, tail = _split_object(words[1:])
+            tail = f" {tail}" if tail else ""
+            return f"{np} {_be(np)} {neg}{pp} {first}{tail}"  # "... was not thought about"
+        return f"it was {neg}{pp} {' '.join(words)}"  # "it was not caught in our migration"
+    if first in _TAIL_START or first.endswith("ly"):
+        return f"it was {neg}{pp} {' '.join(words)}"  # "rolled back instead of ..."
+    if first in ("it", "them"):
+        subject = "it" if first == "it" else "they"
+        tail = (" " + " ".join(words[1:])) if len(words) > 1 else ""
+        return f"{subject} {'were' if subject == 'they' else 'was'} {neg}{pp}{tail}"
+    np, tail = _split_object(words)
+    tail = f" {tail}" if tail else ""
+    return f"{np} {_be(np)} {neg}{pp}{tail}"
 
 
 def _be(subject: str) -> str:
@@ -613,7 +652,8 @@ _AGENT_PATTERNS: tuple[tuple[str, frozenset[str], re.Pattern[str]], ...] = tuple
             "wrong",
             "wrong",
             rf"\b(?:{_WRONG_VERBS})\b(?:\s+(?!because\b|when\b|while\b|and\b|but\b|so\b|since\b)"
-            r"[\w\-/'’]+){0,5}?\s+the\s+wrong\b(?:\s+(?P<wrongobj>[\w\-]+))?",
+            r"[\w\-/'’]+){0,5}?\s+the\s+wrong\b(?:\s+(?P<wrongobj>[\w\-]+(?:\s+(?!(?:to|in|on|"
+            r"from|during|while|for|and|because|when|with|at|by)\b)[\w\-]+){0,2}))?",
         ),
         (
             "mistake",
@@ -813,24 +853,50 @@ def _agent_hit(ctx: _Context, m: re.Match[str], kind: str, subj: int) -> BlameHi
     text = ctx.text
     start = min(subj, m.start())
     end = m.end()
-    rest = _rest_of_clause(text, m.end())
+    rest = _rest_of_clause(text, m.end(), 12)
     phrase = text[start:end]
     groups = m.groupdict()
+    matched = m.group().lower()
     verb = groups.get("fverb") or groups.get("gverb") or groups.get("nverb") or groups.get("dverb")
+    np, tail = _split_object(rest.split())
+    tail = f" {tail}" if tail else ""
     if kind in ("failed", "forgot", "neglect", "didnot") and verb:
         verb = verb.lower()
         if kind == "didnot" and verb not in _DUTY_VERBS:
             verb = next((v for v in _DUTY_VERBS if _participle(v) == verb), verb)
+        words = rest.split()
+        phrasal = f"{verb} {words[0]}" if words and words[0].lower() in _PARTICLES else verb
         rewrite = _cap(_passive_rewrite(verb, rest))
-        suggestion = f"'{rewrite}'; then ask what made it hard to {verb}."
-    elif kind == "missed" or kind == "overlooked":
-        obj = rest or "the signal"
+        suggestion = f"'{rewrite}'; then ask what made it hard to {phrasal}."
+    elif kind in ("forgot", "neglect"):
+        obj = _split_object(
+            rest.split()[1:] if rest.lower().startswith("about ") else rest.split()
+        )[0]
+        obj = obj or "the step"
         suggestion = (
-            f"'{_cap(obj)} was not acted on'; then ask what made it easy to miss "
-            "(noise, unclear alert, no runbook)."
+            f"'{_cap(obj)} {_be(obj)} not handled'; then ask what would have reminded "
+            "people of it (a checklist item, an automated check)."
+        )
+    elif kind == "missed" or (kind == "overlooked" and matched.startswith("overlooked")):
+        obj = np or "the signal"
+        suggestion = (
+            f"'{_cap(obj)} {_be(obj)} not acted on{tail}'; then ask what made it easy to "
+            "miss (noise, unclear alert, no runbook)."
+        )
+    elif kind == "overlooked":
+        obj = np or "the change"
+        suggestion = (
+            f"'{_cap(obj)} ended up in an unintended state{tail}'; then ask what made the "
+            "intended result hard to get right."
+        )
+    elif kind == "broke" and matched.startswith("mis"):
+        obj = np or "the system"
+        suggestion = (
+            f"'The configuration of {obj} did not match what was intended'; then ask what "
+            "let the change through unnoticed (validation, review, canary)."
         )
     elif kind == "broke":
-        obj = rest or "the system"
+        obj = np or "the system"
         suggestion = (
             f"'{_cap(obj)} broke after change <X>'; then ask what let the change through "
             "unnoticed (tests, review, canary)."
@@ -840,6 +906,13 @@ def _agent_hit(ctx: _Context, m: re.Match[str], kind: str, subj: int) -> BlameHi
         suggestion = (
             f"'The command ran against the wrong {obj}'; then ask what made the two look "
             "alike and what would have asked for confirmation."
+        )
+    elif kind == "let":
+        words = matched.split()[1:]
+        what = " ".join(w for w in words[:-1] if w != "to") or "it"
+        suggestion = (
+            f"'{_cap(what)} {_participle(words[-1]) if words else 'expired'} unnoticed'; then "
+            "ask what would have warned about it in time (an alert, an owner, automation)."
         )
     elif kind == "caused":
         suggestion = (
@@ -857,18 +930,22 @@ def _agent_hit(ctx: _Context, m: re.Match[str], kind: str, subj: int) -> BlameHi
             "when one person is away."
         )
     elif kind == "accident":
-        verb = groups.get("averb") or "changed"
+        past = (groups.get("averb") or "changed").lower()
+        pp = _PAST_TO_PP.get(past, past)
+        obj = np or "the target"
         suggestion = (
-            f"'{_cap(rest or 'the target')} was {verb.lower()} unintentionally'; then ask "
-            "what allowed the action without a safeguard."
+            f"'{_cap(obj)} {_be(obj)} {pp} unintentionally{tail}'; then ask what allowed "
+            "the action without a safeguard."
         )
     elif kind == "introduced":
         suggestion = (
             "'A change introduced the bug'; then ask why review and tests did not catch it."
         )
     else:
-        verb = (groups.get("fverb") or "do").lower()
-        suggestion = f"'{_cap(_passive_rewrite(verb, rest))}'; then ask what made it hard."
+        suggestion = (
+            "Describe what happened to the system and which conditions allowed it, "
+            "instead of who did it."
+        )
     return BlameHit(
         "BL101",
         start,
@@ -1014,7 +1091,8 @@ def _bl103_105(ctx: _Context) -> Iterator[BlameHit]:
                 words = words[det[-1] :] if det else words[-3:]
             subj = " ".join(words[-6:])
             rest = _rest_of_clause(text, m.end())
-            rewrite = f"{_cap(subj)} {_be(subj)} not {vlow}{(' ' + rest) if rest else ''}"
+            neg = "" if m.group("neg") else "not "
+            rewrite = f"{_cap(subj)} {_be(subj)} {neg}{vlow}{(' ' + rest) if rest else ''}"
             yield BlameHit(
                 "BL103",
                 m.start(),
@@ -1038,13 +1116,20 @@ def _bl103_105(ctx: _Context) -> Iterator[BlameHit]:
                 continue  # "without paging we could have noticed it later": a hypothetical
         base = _base_form(vlow)
         rest = _rest_of_clause(text, m.end())
+        words = rest.split()
+        phrasal = f"{base} {words[0]}" if words and words[0].lower() in _PARTICLES else base
+        if m.group("neg"):  # "should not have restarted": it was restarted
+            happened = _cap(_passive_rewrite(base, rest, negative=False))
+            follow = f"then ask what made '{phrasal}' look like the right step at the time"
+        else:
+            happened = _cap(_passive_rewrite(base, rest))
+            follow = f"then ask what would make it easier to {phrasal} next time"
         yield BlameHit(
             "BL103",
             min(subj, m.start()),
             m.end(),
             f"Counterfactual ('{phrase}') judges what people should have done.",
-            f"State what happened: '{_cap(_passive_rewrite(base, rest))}'; then ask what "
-            f"would make it easier to {base} next time.",
+            f"State what happened: '{happened}'; {follow}.",
         )
     for rx in (_IF_ONLY, _HAD_INVERTED, _IF_HAD):
         for m in rx.finditer(text):
@@ -1074,7 +1159,24 @@ def _base_form(pp: str) -> str:
     if pp.endswith("ed"):
         stem = pp[:-2]
         if stem.endswith(
-            ("at", "iz", "is", "ur", "ag", "ov", "ol", "iv", "dg", "ac", "uc", "rg", "ok")
+            (
+                "at",
+                "iz",
+                "is",
+                "ur",
+                "ag",
+                "ov",
+                "ol",
+                "iv",
+                "dg",
+                "ac",
+                "uc",
+                "rg",
+                "ok",
+                "ic",
+                "rc",
+                "nc",
+            )
         ):
             return stem + "e"
         if stem.endswith("e"):
@@ -1279,11 +1381,14 @@ def _bl106(ctx: _Context) -> Iterator[BlameHit]:
             words = words[1:]
         verb = words[0].lower() if words else ""
         easy = verb in ("forget", "miss", "ignore", "overlook", "fail", "skip", "neglect")
-        ask = (
-            f"What made it {'easy' if easy else 'hard'} to {' '.join(words)}?"
-            if words
-            else "What made this hard to see?"
-        )
+        if verb.endswith("ing"):
+            ask = f"What led to {' '.join(words)}?"  # "why was the DBA running migrations"
+        elif words:
+            if verb.endswith("ed"):
+                words = [_base_form(verb), *words[1:]]  # "why hadn't the team tested"
+            ask = f"What made it {'easy' if easy else 'hard'} to {' '.join(words)}?"
+        else:
+            ask = "What made this hard to see?"
         yield BlameHit(
             "BL106",
             m.start(),
