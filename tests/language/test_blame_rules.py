@@ -132,6 +132,12 @@ def test_suggestion_is_a_concrete_rewrite() -> None:
     assert "We assumed the chart set limits" in hit.suggestion
     [hit] = find_blame("Why did the developer forget to check the endpoint?")
     assert "What made it easy to forget to check the endpoint?" in hit.suggestion
+    [hit] = find_blame("The duty engineer missed two pages overnight.")
+    assert "Two pages were not acted on overnight" in hit.suggestion
+    [hit] = find_blame("The responder should not have restarted the primary.")
+    assert "'The primary was restarted'" in hit.suggestion  # what happened, without verdict
+    [hit] = find_blame("Alice Chen failed to hand over the incident.", PEOPLE)
+    assert "'The incident was not handed over'" in hit.suggestion
 
 
 def test_span_points_at_the_phrase() -> None:
