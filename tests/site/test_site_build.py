@@ -50,7 +50,7 @@ def test_postmortem_page_has_metadata_card_timeline_and_action_items(built_site)
     # Timeline table from the body, action items with states and issue links from the sync state.
     assert "Origin load rises" in page
     assert 'href="https://github.com/example/postmortems/issues/12">#12</a>' in page
-    assert "pm-state--done" in page and "closed" in page
+    assert "pm-state--done" in page and "GitHub issue: closed" in page
     assert 'href="https://github.com/example/postmortems/issues/13">#13</a>' in page
     # The malformed A3 entry of the sync state is ignored: A3 falls back to its table status.
     assert "issues/bad" not in page and "javascript:alert(1)" not in page
@@ -150,7 +150,7 @@ def test_atom_feed_lists_published_postmortems(built_site):
     assert "<script>alert(1)</script> & </title><img src=x onerror=alert(2)>" in titles
     assert "Draft DNS outage" not in titles and "Restricted credential exposure" not in titles
     links = [e.find(f"{ATOM}link").get("href") for e in entries]
-    assert "https://example.github.io/postmortems/postmortems/2025-05-06-cache-stampede/" in links
+    assert "https://postmortems.example.com/postmortems/2025-05-06-cache-stampede/" in links
     published = [e.findtext(f"{ATOM}published") for e in entries]
     assert published == sorted(published, reverse=True)
     assert 'type="application/atom+xml"' in (built_site.site / "index.html").read_text()

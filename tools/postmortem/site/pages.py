@@ -648,8 +648,8 @@ class _Builder:
             badge = f'<span class="pm-state pm-state--{state}">{state}</span>'
             if ref is not None:
                 issue = (
-                    f'<a href="{html_text(ref.url)}">#{ref.number}</a> '
-                    f'<span class="pm-issue pm-issue--{ref.state}">{html_text(ref.label)}</span>'
+                    f'<a class="pm-issue pm-issue--{ref.state}" href="{html_text(ref.url)}" '
+                    f'title="GitHub issue: {html_text(ref.label)}">#{ref.number}</a>'
                 )
             elif item.issue:
                 issue = escape_cell(item.issue)
