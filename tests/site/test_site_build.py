@@ -49,9 +49,15 @@ def test_postmortem_page_has_metadata_card_timeline_and_action_items(built_site)
     assert "#tag:cache" in card
     # Timeline table from the body, action items with states and issue links from the sync state.
     assert "Origin load rises" in page
-    assert 'href="https://github.com/example/postmortems/issues/12">#12</a>' in page
+    assert (
+        'href="https://github.com/example/postmortems/issues/12" title="GitHub issue: closed">#12</a>'
+        in page
+    )
     assert "pm-state--done" in page and "GitHub issue: closed" in page
-    assert 'href="https://github.com/example/postmortems/issues/13">#13</a>' in page
+    assert (
+        'href="https://github.com/example/postmortems/issues/13" title="GitHub issue: open">#13</a>'
+        in page
+    )
     # The malformed A3 entry of the sync state is ignored: A3 falls back to its table status.
     assert "issues/bad" not in page and "javascript:alert(1)" not in page
     # The H1 of the body is replaced by the page's own title, not repeated.
