@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import re
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 from site_fixtures import REPO as REPO_ROOT
 from site_fixtures import SEARCH_WORD, make_repo, mkdocs_build
@@ -217,3 +219,37 @@ def test_build_does_not_crash_on_real_postmortems(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
     assert "not published" in result.stderr
+
+
+def test_render_writes_plain_markdown_that_builds_without_the_plugin(tmp_path):
+    from click.testing import CliRunner
+    from postmortem.site.render import render
+
+    root = make_repo(tmp_path / "repo", synthetic=3)
+    out = root / "rendered"
+    old = Path.cwd()
+    os.chdir(root)
+    try:
+        result = CliRunner().invoke(
+            render, ["--out", "rendered", "--repo-url", "https://github.com/o/n"]
+        )
+    finally:
+        os.chdir(old)
+    assert result.exit_code == 0, result.output
+    assert "Wrote" in result.output
+    page = (out / "postmortems" / "2025-05-06-cache-stampede.md").read_text()
+    assert "data-pm-fragment" not in page and '<dl class="pm-card' in page
+    assert "https://github.com/o/n/edit/main/postmortems/2025-05-06-cache-stampede.md" in page
+    assert "<!-- material/tags -->" not in (out / "tags.md").read_text()
+    config = (
+        "site_name: Rendered\ndocs_dir: rendered\nstrict: true\ntheme:\n  name: material\n"
+        "extra_css: [assets/postmortems/postmortems.css]\n"
+        "extra_javascript: [assets/postmortems/archive.js]\n"
+        "markdown_extensions: [attr_list, tables, toc, pymdownx.superfences]\n"
+    )
+    (root / "plain.yml").write_text(config)
+    built = mkdocs_build(root, "-f", "plain.yml", "--strict")
+    assert built.returncode == 0, built.stderr
+    index = (root / "site" / "index.html").read_text()
+    assert len(rows(index)) == 3 + 2
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in index and "<script>alert(1)" not in index
