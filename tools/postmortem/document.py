@@ -765,6 +765,7 @@ def _parse_body(doc: Document, lines: list[str], start: int) -> None:
     table: Table | None = None
     header: list[str] = []
     row_cells: list[Cell] | None = None
+    row_inline: list[list[Token]] = []  # each cell's inline tokens, for its prose
     row_line = 0
     in_head = False
     i = 0
@@ -805,6 +806,7 @@ def _parse_body(doc: Document, lines: list[str], start: int) -> None:
             in_head = False
         elif kind == "tr_open":
             row_cells = []
+            row_inline = []
             row_line = token.map[0] + offset if token.map else offset
         elif kind == "tr_close" and table is not None and row_cells is not None:
             source_line = lines[row_line - 1] if row_line - 1 < len(lines) else ""
@@ -820,10 +822,10 @@ def _parse_body(doc: Document, lines: list[str], start: int) -> None:
                 keyed = {header[n]: cell for n, cell in enumerate(cells) if n < len(header)}
                 table.rows.append(Row(line=row_line, cells=keyed, raw_cell_count=len(columns)))
                 if section is not None and "blockquote_open" not in stack:
-                    for key, cell in keyed.items():
-                        if key in ("event", "action") and cell.text:
+                    for n, cell in enumerate(cells[: len(header)]):
+                        if header[n] in ("event", "action") and cell.text:
                             block = ProseBlock(
-                                _prose_text(tokens_for_cell(cell)),
+                                _prose_text(row_inline[n]),
                                 cell.line,
                                 "table_cell",
                                 section.key,
@@ -835,6 +837,7 @@ def _parse_body(doc: Document, lines: list[str], start: int) -> None:
             table = None
         elif kind == "inline" and row_cells is not None:
             row_cells.append(Cell(_inline_text(token), row_line, 1))
+            row_inline.append(token.children or [])
         elif kind == "inline" and token.map is not None and "blockquote_open" not in stack:
             block_kind = "list_item" if "list_item_open" in stack else "paragraph"
             line = token.map[0] + offset
@@ -862,12 +865,6 @@ def _indents(content: str, lines: list[str], first: int) -> tuple[int, ...]:
         found = source.find(raw.strip()[:20]) if raw.strip() else -1
         columns.append(found + 1 if found >= 0 else 1)
     return tuple(columns)
-
-
-def tokens_for_cell(cell: Cell) -> list[Token]:
-    """Inline tokens of a table cell's text (cells are re-parsed on their own)."""
-    parsed = _MD.parseInline(cell.text)
-    return parsed[0].children or [] if parsed else []
 
 
 def _section_key(title: str) -> str:
