@@ -26,8 +26,9 @@ sync-plan: setup
 	$(BIN)/postmortem sync postmortems/ --offline --dry-run
 
 site: setup
-	$(BIN)/mkdocs build --strict --quiet
-	@echo "Site built in site/: open site/index.html, or run $(BIN)/mkdocs serve and visit http://127.0.0.1:8000/"
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet
+	@echo "Site built: $(CURDIR)/site/index.html"
+	@echo "Live preview (drafts shown, marked): POSTMORTEM_PREVIEW=true $(BIN)/mkdocs serve, then http://127.0.0.1:8000/"
 
 test: setup
 	$(BIN)/ruff format --check tools tests benchmarks
@@ -44,6 +45,11 @@ format: setup
 
 bench: setup
 	$(BIN)/python benchmarks/validate_archive.py
+	$(BIN)/python benchmarks/validate_vs_proselint.py
+	$(BIN)/python benchmarks/blame_eval.py --no-corpus
+	$(BIN)/python benchmarks/sync_resync.py
+	$(BIN)/python benchmarks/sync_faults.py
+	$(BIN)/python benchmarks/site_build.py
 
 clean:
 	rm -rf site build test-artifacts .pytest_cache
