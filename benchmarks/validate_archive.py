@@ -1,6 +1,6 @@
 """Validation speed on a large archive: full check, and `--changed-since` with one file changed.
 
-    python benchmarks/validate_archive.py [--count 10000] [--words 300]
+    python benchmarks/validate_archive.py [--count 10000] [--words 800]
 
 Prints: full validation time, the one-file `--changed-since` time, and the floor (reading and
 parsing every frontmatter in one process), so the changed-since figure can be compared with it.
@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from generate import generate  # noqa: E402
+from generate import TODAY, generate  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 CLI = [str(ROOT / ".venv" / "bin" / "postmortem")]
@@ -43,8 +43,8 @@ def git(cwd: Path, *args: str) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--count", type=int, default=10_000)
-    parser.add_argument("--words", type=int, default=300)
-    parser.add_argument("--today", default="2026-01-01")
+    parser.add_argument("--words", type=int, default=800)
+    parser.add_argument("--today", default=TODAY)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         repo = Path(tmp)

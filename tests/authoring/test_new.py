@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
+
 from postmortem.authoring import PLACEHOLDER, create_postmortem, slugify
 from postmortem.cli import main
 from postmortem.document import load_document

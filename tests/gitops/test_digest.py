@@ -9,12 +9,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from github_emulator import Emulator
+
 from postmortem.cli import main
 from postmortem.digest import MARKER, MAX_BODY, digest_body, find_digest, plan_digest
 from postmortem.sync.plan import ListedIssue
 
 from .conftest import tool
+from github_emulator import Emulator
 
 REPO = "acme/incidents"
 TITLE = "Weekly post-mortem action-item review"

@@ -1,8 +1,10 @@
 import json
 
 import pytest
-from importer_samples import sample, utc
+
 from postmortem.importers import TimelineImportError, parse_alertmanager, read_alertmanager
+
+from importer_samples import sample, utc
 
 
 def alert(name="Foo", state="active", starts="2025-03-14T10:06:00Z", ends=None, updated=None, **kw):

@@ -4,8 +4,10 @@ import sys
 from pathlib import Path
 
 from click.testing import CliRunner
-from importer_samples import DATA
+
 from postmortem.importers.command import timeline
+
+from importer_samples import DATA
 
 SAMPLES = [
     "alertmanager-amtool.json",

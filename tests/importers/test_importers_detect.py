@@ -1,6 +1,8 @@
 import pytest
-from importer_samples import sample
+
 from postmortem.importers import TimelineImportError, detect_format
+
+from importer_samples import sample
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,6 @@
 import pytest
-from importer_samples import DATA, sample, utc
 from markdown_it import MarkdownIt
+
 from postmortem.importers import (
     ImportedEvent,
     TimelineImportError,
@@ -8,6 +8,8 @@ from postmortem.importers import (
     merge_into_timeline,
 )
 from postmortem.importers.insert import split_row
+
+from importer_samples import DATA, sample, utc
 
 ACK = ImportedEvent(
     utc(2025, 3, 14, 10, 12, 41), "Incident #4521 acknowledged", "PagerDuty", "Marco Bianchi"

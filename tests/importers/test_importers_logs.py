@@ -2,9 +2,11 @@ import time
 from datetime import timedelta
 
 import pytest
-from importer_samples import sample, utc
+
 from postmortem.importers import TimelineImportError, parse_logs, read_logs
 from postmortem.importers.logs import parse_line
+
+from importer_samples import sample, utc
 
 
 def test_kubectl_timestamps_sample_keeps_warnings_and_collapses_bursts():

@@ -1,7 +1,7 @@
 from datetime import UTC, timedelta
 
 import pytest
-from importer_samples import utc
+
 from postmortem.importers.model import (
     LineDict,
     TimelineImportError,
@@ -10,6 +10,8 @@ from postmortem.importers.model import (
     load_json,
     parse_time,
 )
+
+from importer_samples import utc
 
 
 @pytest.mark.parametrize(

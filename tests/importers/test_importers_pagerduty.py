@@ -1,8 +1,10 @@
 import json
 
 import pytest
-from importer_samples import sample, utc
+
 from postmortem.importers import TimelineImportError, parse_pagerduty, read_pagerduty
+
+from importer_samples import sample, utc
 
 
 def test_sample_log_entries_become_one_row_each():

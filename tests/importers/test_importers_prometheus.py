@@ -1,8 +1,10 @@
 import json
 
 import pytest
-from importer_samples import sample, utc
+
 from postmortem.importers import TimelineImportError, parse_prometheus, read_prometheus
+
+from importer_samples import sample, utc
 
 
 def matrix(*series):

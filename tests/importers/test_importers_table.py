@@ -1,6 +1,8 @@
-from importer_samples import utc
 from markdown_it import MarkdownIt
+
 from postmortem.importers import HEADER, ImportedEvent, format_table, merge_events
+
+from importer_samples import utc
 
 
 def ev(minute, text, source="logs", second=0):

@@ -13,6 +13,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+
 from postmortem.language import CODES, find_blame
 from postmortem.language.evaluation import by_family, load_dev_cases, load_labelled, score
 

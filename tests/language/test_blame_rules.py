@@ -7,6 +7,7 @@ import dataclasses
 import time
 
 import pytest
+
 from postmortem.language import CODES, BlameHit, find_blame
 
 PEOPLE = {"alice", "Alice Chen", "kenji-watanabe", "@mgarcia", "Ravi Kumar"}

@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+
 from postmortem.config import Config, ConfigError
 from postmortem.document import load_document, parse_document
 from postmortem.rules import REGISTRY, Context, prose
 from postmortem.validation import check_document
+
 from ruletools import ROOT, line_of, run_rules
 
 CORPUS = ROOT.parent / "shared" / "corpus" / "real-postmortems"

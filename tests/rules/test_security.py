@@ -10,10 +10,12 @@ import time
 from datetime import date
 
 import pytest
+
 from postmortem.config import Config
 from postmortem.document import load_document, parse_document
 from postmortem.rules import REGISTRY, Context
 from postmortem.rules.security import find_secrets, mask
+
 from ruletools import ROOT, line_of, run_rules
 
 CORPUS = ROOT.parent / "shared" / "corpus" / "real-postmortems"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from postmortem.config import Config
+
 from ruletools import codes, line_of, run_rules
 
 

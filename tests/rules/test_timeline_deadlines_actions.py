@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from ruletools import codes, line_of, run_rules
-
 from postmortem.config import Config
+
+from ruletools import codes, line_of, run_rules
 
 
 def test_seed_example_is_clean(seed):

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
 from postmortem.site.sample import write_sample_archive
 
 REPO = Path(__file__).resolve().parents[2]

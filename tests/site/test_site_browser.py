@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
 from site_fixtures import REPO, SEARCH_WORD
 
 pytestmark = pytest.mark.browser

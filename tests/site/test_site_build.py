@@ -223,6 +223,7 @@ def test_build_does_not_crash_on_real_postmortems(tmp_path):
 
 def test_render_writes_plain_markdown_that_builds_without_the_plugin(tmp_path):
     from click.testing import CliRunner
+
     from postmortem.site.render import render
 
     root = make_repo(tmp_path / "repo", synthetic=3)

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import markdown
+
 from postmortem.document import parse_bytes
 from postmortem.site.markup import escape_body, md_text
 from postmortem.site.pages import SiteOptions, build_site, relative_url
@@ -17,6 +18,7 @@ from postmortem.site.stats import (
     item_state,
     month_range,
 )
+
 from site_fixtures import SPECIAL
 
 TODAY = date(2025, 6, 15)

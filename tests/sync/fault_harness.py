@@ -21,10 +21,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from github_emulator import Emulator
 from postmortem.document import load_archive
 from postmortem.sync.github import GitHubIssues, SyncAborted, sync
 from postmortem.sync.plan import SyncSettings, item_state, marker_key, plan_sync
+
+from github_emulator import Emulator
 from sync_helpers import REPO, TOKEN, FakeClock, Row, write_postmortem
 
 IN_PROCESS_FAULTS = (

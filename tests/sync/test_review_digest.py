@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+
 from postmortem.cli import main
 from postmortem.document import load_archive
 from postmortem.sync.review import (

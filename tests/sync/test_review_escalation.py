@@ -15,9 +15,11 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
+
 from postmortem.cli import main
 from postmortem.sync.escalation import MARKER_RE, escalated_keys, escalation_marker
 from postmortem.sync.plan import marker_key
+
 from sync_helpers import REPO, TOKEN, write_postmortem
 
 TODAY = date(2026, 11, 27)

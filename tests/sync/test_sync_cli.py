@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+
 from postmortem.cli import main
+
 from sync_helpers import REPO, TOKEN, write_postmortem
 
 DOC = "2025-03-01-api-outage"

@@ -6,6 +6,7 @@ import pytest
 import requests
 from github import Auth, BadCredentialsException, Github, GithubException
 from github.GithubException import RateLimitExceededException
+
 from sync_helpers import REPO, TOKEN
 
 

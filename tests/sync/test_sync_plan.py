@@ -16,6 +16,7 @@ from postmortem.sync.plan import (
     owner_handles,
     plan_sync,
 )
+
 from sync_helpers import postmortem_text
 
 DOC = "2025-03-01-api-outage"

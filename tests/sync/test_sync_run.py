@@ -5,9 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from postmortem.document import load_archive
 from postmortem.sync.github import GitHubIssues, SyncAborted, sync
 from postmortem.sync.plan import Action, SyncSettings, marker_key
+
 from sync_helpers import REPO, TOKEN, write_postmortem
 
 DOC = "2025-03-01-api-outage"
