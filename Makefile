@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 TODAY  ?=
 
-.PHONY: setup run validate sync-plan site test lint format bench clean
+.PHONY: setup run validate sync-plan site browser test lint format bench clean
 
 # Re-install only when the project's dependencies change.
 $(STAMP): pyproject.toml
@@ -30,7 +30,14 @@ site: setup
 	@echo "Site built: $(CURDIR)/site/index.html"
 	@echo "Live preview (drafts shown, marked): POSTMORTEM_PREVIEW=true $(BIN)/mkdocs serve, then http://127.0.0.1:8000/"
 
-test: setup
+# The browser tests drive Debian's chromium (never a downloaded browser); install it when we can.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "note: the browser tests need Debian's chromium (sudo apt-get install chromium)" >&2; fi; }
+
+test: setup browser
 	$(BIN)/ruff format --check tools tests benchmarks
 	$(BIN)/ruff check tools tests benchmarks
 	$(BIN)/pytest -n 2 --dist loadfile -q
