@@ -34,6 +34,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
+from ..config import ConfigError, load_config
 from ..document import Document, iter_markdown_files, load_document
 from .pages import RESTRICTED_MODES, GeneratedPage, Site, SiteOptions, build_site, load_sync_state
 
@@ -227,10 +228,6 @@ def _relative_root(url: str) -> str:
 
 def _project_settings(root: Path) -> dict[str, Any]:
     """`archive` and `severity_scale` from the project configuration, when there is one."""
-    try:
-        from ..config import ConfigError, load_config
-    except ImportError:
-        return {}
     try:
         return dict(load_config(start=root).values)
     except ConfigError as error:
