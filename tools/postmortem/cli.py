@@ -33,18 +33,6 @@ def get_config(config_path: str | None) -> Config:
         raise click.ClickException(str(error)) from None
 
 
-def default_paths(config: Config, paths: tuple[str, ...]) -> list[Path]:
-    if paths:
-        return [Path(p) for p in paths]
-    archive = Path(config["archive"])
-    if not archive.is_absolute() and config.source:
-        relative = config.root / archive
-        archive = (
-            relative.relative_to(Path.cwd()) if relative.is_relative_to(Path.cwd()) else relative
-        )
-    return [archive]
-
-
 def _codes(values: tuple[str, ...]) -> list[str]:
     """Rule codes or prefixes from repeated and comma-separated options: `--select BL,TL`."""
     return [c.strip().upper() for v in values for c in v.split(",") if c.strip()]
@@ -162,7 +150,7 @@ def validate(
     if ignore:
         config.values["ignore"] = [*config.values["ignore"], *_codes(ignore)]
     day = parse_today(today)
-    targets = default_paths(config, paths)
+    targets = [Path(p) for p in paths] or [config.archive_path()]
     for target in targets:
         if not target.exists():
             raise click.ClickException(f"{target}: no such file or folder")

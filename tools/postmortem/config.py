@@ -59,6 +59,16 @@ class Config:
     values: dict[str, Any] = field(default_factory=lambda: dict(DEFAULTS))
     source: str | None = None
     root: Path = field(default_factory=Path.cwd)
+    lines: dict[str, int] = field(default_factory=dict)  # "sync/escalation/contact" -> 9
+
+    def archive_path(self) -> Path:
+        """The archive folder, relative to the working directory when it is below it."""
+        archive = Path(self.values["archive"])
+        if not archive.is_absolute():
+            archive = self.root / archive
+            if archive.is_relative_to(Path.cwd()):
+                archive = archive.relative_to(Path.cwd())
+        return archive
 
     def __getitem__(self, key: str) -> Any:
         return self.values[key]
@@ -118,7 +128,9 @@ def load_config(path: Path | None = None, start: Path | None = None) -> Config:
         if problems:
             first = problems[0]
             raise ConfigError(f"{first.path}:{first.line}: {first.message}")
-    return Config(values=merge(raw, shown, lines), source=shown, root=path.parent.resolve())
+    return Config(
+        values=merge(raw, shown, lines), source=shown, root=path.parent.resolve(), lines=lines
+    )
 
 
 def merge(raw: dict[str, Any], shown: str, lines: dict[str, int]) -> dict[str, Any]:

@@ -20,7 +20,7 @@ import requests
 from github import GithubException
 
 from ..config import Config, ConfigError, load_config
-from ..document import Document, load_archive, load_frontmatter
+from ..document import Document, load_archive
 from .escalation import post_escalations
 from .github import (
     DEFAULT_API_URL,
@@ -109,11 +109,7 @@ def _documents(paths: Sequence[str], config: Config) -> tuple[list[Document], bo
     """The documents to sync; full_archive is True when the whole archive was read."""
     if paths:
         return load_archive(paths), False
-    archive = Path(config["archive"])
-    if not archive.is_absolute():
-        archive = config.root / archive
-        if archive.is_relative_to(Path.cwd()):
-            archive = archive.relative_to(Path.cwd())
+    archive = config.archive_path()
     if not archive.is_dir():
         raise Failure(f"{archive.as_posix()}: archive folder not found", 2)
     return load_archive([archive]), True
@@ -382,20 +378,8 @@ def _run(
         sys.exit(1)
 
 
-def _config_lines(config: Config) -> dict[str, int]:
-    """Line of every key of the configuration file ("sync/escalation/contact" -> 9)."""
-    if not config.source or not config.source.endswith((".yml", ".yaml")):
-        return {}
-    try:
-        text = Path(config.source).read_text("utf-8")
-    except (OSError, UnicodeDecodeError):
-        return {}
-    _values, lines, _problems = load_frontmatter(text, config.source)
-    return lines
-
-
 def _review_settings(config: Config, options: dict[str, Any], **overrides: Any) -> ReviewSettings:
-    lines = _config_lines(config)
+    lines = config.lines
     source = config.source or ".postmortem.yml"
     if Path(source).is_absolute() and Path(source).is_relative_to(Path.cwd()):
         source = Path(source).relative_to(Path.cwd()).as_posix()
