@@ -3,9 +3,8 @@
 The document is edited line by line so that everything else in it stays byte for byte
 as written: existing rows are kept verbatim and in their order, new rows are slotted in
 before the first existing row that happens later, and rows that already exist (same
-time, event, source and actor) are skipped. markdown-it locates the `## Timeline`
-heading and its table by line range, so headings or tables inside code blocks, and the
-YAML frontmatter, are never mistaken for them.
+time, event, source and actor) are skipped. The document model locates the `## Timeline`
+section and its table by line.
 """
 
 from __future__ import annotations
@@ -14,9 +13,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
-
+from ..document import parse_document
 from .model import ImportedEvent, TimelineImportError, format_time, parse_time
 from .table import HEADER, format_table, merge_events, render_row, row_cells
 
@@ -57,46 +54,24 @@ def _time_key(cell: str, seconds: bool) -> str:
     return format_time(moment, seconds=seconds) if moment else _normal(cell)
 
 
-def _blank_frontmatter(lines: list[str]) -> list[str]:
-    """Frontmatter lines replaced by blank ones, so markdown-it sees only the body."""
-    if not lines or lines[0].strip() != "---":
-        return lines
-    for end in range(1, len(lines)):
-        if lines[end].strip() in ("---", "..."):
-            return ["\n"] * (end + 1) + lines[end + 1 :]
-    return lines
+def _timeline_ranges(text: str) -> tuple[int, int, tuple[int, int] | None]:
+    """0-based (first line after the Timeline heading, end of the section, table lines).
 
-
-def _find_section(tokens: list[Token], line_count: int) -> tuple[int, int]:
-    """(first line after the Timeline heading, end line) as 0-based line indexes."""
-    headings = [
-        (tok, tokens[i + 1].content.strip())
-        for i, tok in enumerate(tokens)
-        if tok.type == "heading_open" and tok.map
-    ]
-    for index, (tok, title) in enumerate(headings):
-        if title.lower().rstrip(":").startswith("timeline"):
-            level = int(tok.tag[1:])
-            end = line_count
-            for later, _ in headings[index + 1 :]:
-                if int(later.tag[1:]) <= level:
-                    assert later.map is not None
-                    end = later.map[0]
-                    break
-            assert tok.map is not None
-            return tok.map[1], end
-    raise TimelineImportError(
-        'the post-mortem has no "## Timeline" section; add the heading (the template has it) '
-        "and run the import again"
-    )
-
-
-def _find_table(tokens: list[Token], start: int, end: int) -> tuple[int, int] | None:
-    """Line range of the first top-level table between `start` and `end`."""
-    for tok in tokens:
-        if tok.type == "table_open" and tok.level == 0 and tok.map and start <= tok.map[0] < end:
-            return tok.map[0], tok.map[1]
-    return None
+    The document model finds the section and its table, so headings or tables inside code
+    blocks or block quotes, and the YAML frontmatter, are never mistaken for them.
+    """
+    doc = parse_document(text, "timeline.md")
+    section = doc.section("timeline")
+    if section is None:
+        raise TimelineImportError(
+            'the post-mortem has no "## Timeline" section; add the heading (the template has '
+            "it) and run the import again"
+        )
+    if not section.tables:
+        return section.line, section.end_line, None
+    table = section.tables[0]
+    last = table.rows[-1].line if table.rows else table.line + 1
+    return section.line, section.end_line, (table.line - 1, last)
 
 
 def _column_index(header: list[str]) -> dict[str, int]:
@@ -117,9 +92,7 @@ def merge_into_timeline(
     newline = "\r\n" if lines and lines[0].endswith("\r\n") else "\n"
     if lines and not lines[-1].endswith(("\n", "\r")):
         lines[-1] += newline
-    tokens = MarkdownIt("commonmark").enable("table").parse("".join(_blank_frontmatter(lines)))
-    start, end = _find_section(tokens, len(lines))
-    table = _find_table(tokens, start, end)
+    start, end, table = _timeline_ranges("".join(lines))
     new_rows, repeated = merge_events([rows], seconds=seconds)
 
     if table is None:
