@@ -26,6 +26,10 @@ MAX_YAML_NODES = 5_000
 MAX_YAML_DEPTH = 32
 
 _MD = MarkdownIt("commonmark", {"html": True}).enable("table")
+# The body is parsed into blocks only; a block's inline markup is parsed when its prose is
+# first read (rules read every block, the site only a few), with the same parser and the
+# document's link references.
+_MD_BLOCKS = MarkdownIt("commonmark", {"html": True}).enable("table").disable("inline")
 _URL = re.compile(r"\b(?:https?|ftp)://[^\s<>()]+|\bwww\.[^\s<>()]+", re.IGNORECASE)
 _HANDLE = re.compile(r"(?<![\w/.])@([A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))")
 _NAME_WITH_HANDLE = re.compile(r"^\s*(?P<name>[^@()]+?)\s*\(@(?P<handle>[A-Za-z0-9-]+)\)\s*$")
@@ -84,17 +88,23 @@ class Table:
 class ProseBlock:
     """One unit of prose: a paragraph, a list item or a table cell, with code and URLs removed.
 
-    Soft line breaks are kept as newlines, so ``line + text[:offset].count("\\n")`` is the file
-    line of any offset.
+    `raw` is the block's Markdown; `text` its readable text. Soft line breaks are kept as
+    newlines, so ``line + text[:offset].count("\\n")`` is the file line of any offset.
     """
 
-    text: str
+    raw: str
     line: int
     kind: str
     section: str
     column: int = 1
-
     indents: tuple[int, ...] = ()  # column where each line of the block starts in the file
+    references: dict = field(default_factory=dict, compare=False, repr=False)
+
+    @cached_property
+    def text(self) -> str:
+        tokens: list[Token] = []
+        _MD.inline.parse(self.raw, _MD, {"references": self.references}, tokens)
+        return _prose_text(tokens)
 
     def position(self, offset: int) -> tuple[int, int]:
         """File line and column of a character offset into `text` (columns are approximate
@@ -759,13 +769,14 @@ def _parse_body(doc: Document, lines: list[str], start: int) -> None:
     """Sections, tables and prose blocks of the Markdown body (lines[start:])."""
     body = "\n".join(lines[start:])
     offset = start + 1  # token.map is 0-based within the body; file lines are 1-based
-    tokens = _MD.parse(body)
+    env: dict = {}
+    tokens = _MD_BLOCKS.parse(body, env)
+    references = env.get("references", {})
     section: Section | None = None
     stack: list[str] = []  # open container tokens (list_item, blockquote, table)
     table: Table | None = None
     header: list[str] = []
     row_cells: list[Cell] | None = None
-    row_inline: list[list[Token]] = []  # each cell's inline tokens, for its prose
     row_line = 0
     in_head = False
     i = 0
@@ -806,7 +817,6 @@ def _parse_body(doc: Document, lines: list[str], start: int) -> None:
             in_head = False
         elif kind == "tr_open":
             row_cells = []
-            row_inline = []
             row_line = token.map[0] + offset if token.map else offset
         elif kind == "tr_close" and table is not None and row_cells is not None:
             source_line = lines[row_line - 1] if row_line - 1 < len(lines) else ""
@@ -825,11 +835,12 @@ def _parse_body(doc: Document, lines: list[str], start: int) -> None:
                     for n, cell in enumerate(cells[: len(header)]):
                         if header[n] in ("event", "action") and cell.text:
                             block = ProseBlock(
-                                _prose_text(row_inline[n]),
+                                cell.text,
                                 cell.line,
                                 "table_cell",
                                 section.key,
                                 cell.column,
+                                references=references,
                             )
                             doc.prose.append(block)
             row_cells = None
@@ -837,21 +848,27 @@ def _parse_body(doc: Document, lines: list[str], start: int) -> None:
             table = None
         elif kind == "inline" and row_cells is not None:
             row_cells.append(Cell(_inline_text(token), row_line, 1))
-            row_inline.append(token.children or [])
         elif kind == "inline" and token.map is not None and "blockquote_open" not in stack:
             block_kind = "list_item" if "list_item_open" in stack else "paragraph"
             line = token.map[0] + offset
-            text = _prose_text(token.children or [])
             indents = _indents(token.content, lines, line)
+            block = ProseBlock(
+                token.content,
+                line,
+                block_kind,
+                section.key if section else "",
+                indents[0],
+                indents,
+                references,
+            )
             if section is not None:
-                block = ProseBlock(text, line, block_kind, section.key, indents[0], indents)
                 if block_kind == "list_item":
                     section.items.append(block)
                 else:
                     section.blocks.append(block)
                 doc.prose.append(block)
-            elif text.strip():
-                doc.prose.append(ProseBlock(text, line, block_kind, "", indents[0], indents))
+            elif token.content.strip():
+                doc.prose.append(block)
         i += 1
     if doc.sections:
         doc.sections[-1].end_line = len(lines)
@@ -890,7 +907,7 @@ def _prose_text(children: list[Token]) -> str:
     """Readable text of inline tokens: code spans and URLs are replaced, link text kept."""
     parts: list[str] = []
     for child in children:
-        if child.type == "text":
+        if child.type in ("text", "text_special"):
             parts.append(_URL.sub("URL", child.content))
         elif child.type == "code_inline":
             parts.append("CODE")
@@ -901,35 +918,27 @@ def _prose_text(children: list[Token]) -> str:
     return "".join(parts)
 
 
+_PIPE_OR_MARK = re.compile(r"\\.|`|\|")
+
+
 def _cell_columns(line: str) -> list[int]:
-    """1-based start column of each cell of a table row, splitting on unescaped pipes."""
-    columns = []
+    """1-based column of the text of each cell of a table row (split on unescaped pipes
+    outside code spans)."""
     stripped = line.lstrip()
-    pos = len(line) - len(stripped)
+    start = len(line) - len(stripped) + (1 if stripped.startswith("|") else 0)
+    starts = []
     in_code = False
-    start = pos + 1 if stripped.startswith("|") else pos
-    i = start
-    while i < len(line):
-        char = line[i]
-        if char == "\\":
-            i += 2
-            continue
-        if char == "`":
+    for match in _PIPE_OR_MARK.finditer(line, start):
+        mark = match.group()
+        if mark == "`":
             in_code = not in_code
-        elif char == "|" and not in_code:
-            columns.append(start + 1)
-            start = i + 1
-        i += 1
+        elif mark == "|" and not in_code:
+            starts.append(start)
+            start = match.end()
     if line[start:].strip():
-        columns.append(start + 1)
-    # Skip leading whitespace inside each cell so the column points at the text.
-    result = []
-    for column in columns:
-        j = column - 1
-        while j < len(line) and line[j] == " ":
-            j += 1
-        result.append(j + 1)
-    return result
+        starts.append(start)
+    # Point at the cell's text, after its leading spaces.
+    return [len(line[s:]) - len(line[s:].lstrip(" ")) + s + 1 for s in starts]
 
 
 # --------------------------------------------------------------------------------------------
