@@ -18,6 +18,7 @@ fails on it while a normal build still publishes the rest.
 
 from __future__ import annotations
 
+import gc
 import logging
 import multiprocessing
 import os
@@ -115,6 +116,20 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        # Parsing and page generation allocate many long-lived objects and few cycles: the
+        # garbage collector would walk them again and again for nothing.
+        gc.disable()
+        try:
+            return self._generate(files, config)
+        finally:
+            if not self.serving:
+                # The archive lives until the build ends: keep the collector from walking it
+                # on every later collection and at exit. Not under `serve`, where each rebuild
+                # replaces it.
+                gc.freeze()
+            gc.enable()
+
+    def _generate(self, files: Files, config: MkDocsConfig) -> Files:
         docs = load_postmortems(self.archive_dir, parallel=not self.serving)
         state = self._sync_state()
         options = SiteOptions(
