@@ -111,3 +111,39 @@ def test_in020_missing_and_extra_cells(seed):
     text = seed.replace("| @lena-fischer   | 2025-04-30 |", "| 2025-04-30 |")
     found = run_rules(text, "IN020")
     assert "missing" in found[0].message
+
+
+def test_ar102_related_ids_must_exist(tmp_path, seed):
+    from datetime import date
+
+    from postmortem.validation import validate
+
+    other = seed.replace("id: 2025-02-09-api-service-degradation", "id: 2025-03-01-other").replace(
+        "related: []", "related: [2025-02-09-api-service-degradation, 2024-01-01-missing]"
+    )
+    (tmp_path / "2025-02-09-api-service-degradation.md").write_text(seed, "utf-8")
+    (tmp_path / "2025-03-01-other.md").write_text(other, "utf-8")
+    config = Config()
+    config.values["select"] = ["AR"]
+    report = validate([tmp_path], config, date(2025, 3, 2), workers=1)
+    assert [(f.rule, f.severity, f.line) for f in report.findings] == [
+        ("AR102", "warning", line_of(other, "related:"))
+    ]
+    assert "2024-01-01-missing" in report.findings[0].message
+
+
+def test_in017_deeply_nested_frontmatter():
+    text = "---\nid: x\nextra: " + "[" * 40 + "]" * 40 + "\n---\n\n## Summary\n\nText.\n"
+    assert [f.rule for f in run_rules(text, "IN")] == ["IN017"]
+
+
+def test_in005_unreadable_file(tmp_path):
+    from datetime import date
+
+    from postmortem.validation import validate
+
+    (tmp_path / "broken.md").symlink_to(tmp_path / "nowhere.md")
+    config = Config()
+    config.values["select"] = ["IN"]
+    report = validate([tmp_path / "broken.md"], config, date(2025, 3, 2), workers=1)
+    assert [(f.rule, f.line) for f in report.findings] == [("IN005", 1)]
