@@ -66,10 +66,23 @@ class Rule:
 REGISTRY: dict[str, Rule] = {}
 
 
-def rule(code: str, name: str, category: str, severity: str = "error", archive: bool = False):
-    """Register a check under a stable code; its docstring is the rule's documentation."""
+def rule(
+    code: str,
+    name: str,
+    category: str,
+    severity: str = "error",
+    archive: bool = False,
+    doc: str | None = None,
+):
+    """Register a check under a stable code; its docstring is the rule's documentation.
+
+    `doc` gives the documentation of a check made by a factory (one function body serving
+    several codes), which has no docstring of its own.
+    """
 
     def register(check: Callable) -> Callable:
+        if doc is not None:
+            check.__doc__ = doc
         if code in REGISTRY:
             raise ValueError(f"rule code {code} registered twice")
         REGISTRY[code] = Rule(code, name, category, severity, check, archive)

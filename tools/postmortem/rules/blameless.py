@@ -39,9 +39,7 @@ def _family(code: str):
 
 
 def _register(code: str, name: str, doc: str, severity: str = "error") -> None:
-    check = _family(code)
-    check.__doc__ = doc
-    rule(code, name, "blameless", severity)(check)
+    rule(code, name, "blameless", severity, doc=doc)(_family(code))
 
 
 _register(

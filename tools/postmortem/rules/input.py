@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..document import Document
-from .base import REGISTRY, Context, Problem, Rule, rule
+from .base import Context, Problem, rule
 
 _PARSER_RULES = {
     "IN001": ("binary-file", "The file contains NUL bytes: it is binary, not Markdown."),
@@ -42,18 +42,17 @@ _PARSER_RULES = {
 }
 
 
-def _parser_check(code: str, summary: str):
+def _parser_check(code: str):
     def check(doc: Document, ctx: Context) -> Iterator[Problem]:
         for finding in doc.problems:
             if finding.rule == code:
                 yield Problem(finding.line, finding.message, finding.suggestion, finding.column)
 
-    check.__doc__ = summary
     return check
 
 
 for _code, (_name, _summary) in _PARSER_RULES.items():
-    REGISTRY[_code] = Rule(_code, _name, "input", "error", _parser_check(_code, _summary))
+    rule(_code, _name, "input", doc=_summary)(_parser_check(_code))
 
 
 @rule("IN020", "table-cells", "input")

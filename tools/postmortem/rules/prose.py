@@ -354,14 +354,12 @@ def _family(code: str):
 
 def _register(family: str, summary: str) -> None:
     code, name = FAMILIES.get(family, OTHER)
-    check = _family(code)
     if family:
         default = {True: "on by default", False: "partly on by default"}.get(
             _default_families().get(family), "off by default"
         )
         summary += f"\n\nproselint's `{family}` checks ({default}; see `prose_checks`)."
-    check.__doc__ = summary + "\n"
-    rule(code, name, "prose", severity="warning")(check)
+    rule(code, name, "prose", severity="warning", doc=summary + "\n")(_family(code))
 
 
 def _default_families() -> dict[str, bool]:

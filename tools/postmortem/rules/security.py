@@ -333,9 +333,7 @@ def _kind(code: str):
 
 
 def _register(code: str, name: str, doc: str, severity: str = "error") -> None:
-    check = _kind(code)
-    check.__doc__ = doc
-    rule(code, name, "security", severity)(check)
+    rule(code, name, "security", severity, doc=doc)(_kind(code))
 
 
 _register(
