@@ -86,7 +86,6 @@ def test_table_cell_position_and_suggested_rewrite(seed):
 @pytest.mark.parametrize(
     ("sentence", "code"),
     [
-        ("TODO: add the impact numbers.", "PR101"),
         ("First and foremost, the pool was too small.", "PR103"),
         ("The outage lasted from February, 2025 until March.", "PR104"),
         ("The team was thrown under the bus by the vendor.", "PR106"),
@@ -100,6 +99,16 @@ def test_table_cell_position_and_suggested_rewrite(seed):
 )
 def test_default_families_flag_and_neutral_twin_passes(sentence, code):
     assert [(f[0], f[2]) for f in prose_findings(body(sentence))] == [(7, code)]
+
+
+def test_placeholders_are_left_to_st102_unless_annotations_are_enabled():
+    text = body("TODO: add the impact numbers.")
+    assert prose_findings(text) == []
+    assert [
+        (f[0], f[2])
+        for f in prose_findings(text, config_with(prose_checks=["default", "annotations"]))
+    ] == [(7, "PR101")]
+    assert [f.rule for f in run_rules(text, "ST102")] == ["ST102"]
 
 
 @pytest.mark.parametrize(

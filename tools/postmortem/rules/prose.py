@@ -73,7 +73,7 @@ FAMILIES: dict[str, tuple[str, str]] = {
 OTHER = ("PR100", "prose-other")
 
 DEFAULT_CHECKS: tuple[str, ...] = (
-    "annotations",
+    # "annotations" (TODO, FIXME) is left to ST102, which says what to write instead.
     "archaism",
     "cliches",
     "dates_times.dates",

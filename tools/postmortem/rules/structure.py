@@ -47,7 +47,7 @@ def required_sections(doc: Document, ctx: Context) -> Iterator[Problem]:
 
 @rule("ST102", "unfilled-section", "structure")
 def unfilled_section(doc: Document, ctx: Context) -> Iterator[Problem]:
-    """A required section is empty or still holds a placeholder (TODO, TBD, FIXME).
+    """A required section is empty, or any section still holds a placeholder (TODO, TBD, FIXME).
 
     `postmortem new` writes `TODO:` placeholders saying what each section needs; this rule keeps
     a half-written report from being merged.
@@ -55,10 +55,8 @@ def unfilled_section(doc: Document, ctx: Context) -> Iterator[Problem]:
     required = {t.lower() for t in _required(ctx)}
     lines = doc.text.splitlines()
     for section in doc.sections:
-        if section.key not in required:
-            continue
         hint = _WHAT_TO_WRITE.get(section.key)
-        if section.is_empty:
+        if section.key in required and section.is_empty:
             yield Problem(
                 section.line,
                 f"section `{section.title}` is empty",
