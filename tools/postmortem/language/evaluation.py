@@ -9,10 +9,14 @@ reviewer flag this?". A row counts as flagged when ``find_blame`` returns at lea
 from __future__ import annotations
 
 import csv
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
 
 from postmortem.language.blame import BlameHit, find_blame
 
@@ -115,3 +119,183 @@ def by_family(cases: Iterable[Case]) -> dict[str, Score]:
             for code in sorted({h.code for h in hits}):
                 families[code].fp.append((case, hits))
     return dict(sorted(families.items()))
+
+
+# --------------------------------------------------------------------------- held-out corpus
+#
+# The held-out set labels sentences of the real post-mortems in place: each row is
+# (file, line, n, flag, kind), where n counts the sentences that start on that line. The text
+# is read from the corpus at run time and never copied into the project. The extraction below
+# is deliberately independent of the detector's own sentence splitter (which may be tuned):
+# changing it would move the keys, and the test that compares keys would say so.
+
+_MD_CORPUS = MarkdownIt("commonmark", {"html": True}).enable("table")
+_CORPUS_URL = re.compile(r"\b(?:https?|ftp)://[^\s<>()]+|\bwww\.[^\s<>()]+", re.I)
+# A sentence ends at . ! ? (and closing quotes/brackets) before whitespace and a capital,
+# digit, quote or bracket, or at a colon that ends a line. Other line breaks are soft: many
+# files wrap sentences at 80 columns.
+_LABEL_BOUNDARY = re.compile(r"""[.!?]+["'”’)\]]*\s+(?=["'“‘(\[]?[A-Z0-9@])|:[ \t]*\n""")
+_LETTER_WORD = re.compile(r"[A-Za-z]{2,}")
+_ABBREV = re.compile(r"\b(?:e\.g|i\.e|etc|vs|approx|incl|Mr|Mrs|Ms|Dr|St|No|al)\.$")
+
+
+@dataclass(frozen=True)
+class CorpusSentence:
+    """One prose sentence of a corpus file, located by file line and position on the line."""
+
+    file: str
+    line: int
+    n: int
+    block: str
+    start: int
+    end: int
+
+    @property
+    def text(self) -> str:
+        return self.block[self.start : self.end]
+
+    @property
+    def key(self) -> tuple[str, int, int]:
+        return (self.file, self.line, self.n)
+
+
+def _inline_text(children: list[Token]) -> str:
+    parts: list[str] = []
+    for child in children:
+        if child.type in ("text", "text_special"):
+            parts.append(_CORPUS_URL.sub("URL", child.content))
+        elif child.type == "code_inline":
+            parts.append("CODE")
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append("\n")
+        elif child.children:
+            parts.append(_inline_text(child.children))
+    return "".join(parts)
+
+
+def corpus_blocks(source: str) -> list[tuple[int, str]]:
+    """(file line, text) of each paragraph, list item and table cell of a Markdown file.
+
+    Like the document model: no headings, code, HTML, YAML frontmatter or block quotes (quoted
+    chat logs); code spans become CODE and URLs become URL. Table cells are all read, since
+    the corpus tables do not use our column names.
+    """
+    lines = source.split("\n")
+    if lines and lines[0].strip() == "---":
+        for i in range(1, len(lines)):
+            if lines[i].strip() in ("---", "..."):
+                lines[: i + 1] = [""] * (i + 1)  # keep line numbers
+                break
+    tokens = _MD_CORPUS.parse("\n".join(lines))
+    blocks: list[tuple[int, str]] = []
+    quote_depth = 0
+    skip = False  # inside a heading or a table header
+    for token in tokens:
+        if token.type == "blockquote_open":
+            quote_depth += 1
+        elif token.type == "blockquote_close":
+            quote_depth -= 1
+        elif token.type in ("heading_open", "thead_open"):
+            skip = True
+        elif token.type in ("heading_close", "thead_close"):
+            skip = False
+        elif token.type == "inline" and token.map and not skip and not quote_depth:
+            blocks.append((token.map[0] + 1, _inline_text(token.children or [])))
+    return blocks
+
+
+def corpus_sentences(root: Path, relative: str) -> list[CorpusSentence]:
+    """Every prose sentence of ``root/relative`` with at least three words."""
+    source = (root / relative).read_text(encoding="utf-8", errors="replace")
+    out: list[CorpusSentence] = []
+    per_line: dict[int, int] = defaultdict(int)
+    for line, block in corpus_blocks(source):
+        start = 0
+        cuts = [m for m in _LABEL_BOUNDARY.finditer(block)]
+        pieces: list[tuple[int, int]] = []
+        for m in cuts:
+            end = m.start() + len(m.group().rstrip())
+            if _ABBREV.search(block[start:end].rstrip("\"')]”’")):
+                continue
+            pieces.append((start, end))
+            start = m.end()
+        pieces.append((start, len(block)))
+        for s, e in pieces:
+            while s < e and block[s].isspace():
+                s += 1
+            while e > s and block[e - 1].isspace():
+                e -= 1
+            if len(_LETTER_WORD.findall(block[s:e])) < 3:
+                continue
+            at = line + block[:s].count("\n")
+            per_line[at] += 1
+            out.append(CorpusSentence(relative, at, per_line[at], block, s, e))
+    return out
+
+
+@dataclass(frozen=True)
+class CorpusLabel:
+    """One row of tests/data/blame-corpus-labels.tsv: a sentence located in a corpus file."""
+
+    split: str  # "heldout" (measured, never tuned on) or "tuning"
+    file: str
+    line: int
+    n: int
+    flag: str  # "yes", "no" or "either" (borderline: not scored)
+    kind: str
+
+    @property
+    def key(self) -> tuple[str, int, int]:
+        return (self.file, self.line, self.n)
+
+
+def load_corpus_labels(path: Path) -> list[CorpusLabel]:
+    """Rows of the corpus label file (split, file, line, n, flag, kind)."""
+    with path.open(encoding="utf-8", newline="") as fh:
+        return [
+            CorpusLabel(
+                row["split"], row["file"], int(row["line"]), int(row["n"]), row["flag"], row["kind"]
+            )
+            for row in csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE)
+        ]
+
+
+def corpus_split(root: Path) -> dict[str, list[str]]:
+    """The fixed split of the corpus: files sorted by relative path, every other one held out
+    (indices 0, 2, 4, ...), the rest used for tuning."""
+    files = sorted(
+        p.relative_to(root).as_posix() for p in root.rglob("*.md") if p.name != "SOURCES.md"
+    )
+    return {"heldout": files[0::2], "tuning": files[1::2]}
+
+
+def score_corpus(root: Path, labels: Iterable[CorpusLabel]) -> Score:
+    """Run the detector on each labelled file, block by block as the validator does, and count
+    a sentence as flagged when a hit starts inside it. 'either' rows are not scored."""
+    by_file: dict[str, dict[tuple[str, int, int], CorpusLabel]] = defaultdict(dict)
+    for label in labels:
+        by_file[label.file][label.key] = label
+    result = Score()
+    for file, wanted in sorted(by_file.items()):
+        hits_by_block: dict[str, list[BlameHit]] = {}
+        for sentence in corpus_sentences(root, file):
+            label = wanted.get(sentence.key)
+            if label is None or label.flag not in ("yes", "no"):
+                continue
+            if sentence.block not in hits_by_block:
+                hits_by_block[sentence.block] = find_blame(sentence.block)
+            hits = [
+                h for h in hits_by_block[sentence.block] if sentence.start <= h.start < sentence.end
+            ]
+            case = Case(
+                label.flag == "yes", label.kind, sentence.text, (), f"{file}:{sentence.line}"
+            )
+            if case.flag and hits:
+                result.tp.append((case, hits))
+            elif case.flag:
+                result.fn.append(case)
+            elif hits:
+                result.fp.append((case, hits))
+            else:
+                result.tn.append(case)
+    return result
