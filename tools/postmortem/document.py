@@ -497,6 +497,21 @@ def parse_bytes(data: bytes, path: Path | str, max_bytes: int = MAX_FILE_BYTES) 
     return parse_document(text.removeprefix("\ufeff"), path)
 
 
+_LINE_END = re.compile(r"\r\n|\r|\n")
+
+
+def split_lines(text: str) -> list[str]:
+    """The lines of a file as editors, GitHub and Markdown count them (`\\n`, `\\r\\n`, `\\r`).
+
+    Not `str.splitlines()`: it also breaks at form feeds, `\\x85` and U+2028 (pasted from
+    word processors), which would shift every later line number of a finding.
+    """
+    lines = _LINE_END.split(text) if "\r" in text else text.split("\n")
+    if lines[-1] == "":
+        lines.pop()
+    return lines
+
+
 def parse_document(text: str, path: Path | str) -> Document:
     """Parse post-mortem text: frontmatter, then the Markdown body."""
     path = Path(path)
@@ -513,7 +528,7 @@ def parse_document(text: str, path: Path | str) -> Document:
             )
         )
         return doc
-    lines = text.splitlines()
+    lines = split_lines(text)
     if lines[0].rstrip() != "---":
         doc.problems.append(
             _problem(

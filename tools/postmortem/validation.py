@@ -17,7 +17,13 @@ from datetime import date
 from pathlib import Path
 
 from .config import Config
-from .document import Document, iter_markdown_files, load_document, load_frontmatter
+from .document import (
+    Document,
+    iter_markdown_files,
+    load_document,
+    load_frontmatter,
+    split_lines,
+)
 from .findings import Finding
 from .rules import REGISTRY, Context, Problem, Rule
 from .rules.archive import Entry
@@ -62,7 +68,7 @@ def suppressions(text: str) -> tuple[set[str], dict[int, set[str]]]:
     by_line: dict[int, set[str]] = {}
     if "postmortem:" not in text:
         return whole, by_line
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(split_lines(text), start=1):
         for match in _SUPPRESS.finditer(line):
             codes = {c.strip() for c in match["codes"].split(",")}
             if match["kind"] == "disable-file":

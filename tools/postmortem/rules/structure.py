@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ..document import Document
+from ..document import Document, split_lines
 from .base import Context, Problem, rule
 
 _PLACEHOLDER = re.compile(r"\bTODO\b|\bTBD\b|\bFIXME\b|\blorem ipsum\b", re.IGNORECASE)
@@ -53,7 +53,7 @@ def unfilled_section(doc: Document, ctx: Context) -> Iterator[Problem]:
     a half-written report from being merged.
     """
     required = {t.lower() for t in _required(ctx)}
-    lines = doc.text.splitlines()
+    lines = split_lines(doc.text)
     for section in doc.sections:
         hint = _WHAT_TO_WRITE.get(section.key)
         if section.key in required and section.is_empty:
