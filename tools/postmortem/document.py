@@ -7,6 +7,7 @@ file. Parsing never raises for bad content: what cannot be read becomes a `Findi
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -573,6 +574,32 @@ _YAML11_BOOLS = {"y", "yes", "n", "no", "on", "off"}
 _TAG = "tag:yaml.org,2002:"
 
 
+class _Places:
+    """File line and column of a YAML mark.
+
+    YAML also breaks lines at NEL, U+2028 and U+2029, the file (and GitHub) does not: when
+    the frontmatter holds one of these, places are counted from the mark's character index.
+    """
+
+    def __init__(self, source: str):
+        self.newlines: list[int] | None = None
+        if any(c in source for c in "\x85\u2028\u2029"):
+            self.newlines = [i for i, c in enumerate(source) if c == "\n"]
+
+    def line(self, mark: yaml.Mark) -> int:
+        """0-based line of the mark in the frontmatter source."""
+        if self.newlines is None:
+            return mark.line
+        return bisect.bisect_left(self.newlines, mark.index)
+
+    def column(self, mark: yaml.Mark) -> int:
+        """1-based column of the mark."""
+        if self.newlines is None:
+            return mark.column + 1
+        line = self.line(mark)
+        return mark.index - (self.newlines[line - 1] + 1 if line else 0) + 1
+
+
 class _Stop(Exception):
     def __init__(self, finding: Finding):
         self.finding = finding
@@ -584,12 +611,13 @@ def load_frontmatter(
     """Safe-load a YAML mapping, with the line of every key; problems as findings."""
     problems: list[Finding] = []
     lines: dict[str, int] = {}
+    places = _Places(source)
     try:
         node = yaml.compose(source, Loader=_Loader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        line = first_line + (mark.line if mark else 0)
-        column = (mark.column + 1) if mark else 1
+        line = first_line + (places.line(mark) if mark else 0)
+        column = places.column(mark) if mark else 1
         what = error.problem or "invalid YAML"
         return (
             {},
@@ -622,14 +650,14 @@ def load_frontmatter(
             [
                 _problem(
                     shown,
-                    first_line + node.start_mark.line,
+                    first_line + places.line(node.start_mark),
                     "IN013",
                     "frontmatter must be a mapping of `key: value` lines, not a "
                     f"{'list' if isinstance(node, yaml.SequenceNode) else 'single value'}",
                 )
             ],
         )
-    builder = _Builder(shown, first_line, lines, problems)
+    builder = _Builder(shown, first_line, lines, problems, places)
     try:
         value = builder.build(node, [], 0)
     except _Stop as stop:
@@ -639,8 +667,16 @@ def load_frontmatter(
 
 
 class _Builder:
-    def __init__(self, shown: str, first_line: int, lines: dict[str, int], problems: list[Finding]):
+    def __init__(
+        self,
+        shown: str,
+        first_line: int,
+        lines: dict[str, int],
+        problems: list[Finding],
+        places: _Places,
+    ):
         self.shown = shown
+        self.places = places
         self.first_line = first_line
         self.lines = lines
         self.problems = problems
@@ -648,7 +684,7 @@ class _Builder:
         self.count = 0
 
     def line(self, node: yaml.Node) -> int:
-        return self.first_line + node.start_mark.line
+        return self.first_line + self.places.line(node.start_mark)
 
     def build(self, node: yaml.Node, path: list[str | int], depth: int, at: int = 0) -> Any:
         # The composer returns the same node object for every alias of an anchor: seeing a
@@ -709,7 +745,7 @@ class _Builder:
                             f"duplicate key `{key}` (first defined on line {first}); "
                             "YAML would silently keep only the last one",
                             "Remove one of the two.",
-                            column=key_node.start_mark.column + 1,
+                            column=self.places.column(key_node.start_mark),
                         )
                     )
                     continue
@@ -738,7 +774,7 @@ class _Builder:
                         f"`{where}: {raw}` is read by YAML as the boolean {raw.lower() in ('y', 'yes', 'on')}, "
                         "not the word",
                         f'Quote it: "{raw}", or write true/false.',
-                        column=node.start_mark.column + 1,
+                        column=self.places.column(node.start_mark),
                     )
                 )
                 return raw
@@ -757,7 +793,7 @@ class _Builder:
                         "IN016",
                         f"`{where}: {raw}` would be read by YAML 1.1 as a number in another base",
                         f'Quote it: "{raw}".',
-                        column=node.start_mark.column + 1,
+                        column=self.places.column(node.start_mark),
                     )
                 )
                 return raw
