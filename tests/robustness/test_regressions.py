@@ -5,10 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from fuzzing import CONFIG, SEED, TODAY, assert_findings_sound, file_lines
 
 from postmortem.document import parse_bytes
-
-from fuzzing import CONFIG, SEED, TODAY, assert_findings_sound, file_lines
 from postmortem.validation import check_document
 
 PATH = Path("postmortems/2025-02-09-api-service-degradation.md")
@@ -55,7 +54,10 @@ def test_yaml_line_breaks_inside_frontmatter_values_keep_key_lines(separator: st
     assert doc.meta_line("tags") == line_of(text, "tags: [no")
     findings = assert_findings_sound(doc, data)
     where = {f.rule: (f.line, f.column) for f in findings if f.rule in ("IN014", "IN016")}
-    assert where == {"IN014": (line_of(text, "severity: P1"), 1), "IN016": (line_of(text, "tags:"), 8)}
+    assert where == {
+        "IN014": (line_of(text, "severity: P1"), 1),
+        "IN016": (line_of(text, "tags:"), 8),
+    }
 
 
 def test_yaml_error_after_a_unicode_line_separator_points_at_the_file_line() -> None:
