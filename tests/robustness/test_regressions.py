@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
-from fuzzing import CONFIG, SEED, TODAY, assert_findings_sound, file_lines
+from fuzzing import (
+    CONFIG,
+    SEED,
+    TODAY,
+    assert_downstream_survives,
+    assert_findings_sound,
+    file_lines,
+)
 
 from postmortem.document import parse_bytes
 from postmortem.validation import check_document
@@ -69,3 +77,42 @@ def test_yaml_error_after_a_unicode_line_separator_points_at_the_file_line() -> 
     [problem] = doc.problems
     assert problem.rule == "IN012"
     assert problem.line == line_of(text, "status: published")
+
+
+EDGE_INSTANTS = [
+    "0001-01-01T00:00:00+14:00",  # before year 1 in UTC
+    "9999-12-31T23:59:59-23:59",  # after year 9999 in UTC
+    "0001-01-01T00:00:00Z",  # minus the timeline lead hours overflows
+    "9999-12-30T00:00:00Z",  # plus the publication window overflows
+]
+
+
+@pytest.mark.parametrize("key", ["started", "detected", "mitigated", "resolved", "report_date"])
+@pytest.mark.parametrize("value", EDGE_INSTANTS)
+def test_instants_at_the_limits_of_datetime_are_findings_not_crashes(key: str, value: str) -> None:
+    """Converting these to UTC, or shifting them by hours, raised OverflowError in a dozen
+    rules, the site and the sync plan. They are now a schema finding on their own line."""
+    text = re.sub(rf"^{key}: .*$", f'{key}: "{value}"', SEED, flags=re.M)
+    data = text.encode()
+    doc = parse_bytes(data, PATH)
+    findings = assert_findings_sound(doc, data)
+    assert_downstream_survives(doc)
+    assert (line_of(text, f"{key}: "), "SC101") in {(f.line, f.rule) for f in findings}
+
+
+def test_impossible_calendar_date_in_the_frontmatter_is_reported() -> None:
+    text = SEED.replace('resolved: "2025-02-09T15:40:00Z"', 'resolved: "2025-02-30T15:40:00Z"')
+    findings = check_document(parse_bytes(text.encode(), PATH), CONFIG, TODAY)
+    [finding] = [f for f in findings if f.rule == "SC101"]
+    assert finding.line == line_of(text, "resolved:")
+    assert "not a real date and time" in finding.message
+
+
+@pytest.mark.parametrize("cell", ["0001-01-01 00:00 +14:00", "9999-12-31 23:59 -2359"])
+def test_timeline_time_outside_utc_range_is_not_a_date(cell: str) -> None:
+    text = SEED.replace("| 2025-02-09 14:02 |", f"| {cell} |")
+    data = text.encode()
+    doc = parse_bytes(data, PATH)
+    findings = assert_findings_sound(doc, data)
+    assert_downstream_survives(doc)
+    assert (line_of(text, cell), "TL101") in {(f.line, f.rule) for f in findings}

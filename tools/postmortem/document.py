@@ -367,6 +367,21 @@ def _path_key(parts: Iterable[str | int]) -> str:
     return "/".join(str(p) for p in parts)
 
 
+# Rules shift instants by hours and days; years this far from datetime's limits (1 and 9999)
+# cannot overflow, and no incident is dated outside them.
+_YEARS = range(1000, 9000)
+
+
+def _usable(moment: datetime) -> datetime | None:
+    """The instant in UTC, or None when UTC cannot hold it (`0001-01-01T00:00+14:00`) or it
+    is too close to the limits of datetime for the rules' arithmetic."""
+    try:
+        moment = moment.astimezone(UTC)
+    except OverflowError:
+        return None
+    return moment if moment.year in _YEARS else None
+
+
 def parse_instant(value: Any) -> datetime | None:
     """An ISO 8601 instant with an explicit offset, as UTC; None for anything else."""
     if not isinstance(value, str):
@@ -377,7 +392,7 @@ def parse_instant(value: Any) -> datetime | None:
         return None
     if parsed.tzinfo is None:
         return None
-    return parsed.astimezone(UTC)
+    return _usable(parsed)
 
 
 _TABLE_TIME = re.compile(
@@ -406,7 +421,8 @@ def parse_table_time(text: str) -> tuple[datetime | None, str | None]:
         when = datetime.fromisoformat(f"{match['date']}T{match['time']}{suffix}")
     except ValueError:
         return None, None
-    return when.astimezone(UTC), offset
+    when = _usable(when)
+    return (when, offset) if when else (None, None)
 
 
 def parse_day(text: str) -> date | None:

@@ -12,7 +12,7 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
-from ..document import Document, Row
+from ..document import Document, Row, parse_instant
 from .base import Context, Problem, rule
 
 _SCHEMA_FILES = {
@@ -110,6 +110,19 @@ def frontmatter_schema(doc: Document, ctx: Context) -> Iterator[Problem]:
     for error in errors:
         message, hint = _describe(error, root)
         yield Problem(doc.meta_line(list(error.absolute_path)), message, hint)
+    # The pattern accepts `2025-02-30T10:00Z` and `0001-01-01T00:00+14:00`; the rules cannot
+    # use such a time, so it is reported here instead of being silently skipped.
+    flagged = {str(e.absolute_path[0]) for e in errors if e.absolute_path}
+    for key, prop in root.get("properties", {}).items():
+        value = doc.meta.get(key)
+        if prop.get("$ref") != "#/$defs/instant" or key in flagged or not isinstance(value, str):
+            continue
+        if parse_instant(value) is None:
+            yield Problem(
+                doc.meta_line(key),
+                f"`{key}` is `{value}`: not a real date and time",
+                prop.get("description"),
+            )
 
 
 def _row_problems(
