@@ -27,8 +27,12 @@ ROOT = Path(__file__).resolve().parents[2]
 LABELS = ROOT / "tests" / "data" / "blame-corpus-labels.tsv"
 CORPUS = ROOT.parent / "shared" / "corpus" / "real-postmortems"
 
-# Measured on the held-out half; see benchmarks/blame_eval.py for the history.
-FLOORS = {"heldout": (0.90, 0.75), "tuning": (0.95, 0.75)}
+# (precision, recall) floors: the figures measured after tuning, rounded down. Held-out half
+# before any rule changed for it: 0.917 / 0.786 (11/14, 1 false alarm in 959 fine sentences);
+# after: 0.929 / 0.929 (13/14, the same false alarm). Tuning half before: 1.000 / 0.786; after:
+# 1.000 / 0.929. Positives are few (real post-mortems are mostly blameless), so one sentence
+# moves recall by 7 points.
+FLOORS = {"heldout": (0.92, 0.92), "tuning": (1.0, 0.92)}
 
 
 @pytest.fixture(scope="module")

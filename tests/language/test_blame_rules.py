@@ -102,6 +102,33 @@ CASES = [
     ("Why didn't Alice roll back?", "BL106", "Why didn't the rollback start?"),
     ("Why did we ignore the warnings?", "BL106", "What made the warnings easy to ignore?"),
     ("Who approved this change?", "BL106", "How did this change get approved?"),
+    # Styles the first rules missed (subjectless fragments, timeline cells, chat lines,
+    # passives, elided subjects); each twin keeps the shape and drops the person as agent.
+    ("Missed the disk alert during handover.", "BL101", "Missed heartbeats triggered a failover."),
+    ("Didn't check the replication lag.", "BL101", "Did not reproduce in staging."),
+    ("10:20 – on-call misses page", "BL101", "10:20 – on-call acknowledges page"),
+    ("14:02 SRE runs cleanup on wrong cluster", "BL101", "14:02 SRE runs cleanup on staging"),
+    ("The DBA ran the migration by mistake.", "BL101", "The pod was deleted by mistake."),
+    (
+        "No one checked the restore since March.",
+        "BL101",
+        "The failover was seamless; no one noticed any impact.",
+    ),
+    (
+        "The step was skipped by the release engineer.",
+        "BL101",
+        "The step was skipped by the pipeline.",
+    ),
+    (
+        "After the deploy, the engineer kept watching one graph and failed to see the errors.",
+        "BL101",
+        "After the deploy, the pods kept restarting and failed to pull the image.",
+    ),
+    ("Engineer did mistake and not check it.", "BL101", "Support team not informed about it."),
+    ("The commander lost track of the timeline.", "BL101", "The scheduler lost track of the job."),
+    ("Be more careful with prod credentials.", "BL104", "Be more specific in alert names."),
+    ("sara: @tom why didn't you?", "BL106", "sara: why didn't it page?"),
+    ("mark: who approved this??", "BL106", "mark: how did this get approved??"),
 ]
 
 

@@ -383,7 +383,9 @@ class _Context:
         for m in _CLAUSE_BREAK.finditer(prefix):
             clause_start = m.end()
             conjunction = m.group().lower() in ("and", "but", "then", "or", "so", "yet")
-        toks = [(m.group(), s + m.start()) for m in _TOKEN.finditer(prefix, clause_start)]
+        toks = _drop_stamps(
+            [(m.group(), s + m.start()) for m in _TOKEN.finditer(prefix, clause_start)]
+        )
         while toks and (
             toks[-1][0].lower() in _SKIP_BEFORE_VERB
             or (toks[-1][0].lower().endswith("ly") and len(toks[-1][0]) > 4)
@@ -392,13 +394,23 @@ class _Context:
         if not toks:
             if clause_start == 0 or not conjunction:
                 return NONE, pos
-            # Elided subject ("An operator used a tool ... but forgot to"): the sentence's.
-            all_toks = [(m.group(), s + m.start()) for m in _TOKEN.finditer(prefix, 0)]
-            head = self.np_head(all_toks)
-            if head is None:
-                return NONE, pos
-            word, off, prev, _ = head
-            return self.classify(word, prev, off == s), off
+            # Elided subject ("An operator used a tool ... but forgot to"): the subject of the
+            # clause before the conjunction, or, when that clause has none (it is
+            # subordinate: "After the deploy finished, the engineer kept ... and failed"),
+            # of the sentence.
+            breaks = [(m.start(), m.end()) for m in _CLAUSE_BREAK.finditer(prefix)]
+            ends = [0] + [e for _, e in breaks]
+            for (b, _), a in zip(reversed(breaks), reversed(ends[:-1]), strict=True):
+                seg = _drop_stamps(
+                    [(m.group(), s + m.start()) for m in _TOKEN.finditer(prefix, a, b)]
+                )
+                if len(seg) < 2 or seg[0][0].lower() in _SUBORDINATORS:
+                    continue
+                head = self.np_head(seg)
+                if head is not None:
+                    word, off, prev, _ = head
+                    return self.classify(word, prev, off == s), off
+            return NONE, pos
         last, last_off = toks[-1]
         prev = toks[-2][0] if len(toks) > 1 else None
         low = last.lower()
@@ -438,6 +450,25 @@ class _Context:
             return cls, last_off
         return self.classify(word, hprev, off == s), off
 
+    def clause_subject(self, pos: int) -> tuple[str, int]:
+        """Class and offset of the first noun phrase of the clause around ``pos`` ("DBA runs
+        the migration against prod by mistake": the DBA, not prod)."""
+        s, _ = self.sentence(pos)
+        if pos < s:
+            s = pos
+        start = 0
+        for m in _CLAUSE_BREAK.finditer(self.text, s, pos):
+            if m.group().lower() not in _SUBORDINATORS or m.start() == s:
+                start = m.end()
+        toks = _drop_stamps(
+            [(m.group(), m.start()) for m in _TOKEN.finditer(self.text, max(s, start), pos)]
+        )
+        head = self.np_head(toks)
+        if head is None:
+            return NONE, pos
+        word, off, prev, _ = head
+        return self.classify(word, prev, off == s), off
+
     def np_after(self, pos: int) -> tuple[str, int, int]:
         """Class and span of the noun phrase starting at ``pos`` ("by the on-call engineer")."""
         toks = []
@@ -453,6 +484,21 @@ class _Context:
 
 
 # --------------------------------------------------------------------------- helpers
+
+_SUBORDINATORS = frozenset(
+    "after before when whenever while since until although though because if once as unless "
+    "whereas whilst despite".split()
+)
+
+
+def _drop_stamps(toks: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    """Leading times and dates ("10:14 – DBA runs ...") are not a subject: timeline cells
+    and chat lines start with them."""
+    i = 0
+    while i < len(toks) and toks[i][0][0].isdigit():
+        i += 1
+    return toks[i:] if i else toks
+
 
 _RELATIVE_SPLIT = re.compile(r"\b(?:that|which|who)\b", re.I)
 _CLAUSE_END = re.compile(
@@ -582,7 +628,10 @@ _WRONG_VERBS = (
     "deleted|dropped|removed|terminated|killed|restarted|rebooted|shut down|wiped|truncated|"
     "deployed|pushed|merged|applied|ran|executed|targeted|edited|modified|updated|used|picked|"
     "selected|chose|typed|entered|copied|rolled back|scaled down|drained|destroyed|overwrote|"
-    "overwritten|flushed|purged|revoked|rotated"
+    "overwritten|flushed|purged|revoked|rotated|"
+    # present tense, as timeline cells are written ("14:02 SRE runs cleanup on wrong cluster")
+    "deletes|drops|removes|terminates|kills|restarts|reboots|deploys|pushes|merges|applies|runs|"
+    "executes|targets|edits|modifies|updates|uses|picks|selects|chooses|types|enters|copies"
 )
 _HARMFUL_VERBS = (
     "deleted|removed|dropped|ran|executed|pushed|deployed|merged|overwrote|wiped|truncated|"
@@ -620,8 +669,8 @@ _AGENT_PATTERNS: tuple[tuple[str, frozenset[str], re.Pattern[str]], ...] = tuple
         ),
         (
             "missed",
-            "missed ignored disregarded",
-            r"\b(?:missed|ignored|disregarded)\b(?!\s+(?:(?:our|the|its|their|a|an|this)\s+)?"
+            "missed ignored disregarded misses ignores disregards",
+            r"\b(?:missed|ignored|disregarded|misses|ignores|disregards)\b(?!\s+(?:(?:our|the|its|their|a|an|this)\s+)?"
             r"(?:[\w\-]+\s+){0,2}?(?:slos?|slas?|targets?|objectives?|goals?|budgets?|estimates?|"
             r"deadlines?|quarter|sprint)\b)",
         ),
@@ -633,8 +682,9 @@ _AGENT_PATTERNS: tuple[tuple[str, frozenset[str], re.Pattern[str]], ...] = tuple
         ),
         (
             "overlooked",
-            "overlooked messed screwed botched bungled fumbled goofed",
-            r"\b(?:overlooked|messed\s+up|screwed\s+up|botched|bungled|fumbled|goofed(?:\s+up)?)\b",
+            "overlooked messed screwed botched bungled fumbled goofed lost",
+            r"\b(?:overlooked|messed\s+up|screwed\s+up|botched|bungled|fumbled|goofed(?:\s+up)?|"
+            r"lost\s+(?:track|sight)\s+of)\b",
         ),
         (
             "broke",
@@ -645,21 +695,22 @@ _AGENT_PATTERNS: tuple[tuple[str, frozenset[str], re.Pattern[str]], ...] = tuple
         ("caused", "caused", r"\bcaused\b(?!\s+by\b)"),
         (
             "didnot",
-            "did didn never",
-            rf"\b(?:did\s+not|didn['’]t|never)\s+(?:\w+ly\s+)?(?P<dverb>{_DUTY_ALT})\b",
+            "did didn never not",
+            rf"\b(?:did\s+not|didn['’]t|never|not)\s+(?:\w+ly\s+)?(?P<dverb>{_DUTY_ALT})\b",
         ),
         (
             "wrong",
             "wrong",
             rf"\b(?:{_WRONG_VERBS})\b(?:\s+(?!because\b|when\b|while\b|and\b|but\b|so\b|since\b)"
-            r"[\w\-/'’]+){0,5}?\s+the\s+wrong\b(?:\s+(?P<wrongobj>[\w\-]+(?:\s+(?!(?:to|in|on|"
+            r"[\w\-/'’]+){0,5}?\s+(?:the\s+)?wrong\b(?:\s+(?P<wrongobj>[\w\-]+(?:\s+(?!(?:to|in|on|"
             r"from|during|while|for|and|because|when|with|at|by)\b)[\w\-]+){0,2}))?",
         ),
         (
             "mistake",
-            "made",
-            r"\bmade\s+(?:a|an|the|this|that|one|several|some|multiple|two|a\s+few)?\s*"
-            r"(?:[\w\-]+\s+)?(?:mistakes?|errors?|blunders?|slip-ups?)\b(?!\s+budget)",
+            "made did",
+            r"\b(?:made|did)\s+(?:a|an|the|this|that|one|several|some|multiple|two|a\s+few)?\s*"
+            r"(?:[\w\-]+\s+)?(?:mistakes?|errors?|blunders?|slip-ups?)\b"
+            r"(?!\s+(?:budget|handling|checking|rates?|codes?|messages?|pages?)\b)",
         ),
         (
             "vanished",
@@ -700,7 +751,8 @@ _HUMAN_ONLY = ("forgot", "neglect", "overlooked", "wrong", "mistake", "atfault")
 
 _PASSIVE_BY = re.compile(
     r"\b(?P<verb>caused|triggered|introduced|missed|ignored|overlooked|forgotten|broken|"
-    r"misconfigured|neglected|botched|messed\s+up)\s+by\s+(?!the\s+(?:fact|way)\b)",
+    r"misconfigured|neglected|botched|messed\s+up|skipped|rushed(?:\s+out)?|bypassed|mishandled|"
+    r"misread|mistyped|misjudged|disregarded)\s+by\s+(?!the\s+(?:fact|way)\b)",
     re.I,
 )
 _MISTAKE_KEYS = _kw(
@@ -736,6 +788,23 @@ _RESPONSIBLE = re.compile(
 )
 
 
+# "Nobody noticed the alert": the subject is part of the phrase.
+_NOBODY = re.compile(
+    r"\b(?:nobody|no\s+one|no-one)\s+(?:\w+ly\s+)?(?:noticed|caught|checked|spotted|realized|"
+    r"realised|saw|looked|verified|reviewed|tested|read|responded|acknowledged|reacted|"
+    r"followed\s+up|bothered)\b(?!\s+(?:any|anything|a\s+difference|the\s+difference)\b)",
+    re.I,
+)
+_NOBODY_KEYS = _kw("nobody one")
+# "found by accident" is luck, not a mistake.
+_BY_MISTAKE = re.compile(
+    r"(?<!found\s)(?<!discovered\s)(?<!noticed\s)(?<!learned\s)(?<!spotted\s)(?<!detected\s)"
+    r"\bby\s+(?:mistake|accident)\b",
+    re.I,
+)
+_BY_MISTAKE_KEYS = _kw("mistake accident")
+
+
 def _bl101(ctx: _Context) -> Iterator[BlameHit]:
     text = ctx.text
     for kind, keys, rx in _AGENT_PATTERNS:
@@ -747,7 +816,8 @@ def _bl101(ctx: _Context) -> Iterator[BlameHit]:
                 yield hit
     for m in _PASSIVE_BY.finditer(text) if "by" in ctx.words else ():
         cls, s, e = ctx.np_after(m.end())
-        if cls == PERSON:
+        ss, se = ctx.sentence(m.start())
+        if cls == PERSON and not _JUSTIFIED.search(text, ss, se):
             yield BlameHit(
                 "BL101",
                 m.start(),
@@ -801,6 +871,28 @@ def _bl101(ctx: _Context) -> Iterator[BlameHit]:
             "Talk of blame turns the review towards people.",
             "Remove the blame; state what happened and which conditions made it possible.",
         )
+    for m in _NOBODY.finditer(text) if not _NOBODY_KEYS.isdisjoint(ctx.words) else ():
+        rest = _rest_of_clause(text, m.end())
+        obj = _split_object(rest.split())[0] or "the problem"
+        yield BlameHit(
+            "BL101",
+            m.start(),
+            m.end(),
+            f"'{m.group()}' makes people the agents of a miss.",
+            f"Rewrite without a person as the agent: '{_cap(obj)} went unnoticed'; then ask "
+            "what would have made it visible (an alert, a dashboard, a check).",
+        )
+    for m in _BY_MISTAKE.finditer(text) if not _BY_MISTAKE_KEYS.isdisjoint(ctx.words) else ():
+        if ctx.clause_subject(m.start())[0] != PERSON:
+            continue  # "the pod was deleted by mistake": nobody is the agent
+        yield BlameHit(
+            "BL101",
+            m.start(),
+            m.end(),
+            f"'{m.group()}' makes a person the agent of a mistake.",
+            "Describe the action and what made it easy to get wrong (e.g. 'the migration ran "
+            "against production; both contexts looked alike and nothing asked to confirm').",
+        )
     for m in _RESPONSIBLE.finditer(text) if "responsible" in ctx.words else ():
         if not m.group("held"):
             cls, _ = ctx.subject(m.start())
@@ -841,12 +933,46 @@ def _agent_match(ctx: _Context, m: re.Match[str], kind: str) -> BlameHit | None:
         and first_word[:2] in ("we", "i ")
     ):
         return None  # "we never tested a region failover": a gap in practice, now an action
+    if kind == "didnot" and m.group()[:3].lower() == "not":
+        prev = re.search(r"([\w'’]+)\W*$", text[max(ss, m.start() - 20) : m.start()])
+        if (
+            not prev
+            or prev.group(1).lower() in _AUX
+            or prev.group(1).lower().endswith(("n't", "n’t"))
+        ):
+            return None  # "has not checked", "do not check": only "and not check", "he not tested"
+        if cls != PERSON or m.group("dverb").lower() not in _DUTY_VERBS:
+            return (
+                None  # "Support team not informed" is a passive fragment: the team is the patient
+            )
+    if cls == NONE and kind in ("missed", "didnot") and _fragment_start(text, ss, m):
+        cls = PERSON  # "Missed the disk alert during handover.": a subjectless bullet or cell
     if kind in _HUMAN_ONLY:
         if cls == THING:
             return None
     elif cls != PERSON:
         return None
     return _agent_hit(ctx, m, kind, subj)
+
+
+_STAMP_ONLY = re.compile(r"[\W\d_]*")
+_DETERMINER_NEXT = re.compile(
+    r"\s+(?:the|a|an|our|their|his|her|its|this|that|these|those|two|three|several|all|both|"
+    r"every|some|each|my|your)\b",
+    re.I,
+)
+
+
+def _fragment_start(text: str, sentence_start: int, m: re.Match[str]) -> bool:
+    """A subjectless past-tense fragment: the match opens its sentence (after a timestamp at
+    most), and "missed"/"ignored" take an object ("Missed the alert", not "Missed heartbeats
+    triggered the failover", where "missed" is an adjective)."""
+    if not _STAMP_ONLY.fullmatch(text, sentence_start, m.start()):
+        return False
+    word = m.group().split()[0].lower()
+    if word in ("missed", "ignored", "disregarded", "misses", "ignores", "disregards"):
+        return bool(_DETERMINER_NEXT.match(text, m.end()))
+    return word in ("did", "didn't", "didn’t")
 
 
 def _agent_hit(ctx: _Context, m: re.Match[str], kind: str, subj: int) -> BlameHit:
@@ -1248,9 +1374,10 @@ _JUDGEMENT = re.compile(
 
 
 _BE_MORE_CAREFUL = re.compile(
-    r"\b(?:should|must|need\s+to|needs\s+to|have\s+to|has\s+to|will|to)\s+(?:try\s+to\s+)?"
+    r"(?:\b(?:should|must|need\s+to|needs\s+to|have\s+to|has\s+to|will|to)\s+(?:try\s+to\s+)?"
+    r"|^[\W\d_]*|(?<=[.!?:;])\s+)"  # or an imperative that opens the sentence
     r"be\s+more\s+(?:careful|vigilant|attentive|diligent|thorough|cautious)\b",
-    re.I,
+    re.I | re.M,
 )
 
 
@@ -1278,13 +1405,14 @@ def _bl104(ctx: _Context) -> Iterator[BlameHit]:
             continue
         yield _judgement(m.start(), m.end(), phrase)
     for m in _BE_MORE_CAREFUL.finditer(text) if "more" in ctx.words else ():
-        if ctx.subject(m.start())[0] == THING:
+        start = m.start() + len(m.group()) - len(m.group().lstrip(" \t\n[]()-–—:0123456789"))
+        if ctx.subject(start)[0] == THING:
             continue  # "the parser should be more careful with whitespace" is about code
         yield BlameHit(
             "BL104",
-            m.start(),
+            start,
             m.end(),
-            f"'{m.group()}' implies people were careless and asks for vigilance, "
+            f"'{text[start : m.end()]}' implies people were careless and asks for vigilance, "
             "which does not change anything.",
             "Name the mechanism that makes the risky step safe (e.g. 'changes after 16:00 "
             "need a second reviewer', 'the deploy tool shows the diff before applying').",
@@ -1356,9 +1484,17 @@ _WHY = re.compile(
     re.I,
 )
 _WHO = re.compile(
-    r"(?:^|[.!?]\s+)(?P<q>who\s+(?:broke|caused|deleted|pushed|approved|forgot|missed|messed\s+up|"
+    r"(?:^|[.!?:]\s+)(?P<q>who\s+(?:broke|caused|deleted|pushed|approved|forgot|missed|messed\s+up|"
     r"screwed\s+up|was\s+responsible|is\s+responsible|is\s+to\s+blame|was\s+to\s+blame)\b[^?]*\?)",
     re.I | re.M,
+)
+
+
+# "... why didn't you?": the question ends at the person.
+_WHY_ELLIPTICAL = re.compile(
+    r"\bwhy\s+(?:didn['’]t|did\s+not|wasn['’]t|weren['’]t|hadn['’]t|haven['’]t|hasn['’]t|"
+    r"couldn['’]t|wouldn['’]t|did|would)\s+(?:you|he|she|they|we|i|(?:the\s+)?[\w@\-]+)\s*\?",
+    re.I,
 )
 
 
@@ -1396,6 +1532,18 @@ def _bl106(ctx: _Context) -> Iterator[BlameHit]:
             "'Why did <person> ...' asks a person to justify themselves.",
             f"Ask about conditions instead: '{ask.replace(' ?', '?')}' or 'How did the process "
             "allow this?'",
+        )
+    for m in _WHY_ELLIPTICAL.finditer(text):
+        last = re.search(r"([\w@\-]+)\s*\?$", m.group()).group(1)
+        if ctx.classify(last, None, False) != PERSON:
+            continue  # "why didn't it?"
+        yield BlameHit(
+            "BL106",
+            m.start(),
+            m.end(),
+            "'Why didn't <person>?' asks a person to justify themselves.",
+            "Ask about conditions instead: 'What made this step easy to skip?' or 'How did "
+            "the process allow this?'",
         )
     for m in _WHO.finditer(text):
         yield BlameHit(
@@ -1484,5 +1632,7 @@ _ALL_KEYS = frozenset().union(
     _MODAL_KEYS,
     _JUDGEMENT_KEYS,
     _MINIMIZER_KEYS,
-    _kw("by fault responsible why who"),
+    _NOBODY_KEYS,
+    _BY_MISTAKE_KEYS,
+    _kw("by fault responsible why who be"),
 )
