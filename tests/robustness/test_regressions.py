@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -16,6 +17,8 @@ from fuzzing import (
 )
 
 from postmortem.document import parse_bytes
+from postmortem.importers import ImportOptions, TimelineImportError, read_events
+from postmortem.importers.model import parse_time
 from postmortem.validation import check_document
 
 PATH = Path("postmortems/2025-02-09-api-service-degradation.md")
@@ -116,3 +119,48 @@ def test_timeline_time_outside_utc_range_is_not_a_date(cell: str) -> None:
     findings = assert_findings_sound(doc, data)
     assert_downstream_survives(doc)
     assert (line_of(text, cell), "TL101") in {(f.line, f.rule) for f in findings}
+
+
+# --------------------------------------------------------------------------- importers
+PROMETHEUS = (
+    '{"status": "success", "data": {"resultType": "matrix", "result": '
+    '[{"metric": {"__name__": "up"}, "values": [[STAMP, "1"]]}]}}'
+)
+
+
+@pytest.mark.parametrize("stamp", ["1e300", "-1e300", "1" + "0" * 400, "NaN", "Infinity", "1e30"])
+def test_prometheus_sample_time_out_of_range_is_a_bad_sample(stamp: str) -> None:
+    """datetime.fromtimestamp raised OverflowError, OSError or ValueError (NaN)."""
+    with pytest.raises(TimelineImportError, match="bad sample") as caught:
+        read_events(PROMETHEUS.replace("STAMP", stamp), ImportOptions(above=0.5))
+    assert caught.value.line == 1
+
+
+@pytest.mark.parametrize("stamp", ["1e300", "1" + "0" * 400, "NaN", "-1e30"])
+def test_json_log_line_with_unusable_epoch_is_skipped(stamp: str) -> None:
+    bad = '{"ts": STAMP, "level": "error", "msg": "boom"}'.replace("STAMP", stamp)
+    text = bad + '\n{"ts": 1741946671, "level": "error", "msg": "ok"}'
+    kind, result = read_events(text, ImportOptions())
+    assert kind == "logs"
+    assert [e.event for e in result.events] == ["ERROR ok"]
+    assert result.skipped == 1
+
+
+@pytest.mark.parametrize(
+    "moment",
+    ["2025-03-14T10:04:31+99:99", "2025-03-14T10:04:31-24:00", "9999-12-31T23:59:59-23:59"],
+)
+def test_time_with_impossible_offset_is_not_a_time(moment: str) -> None:
+    """timezone() refuses offsets of 24 h or more (ValueError); 9999-12-31 at -23:59 is
+    after year 9999 in UTC (OverflowError). Both are simply not times."""
+    alerts = json.dumps([{"labels": {"alertname": "X"}, "startsAt": moment}])
+    with pytest.raises(TimelineImportError, match="not an RFC 3339 time"):
+        read_events(alerts, ImportOptions())
+    assert parse_time(moment) is None
+
+
+def test_json_integer_over_the_digit_limit_is_invalid_json() -> None:
+    """Python refuses to convert integers of more than 4300 digits with a plain ValueError,
+    which is not a JSONDecodeError."""
+    with pytest.raises(TimelineImportError, match="invalid JSON"):
+        read_events('{"alerts": [' + "9" * 5000 + "]}", ImportOptions())

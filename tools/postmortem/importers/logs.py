@@ -148,7 +148,10 @@ def _parse_json_line(line: str) -> tuple[datetime, str, str, bool] | None:
     if isinstance(raw, bool) or raw is None:
         return None
     if isinstance(raw, int | float):
-        moment = from_epoch(float(raw))
+        try:
+            moment = from_epoch(float(raw))
+        except (ValueError, OverflowError):  # NaN or out of range: a line without a usable time
+            return None
     else:
         moment = parse_time(str(raw), assume_utc=False)
         if moment is None:

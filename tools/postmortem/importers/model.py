@@ -84,7 +84,10 @@ def parse_time(text: str, *, assume_utc: bool = True) -> datetime | None:
         if not assume_utc:
             return None
         return naive.replace(tzinfo=UTC)
-    return naive.replace(tzinfo=parse_offset(tz)).astimezone(UTC)
+    try:
+        return naive.replace(tzinfo=parse_offset(tz)).astimezone(UTC)
+    except (ValueError, OverflowError):  # an offset of 24 hours or more; a time UTC cannot hold
+        return None
 
 
 def parse_offset(tz: str) -> timezone:
@@ -98,12 +101,19 @@ def parse_offset(tz: str) -> timezone:
 
 
 def from_epoch(value: float) -> datetime:
-    """Unix seconds (or milliseconds / microseconds / nanoseconds, judged by size) as UTC."""
+    """Unix seconds (or milliseconds / microseconds / nanoseconds, judged by size) as UTC.
+
+    Raises ValueError for NaN and for times a datetime cannot hold, like float parsing does,
+    so that callers treat them as bad values.
+    """
     for _ in range(3):  # bounded: at most ns -> us -> ms -> s
         if abs(value) < 1e11:
             break
         value /= 1000
-    return datetime.fromtimestamp(value, UTC)
+    try:
+        return datetime.fromtimestamp(value, UTC)
+    except (OverflowError, OSError, ValueError):
+        raise ValueError(f"Unix time {value!r} is out of range") from None
 
 
 def format_time(moment: datetime, *, seconds: bool = False) -> str:
@@ -152,6 +162,8 @@ def load_json(text: str) -> Any:
         ) from None
     except RecursionError:
         raise TimelineImportError("invalid JSON: nested too deeply", 1) from None
+    except ValueError as err:  # an integer of more than 4300 digits
+        raise TimelineImportError(f"invalid JSON: {err}", 1) from None
 
 
 def line_of(value: Any, default: int = 1) -> int:

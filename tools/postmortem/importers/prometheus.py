@@ -99,7 +99,8 @@ def read_prometheus(
             try:
                 stamp, raw = sample
                 samples.append((float(stamp), float(raw)))
-            except (TypeError, ValueError):
+                from_epoch(samples[-1][0])  # a time out of range is a bad sample too
+            except (TypeError, ValueError, OverflowError):
                 raise TimelineImportError(
                     f'bad sample {sample!r} in {series_label}: expected [unix_time, "value"]',
                     line_of(series),
