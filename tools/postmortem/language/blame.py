@@ -23,11 +23,19 @@ Codes (one per rule family; the rule engine exposes them in the ``blameless`` ca
   "should have known", "could easily have been avoided").
 - BL106 "why did <person> ...?" questions (and "who broke ...?").
 
+Styles beyond plain "<subject> <verb>" prose are handled because real reports use them:
+subjectless bullets and timeline cells ("Missed the disk alert", "Didn't check the lag",
+"10:20 – on-call misses page"), an elided subject after a subordinate clause ("After the
+deploy, the engineer kept watching one graph and failed to see ..."), passives with a person
+as agent ("skipped by the release engineer"), "nobody noticed", "by mistake", and chat lines
+outside block quotes ("mark: who approved this??", "why didn't you?").
+
 Deliberate non-findings (documented in the tests): "just" and "simply" as plain adverbs of
 time or degree ("just under 5 minutes", "just-in-time", "simply restarting fixed it"),
 "should have" + noun ("we should have alerting"), "could/would have" hypotheticals about
-capability ("an attacker could have used the token"), and any failure whose subject is a
-system.
+capability ("an attacker could have used the token"), passive fragments where a person is
+the patient ("Support team not informed"), "found by accident", "no one noticed any impact",
+and any failure whose subject is a system.
 """
 
 from __future__ import annotations
