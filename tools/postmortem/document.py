@@ -464,7 +464,20 @@ def load_document(
                         "Move raw logs to an attachment or link, and keep the report itself short.",
                     ),
                 )
-            data = path.read_bytes()
+            # Bounded read: a device or a pipe (`/dev/zero`, `<(cmd)`) reports size 0.
+            with path.open("rb") as handle:
+                data = handle.read(max_bytes + 1)
+            if len(data) > max_bytes:
+                return _unreadable(
+                    path,
+                    _problem(
+                        shown,
+                        1,
+                        "IN003",
+                        f"file has more than {max_bytes:,} bytes, the limit",
+                        "Check that the path is a post-mortem, not a device or a stream.",
+                    ),
+                )
         except OSError as error:
             return _unreadable(
                 path, _problem(shown, 1, "IN005", f"cannot read file: {error.strerror}")
