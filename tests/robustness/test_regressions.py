@@ -19,6 +19,7 @@ from fuzzing import (
 from postmortem.document import parse_bytes
 from postmortem.importers import ImportOptions, TimelineImportError, read_events
 from postmortem.importers.model import parse_time
+from postmortem.rules.security import find_secrets
 from postmortem.validation import check_document
 
 PATH = Path("postmortems/2025-02-09-api-service-degradation.md")
@@ -164,3 +165,18 @@ def test_json_integer_over_the_digit_limit_is_invalid_json() -> None:
     which is not a JSONDecodeError."""
     with pytest.raises(TimelineImportError, match="invalid JSON"):
         read_events('{"alerts": [' + "9" * 5000 + "]}", ImportOptions())
+
+
+# --------------------------------------------------------------------------- slow paths
+def test_secret_spans_claimed_once_with_thousands_of_hits() -> None:
+    """find_secrets checked each match against every span claimed so far (quadratic: 1 MB
+    of `token: ` took minutes); the bisection must give the same answer as that scan."""
+    token = "ghp_" + "A1b2" * 9
+    text = f"password={token} and token: {token} " + "token: x9!k2Lq " * 2000
+    hits = find_secrets(text)
+    spans = [(h.start, h.start + len(h.value)) for h in hits]
+    assert all(
+        a_end <= b_start for (_, a_end), (b_start, _) in zip(spans[:-1], spans[1:], strict=True)
+    )
+    assert [h.code for h in hits[:2]] == ["SE105", "SE105"]  # the token, not the labels
+    assert len(hits) == 2 + 2000
