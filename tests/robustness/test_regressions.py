@@ -20,6 +20,7 @@ from postmortem.document import parse_bytes
 from postmortem.importers import ImportOptions, TimelineImportError, read_events
 from postmortem.importers.model import parse_time
 from postmortem.rules.security import find_secrets
+from postmortem.site.markup import plain
 from postmortem.validation import check_document
 
 PATH = Path("postmortems/2025-02-09-api-service-degradation.md")
@@ -180,3 +181,19 @@ def test_secret_spans_claimed_once_with_thousands_of_hits() -> None:
     )
     assert [h.code for h in hits[:2]] == ["SE105", "SE105"]  # the token, not the labels
     assert len(hits) == 2 + 2000
+
+
+@pytest.mark.parametrize(
+    ("markdown", "expected"),
+    [
+        ("a <!-- note --> b <!-- open", "a b <!-- open"),
+        ("<!-->x-->y", "y"),
+        ("see [docs](https://x.y/a) and ![img](i.png) end", "see docs and img end"),
+        ("[wiki](https://en.wikipedia.org/wiki/Foo_(bar)) end", "wiki end"),
+        ("[[[[ unclosed ![ [a](", "[[[[ unclosed ![ [a]("),
+    ],
+)
+def test_feed_summary_plain_text(markdown: str, expected: str) -> None:
+    """plain() scanned to the end of the text from every `[` and every unclosed `<!--`;
+    its output for ordinary Markdown is what it was."""
+    assert plain(markdown) == expected
