@@ -197,3 +197,17 @@ def test_feed_summary_plain_text(markdown: str, expected: str) -> None:
     """plain() scanned to the end of the text from every `[` and every unclosed `<!--`;
     its output for ordinary Markdown is what it was."""
     assert plain(markdown) == expected
+
+
+def test_repeated_word_found_next_to_a_long_run_of_digits() -> None:
+    """lexical_illusions reads runs of 50+ word characters blanked out (they made its
+    pattern backtrack for minutes); repeated words around them are still found."""
+    text = SEED.replace(
+        "intermittent 503 responses.",
+        "intermittent 503 responses. Request " + "7" * 5000 + " failed the the same way.",
+    )
+    findings = check_document(parse_bytes(text.encode(), PATH), CONFIG, TODAY)
+    illusions = [f for f in findings if "lexical_illusions" in f.message]
+    assert [(f.line, "the the" in f.message) for f in illusions] == [
+        (line_of(text, "failed the the"), True)
+    ]
