@@ -17,6 +17,7 @@ from postmortem.config import Config
 from postmortem.document import Document
 from postmortem.site.pages import SiteOptions, build_site
 from postmortem.sync.plan import ListedIssue, SyncSettings, plan_sync
+from postmortem.sync.review import build_review, render_json, render_markdown, render_text
 from postmortem.validation import INTERNAL, check_document
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -395,14 +396,17 @@ SEED_ISSUES = _issues_of_seed()
 
 
 def assert_downstream_survives(doc: Document) -> None:
-    """The sync plan and the site pages accept any parsed document, and what they produce
-    can be sent to GitHub and written to disk (UTF-8)."""
+    """The sync plan, the weekly review and the site pages accept any parsed document, and
+    what they produce can be sent to GitHub and written to disk (UTF-8)."""
     for issues in ([], SEED_ISSUES):
         plan = plan_sync([doc], issues, SETTINGS)
         for action in plan.actions:
             for value in action.changes.values():
                 if isinstance(value, str):
                     value.encode("utf-8")
+    review = build_review([doc], TODAY, None, statuses=("published", "draft", "in-review"))
+    for text in (render_text(review), render_markdown(review), render_json(review)):
+        text.encode("utf-8")
     for options in (SiteOptions(today=TODAY), SiteOptions(today=TODAY, preview=True)):
         site = build_site([doc], options)
         site.feed.encode("utf-8")
@@ -410,3 +414,153 @@ def assert_downstream_survives(doc: Document) -> None:
             page.markdown.encode("utf-8")
         for warning in site.warnings:
             warning.encode("utf-8")
+
+
+# --------------------------------------------------------------------------- structured
+# Documents assembled from parts, so that the rules see frontmatter, sections and tables in
+# combinations the seed never has: any key set, any section order, any table header.
+SEED_VALUES = {
+    line.split(":", 1)[0]: line.split(":", 1)[1].strip()
+    for line in SEED_LINES[1:FRONTMATTER_END]
+    if ":" in line and not line.startswith("#")
+}
+SECTION_TITLES = (
+    "Summary",
+    "Impact",
+    "Root Cause",
+    "Timeline",
+    "Contributing Factors",
+    "Action Items",
+    "What Went Well",
+    "Lessons Learned",
+    "Immediate cause",
+    "Systemic issues",
+    "",
+    "Timeline (UTC)",
+    "action items",
+    "ACTION ITEMS",
+)
+HEADERS = (
+    "Time",
+    "Time (UTC)",
+    "Event",
+    "Source",
+    "Actor",
+    "ID",
+    "Action",
+    "Owner",
+    "Deadline",
+    "Due date",
+    "Priority",
+    "Status",
+    "Issue",
+    "",
+    "Notes",
+    "time time",
+    "(UTC)",
+)
+CELLS = (
+    "2025-02-09 14:02",
+    "2025-02-09T14:02:00Z",
+    "2025-02-09 14:02 +01:00",
+    "2025-02-09 14:02 -2359",
+    "2025-02-30 25:61",
+    "14:02",
+    "0001-01-01 00:00 +14:00",
+    "`2025-02-09 14:02`",
+    "@alice",
+    "Alice Example (@alice)",
+    "@",
+    "@@",
+    "@-",
+    "@" + "a" * 60,
+    "nobody",
+    "2025-03-01",
+    "2025-02-30",
+    "9999-12-31",
+    "0001-01-01",
+    "P1",
+    "P9",
+    "open",
+    "done",
+    "wont-do",
+    "in progress",
+    "#12",
+    "https://github.com/acme/web/issues/7",
+    "javascript:alert(1)",
+    "A1",
+    "A1",
+    "-",
+    "",
+    "Improve monitoring",
+    "Be more careful",
+    "Alice caused the outage",
+    "human error",
+    "The on-call engineer failed to restart the pool",
+    "Alice acknowledged the page",
+    "password=hunter2hunter2",
+    "ghp_" + "A1b2" * 9,
+    "<script>alert(1)</script>",
+    "`code | pipe`",
+    "a \\| b",
+)
+SENTENCES = (
+    "Alice caused it.",
+    "It was human error.",
+    "Bob should have checked the dashboard.",
+    "The on-call engineer failed to escalate.",
+    "Obviously the deploy was wrong.",
+    "Alice acknowledged the page at 10:12.",
+    "We added a pool saturation alert.",
+    "TODO: write this.",
+    "See <!-- hidden --> and [link](javascript:alert(1)).",
+    "Token: ghp_" + "A1b2" * 9 + ".",
+)
+
+cell = st.one_of(st.sampled_from(CELLS), awkward_text)
+
+
+@st.composite
+def _table(draw) -> list[str]:
+    header = draw(st.lists(st.sampled_from(HEADERS), min_size=1, max_size=8))
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for _ in range(draw(st.integers(0, 6))):
+        width = len(header) + draw(st.integers(-2, 2))
+        cells = draw(st.lists(cell, min_size=max(width, 0), max_size=max(width, 0)))
+        lines.append("| " + " | ".join(c.replace("\n", " ") for c in cells) + " |")
+    return lines
+
+
+@st.composite
+def _block(draw) -> list[str]:
+    kind = draw(st.sampled_from(["paragraph", "list", "table", "quote", "code", "heading3"]))
+    if kind == "table":
+        return draw(_table())
+    if kind == "code":
+        return ["```", draw(awkward_text), "```"]
+    text = " ".join(draw(st.lists(st.one_of(st.sampled_from(SENTENCES), awkward_text), max_size=4)))
+    if kind == "list":
+        return ["- " + part for part in text.split(". ") if part] or ["- "]
+    if kind == "quote":
+        return ["> " + text]
+    if kind == "heading3":
+        return ["### " + text[:40]]
+    return [text]
+
+
+@st.composite
+def structured_document(draw) -> bytes:
+    """A post-mortem assembled from random frontmatter keys, sections and tables."""
+    keys = draw(st.lists(st.sampled_from((*FRONTMATTER_KEYS, "extra", "Title")), max_size=20))
+    lines = ["---"]
+    for key in keys:
+        seeded = SEED_VALUES.get(key)
+        value = draw(st.one_of(st.just(seeded), yaml_value) if seeded else yaml_value)
+        lines.append(f"{key}: {value}")
+    lines += ["---", "", "# " + draw(awkward_text)]
+    for _ in range(draw(st.integers(0, 10))):
+        level = draw(st.sampled_from(["## ", "## ", "# ", "### "]))
+        lines += ["", level + draw(st.one_of(st.sampled_from(SECTION_TITLES), awkward_text)), ""]
+        for _ in range(draw(st.integers(0, 3))):
+            lines += draw(_block()) + [""]
+    return "\n".join(lines).encode("utf-8", "surrogatepass")

@@ -13,6 +13,7 @@ from fuzzing import (
     assert_findings_sound,
     awkward_text,
     mutated_seed,
+    structured_document,
 )
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -21,7 +22,7 @@ from postmortem.document import parse_bytes
 
 PATH = Path("postmortems/2025-02-09-api-service-degradation.md")
 FUZZ = settings(
-    max_examples=int(os.environ.get("ROBUSTNESS_EXAMPLES", "250")),
+    max_examples=int(os.environ.get("ROBUSTNESS_EXAMPLES", "300")),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
@@ -59,6 +60,13 @@ def test_random_text_behind_frontmatter(lines: list[str]) -> None:
 @given(mutated_seed())
 @example(SEED.encode())
 def test_mutated_seed(data: bytes) -> None:
+    check_everything(data)
+
+
+@FUZZ
+@given(structured_document())
+def test_structured_documents(data: bytes) -> None:
+    """Any set of frontmatter keys, sections in any order, tables with any header."""
     check_everything(data)
 
 

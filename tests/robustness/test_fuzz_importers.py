@@ -23,7 +23,7 @@ from postmortem.importers import (
 )
 
 FUZZ = settings(
-    max_examples=int(os.environ.get("ROBUSTNESS_EXAMPLES", "250")),
+    max_examples=int(os.environ.get("ROBUSTNESS_EXAMPLES", "300")),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
