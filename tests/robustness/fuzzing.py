@@ -315,7 +315,19 @@ def _frontmatter_value(draw, lines):
     return lines
 
 
+@st.composite
+def _delimiter(draw, lines):
+    """The opening or closing `---` of the frontmatter rewritten."""
+    closing = lines.index("---", 1) if "---" in lines[1:] else 0
+    at = draw(st.sampled_from([0, closing]))
+    lines = list(lines)
+    if lines:
+        lines[at] = draw(st.sampled_from(["----", "--- ", "...", "---\x0c", "--- x", "\u2014", ""]))
+    return lines
+
+
 MUTATIONS = (
+    _delimiter,
     _delete,
     _duplicate,
     _swap,
@@ -336,11 +348,11 @@ def mutated_seed(draw) -> bytes:
     for _ in range(draw(st.integers(1, 5))):
         lines = draw(draw(st.sampled_from(MUTATIONS))(lines))
     text = "\n".join(lines)
-    encoding = draw(st.sampled_from(["plain", "plain", "plain", "bom", "crlf", "bytes"]))
+    encoding = draw(st.sampled_from(["plain", "plain", "plain", "bom", "crlf", "cr", "bytes"]))
     if encoding == "bom":
         return "\ufeff".encode() + text.encode("utf-8", "surrogatepass")
-    if encoding == "crlf":
-        text = text.replace("\n", "\r\n")
+    if encoding in ("crlf", "cr"):
+        text = text.replace("\n", "\r\n" if encoding == "crlf" else "\r")
     data = text.encode("utf-8", "surrogatepass")
     if encoding == "bytes":  # a pasted binary blob, a lone surrogate, a Latin-1 byte
         blob = draw(st.sampled_from([b"\xed\xa0\x80", b"\xff\xfe", b"\xe9", b"\xc3", b"\x00"]))

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from .config import Config
 from .document import (
+    MAX_FILE_BYTES,
     Document,
     iter_markdown_files,
     load_document,
@@ -133,9 +134,25 @@ def entry_for(doc: Document) -> Entry:
     )
 
 
-_PLAIN_ID = re.compile(r"""^id:[ \t]*(["']?)([A-Za-z0-9._-]+)\1[ \t]*$""", re.MULTILINE)
+_INDEX_BYTES = 256_000
+# Lines that end the frontmatter for the document parser: `---` or `...` and spaces.
+_CLOSING = re.compile(r"\n(?:---|\.\.\.)[^\S\n]*(?:\n|$)")
+# A quoted id, or an unquoted one in the documented form (YAML reads it as text), on a line
+# of its own: a blank or indented next line may continue the value. Others go through YAML.
+_PLAIN_ID = re.compile(
+    r"""^id:[ \t]*(?:(["'])([A-Za-z0-9._-]+)\1|()(\d{4}-\d{2}-\d{2}-[A-Za-z0-9._-]+))[ \t]*"""
+    r"""$(?=\n(?:[^ \t\n]|\Z))""",
+    re.MULTILINE,
+)
 _PLAIN_RELATED = re.compile(r"^related:[ \t]*\[([^\]\n]*)\][ \t]*$", re.MULTILINE)
 _RELATED_KEY = re.compile(r"^related:", re.MULTILINE)
+
+
+def _unquoted_or_quoted(name: str) -> bool:
+    quotes = "'\""
+    if name[0] in quotes or name[-1] in quotes:
+        return len(name) >= 2 and name[0] == name[-1] and name[0] in quotes
+    return True
 
 
 def read_entry(path: Path) -> Entry:
@@ -143,29 +160,47 @@ def read_entry(path: Path) -> Entry:
 
     Archive rules need only `id` and `related` of files not being checked; in the usual plain
     form they are read with two regular expressions, anything else goes through the YAML loader.
+    The entry must be what a full parse gives (or `--changed-since` and a full run disagree
+    about duplicate and related ids): a file the parser cannot read has no id here either, and
+    the frontmatter is delimited by the same lines.
     """
     shown = path.as_posix()
     try:
         with path.open("rb") as handle:
-            text = handle.read(256_000).decode("utf-8", "replace")
+            data = handle.read(_INDEX_BYTES)
+            size = os.fstat(handle.fileno()).st_size
     except OSError:
         return Entry(shown, "", 1)
-    if not text.startswith("---"):
+    if size > MAX_FILE_BYTES or b"\x00" in data:
         return Entry(shown, "", 1)
-    end = text.find("\n---", 3)
-    if end == -1:
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        if len(data) < _INDEX_BYTES or error.start < len(data) - 3:
+            return Entry(shown, "", 1)
+        text = data[: error.start].decode("utf-8")  # the read ended inside a character
+    text = text.removeprefix("\ufeff")
+    if "\r" in text:
+        text = "\n".join(split_lines(text)) + "\n"
+    first = text.split("\n", 1)[0]
+    closing = _CLOSING.search(text, len(first))
+    if first.rstrip() != "---" or closing is None:
         return Entry(shown, "", 1)
-    block = text[text.index("\n") + 1 : end + 1]
+    block = text[len(first) + 1 : closing.start() + 1]
     ids = _PLAIN_ID.findall(block)
     related = _PLAIN_RELATED.search(block)
-    if len(ids) == 1 and (related or not _RELATED_KEY.search(block)):
+    names = [n.strip() for n in related[1].split(",") if n.strip()] if related else []
+    if (
+        len(ids) == 1
+        and (related or not _RELATED_KEY.search(block))
+        and all(_unquoted_or_quoted(n) for n in names)  # not 'a, b' split at its comma
+    ):
         id_match = _PLAIN_ID.search(block)
-        names = related[1].split(",") if related else []
         return Entry(
             shown,
-            ids[0][1],
+            ids[0][1] or ids[0][3],
             block.count("\n", 0, id_match.start()) + 2,
-            tuple(n.strip().strip("'\"") for n in names if n.strip()),
+            tuple(n.strip("'\"") for n in names),
             block.count("\n", 0, related.start()) + 2 if related else 1,
         )
     meta, lines, _ = load_frontmatter(block, shown, first_line=2)
