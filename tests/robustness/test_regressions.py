@@ -16,6 +16,7 @@ from fuzzing import (
     file_lines,
 )
 
+from postmortem.config import ConfigError, merge
 from postmortem.document import parse_bytes
 from postmortem.importers import ImportOptions, TimelineImportError, read_events
 from postmortem.importers.model import parse_time
@@ -245,3 +246,17 @@ def test_archive_index_entry_agrees_with_the_full_parse(name: str, tmp_path: Pat
     assert (entry.id, entry.related) == (doc.id, tuple(doc.related))
     if doc.id:
         assert entry.id_line == doc.meta_line("id")
+
+
+# --------------------------------------------------------------------------- configuration
+@pytest.mark.parametrize(
+    "key", ["publish_within_hours", "timeline_lead_hours", "timeline_trail_hours"]
+)
+@pytest.mark.parametrize("value", [10**30, -(10**30)])
+def test_absurd_hours_in_the_configuration_are_a_config_error(key: str, value: int) -> None:
+    """`timeline_lead_hours: 1000000000000000000000000000000` made timedelta overflow in
+    DL101 and TL104 (INTERNAL, exit 2) on every file; it is a configuration error with the
+    file and line now."""
+    with pytest.raises(ConfigError, match=rf"^\.postmortem\.yml:3: `{key}` must be between"):
+        merge({key: value}, ".postmortem.yml", {key: 3})
+    merge({key: 1000}, ".postmortem.yml", {key: 3})  # large but sane values still work

@@ -14,6 +14,7 @@ from typing import Any
 from .document import load_frontmatter
 
 CONFIG_FILE = ".postmortem.yml"
+MAX_NUMBER = 1_000_000  # hours or days; more would overflow the rules' date arithmetic
 
 DEFAULTS: dict[str, Any] = {
     # Where the archive lives, relative to the repository root.
@@ -143,6 +144,8 @@ def merge(raw: dict[str, Any], shown: str, lines: dict[str, int]) -> dict[str, A
         expected = type(DEFAULTS[key]) if DEFAULTS[key] is not None else list
         if value is not None and not isinstance(value, expected):
             raise ConfigError(f"{where}: `{key}` must be a {expected.__name__}")
+        if expected is int and value is not None and abs(value) > MAX_NUMBER:  # no date overflow
+            raise ConfigError(f"{where}: `{key}` must be between -{MAX_NUMBER} and {MAX_NUMBER}")
         values[key] = value
     for code, settings in values["rules"].items():
         if not (isinstance(settings, dict) or isinstance(settings, bool)):
