@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -16,8 +17,9 @@ from fuzzing import (
     file_lines,
 )
 
+from postmortem.authoring import AuthoringError, create_postmortem, parse_started
 from postmortem.config import ConfigError, merge
-from postmortem.document import parse_bytes
+from postmortem.document import load_document, parse_bytes
 from postmortem.importers import ImportOptions, TimelineImportError, read_events
 from postmortem.importers.model import parse_time
 from postmortem.rules.security import find_secrets
@@ -260,3 +262,27 @@ def test_absurd_hours_in_the_configuration_are_a_config_error(key: str, value: i
     with pytest.raises(ConfigError, match=rf"^\.postmortem\.yml:3: `{key}` must be between"):
         merge({key: value}, ".postmortem.yml", {key: 3})
     merge({key: 1000}, ".postmortem.yml", {key: 3})  # large but sane values still work
+
+
+# --------------------------------------------------------------------------- authoring
+@pytest.mark.parametrize(
+    "started", ["0001-01-01T00:00+14:00", "9999-12-31T23:59-23:59", "0001-01-01T00:00Z"]
+)
+def test_new_refuses_a_start_time_out_of_range(started: str) -> None:
+    """OverflowError ('internal error', exit 2) for the first two; the third wrote a file
+    with the id `1-01-01-...` that its own validator rejected."""
+    with pytest.raises(AuthoringError, match="out of range"):
+        parse_started(started)
+
+
+@pytest.mark.parametrize("title", ["Outage\x7f", "Outage\x1b[31m", "Out\x00age", "DNS\x85\u2028x"])
+def test_new_with_control_characters_in_the_title_writes_a_readable_file(
+    title: str, tmp_path: Path
+) -> None:
+    """DEL and C1 characters made the frontmatter invalid YAML (libyaml refuses them), NUL
+    made the file binary; they are dropped from the title now."""
+    started = datetime(2025, 2, 10, tzinfo=UTC)
+    created = create_postmortem(title, tmp_path, started=started, now=started)
+    doc = load_document(created.path)
+    assert doc.parsed and not doc.problems, doc.problems
+    assert doc.title.isprintable()

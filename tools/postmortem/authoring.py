@@ -20,6 +20,7 @@ from string import Template
 import click
 
 from .config import ConfigError, load_config
+from .document import parse_instant
 
 # Every placeholder starts with this marker; the validator's placeholder rule looks for it.
 PLACEHOLDER = "TODO:"
@@ -64,7 +65,10 @@ def parse_started(text: str) -> datetime:
         raise AuthoringError(
             f"--started `{text}` has no UTC offset; add one, e.g. {text.strip()}Z or +02:00"
         )
-    return value.astimezone(UTC)
+    utc = parse_instant(text)  # None when UTC cannot hold it, or the rules could not use it
+    if utc is None:
+        raise AuthoringError(f"--started `{text}` is out of range; check the year")
+    return utc
 
 
 def format_instant(value: datetime) -> str:
@@ -84,6 +88,17 @@ def load_template() -> Template:
     return Template(text)
 
 
+# Characters a YAML double-quoted scalar cannot hold as they are (not printable in YAML, or
+# line breaks it would fold into a space): written as `\uXXXX` escapes instead.
+_YAML_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
+
+
+def _quoted(value: object) -> str:
+    """JSON quoting, which is valid YAML, with the characters YAML refuses escaped."""
+    text = json.dumps(value, ensure_ascii=False)
+    return _YAML_UNSAFE.sub(lambda m: f"\\u{ord(m[0]):04x}", text)
+
+
 def render(
     doc_id: str,
     title: str,
@@ -101,12 +116,12 @@ def render(
     author_values = authors or [f"{PLACEHOLDER} @your-github-handle"]
     return load_template().substitute(
         id=doc_id,
-        title=json.dumps(title, ensure_ascii=False),
+        title=_quoted(title),
         title_markdown=title,
-        severity=json.dumps(severity_value, ensure_ascii=False),
+        severity=_quoted(severity_value),
         started=format_instant(started),
         created=format_instant(created),
-        authors=json.dumps(author_values, ensure_ascii=False),
+        authors=_quoted(author_values),
     )
 
 
@@ -121,6 +136,9 @@ def create_postmortem(
 ) -> NewPostmortem:
     """Write `<directory>/<date>-<slug>.md`, adding -2, -3, ... when the id is taken."""
     title = " ".join(title.split())
+    # Control characters (a pasted escape sequence, NUL) and lone surrogates (undecodable
+    # bytes in the arguments) cannot be written into a text file that stays readable.
+    title = "".join(c for c in title if unicodedata.category(c) not in ("Cc", "Cs"))
     slug = slugify(title)
     if not slug:
         raise AuthoringError(
