@@ -107,14 +107,19 @@ class ProseBlock:
         _MD.inline.parse(self.raw, _MD, {"references": self.references}, tokens)
         return _prose_text(tokens)
 
+    @cached_property
+    def _breaks(self) -> list[int]:
+        return [i for i, c in enumerate(self.text) if c == "\n"]
+
     def position(self, offset: int) -> tuple[int, int]:
         """File line and column of a character offset into `text` (columns are approximate
         after a replaced code span or URL)."""
-        before = self.text[:offset]
-        newlines = before.count("\n")
+        # Bisection over the block's line breaks: counting them in `text[:offset]` for every
+        # finding was quadratic in a long paragraph with thousands of findings.
+        newlines = bisect.bisect_left(self._breaks, offset)
         if newlines:
             start = self.indents[newlines] if newlines < len(self.indents) else 1
-            return self.line + newlines, start + offset - before.rfind("\n") - 1
+            return self.line + newlines, start + offset - self._breaks[newlines - 1] - 1
         return self.line, self.column + offset
 
 
