@@ -24,6 +24,7 @@ from postmortem.importers import ImportOptions, TimelineImportError, read_events
 from postmortem.importers.model import parse_time
 from postmortem.rules.security import find_secrets
 from postmortem.site.markup import plain
+from postmortem.site.pages import SiteOptions, build_site
 from postmortem.validation import check_document, read_entry
 
 PATH = Path("postmortems/2025-02-09-api-service-degradation.md")
@@ -301,3 +302,16 @@ def test_prose_finding_positions_in_a_long_paragraph_with_many_findings() -> Non
         (first + 1, 9),
         (first + 2, 9),
     ]
+
+
+def test_old_mac_line_ends_keep_the_site_body_and_secret_lines() -> None:
+    """With `\\r` alone as line end the document's lines (like Markdown's) count it, but the
+    site page body split on `\\n` only (and came out empty) and secrets were all on line 1."""
+    token = "ghp_" + "A1b2" * 9
+    text = SEED.replace("## Impact", f"Token: {token}\n\n## Impact")
+    doc = parse_bytes(text.replace("\n", "\r").encode(), PATH)
+    [secret] = [f for f in check_document(doc, CONFIG, TODAY) if f.rule == "SE105"]
+    assert (secret.line, secret.column) == (line_of(text, "Token: ghp_"), 8)
+    site = build_site([doc], SiteOptions(today=TODAY))
+    body = site.page("postmortems/2025-02-09-api-service-degradation.md").markdown
+    assert "renamed the key" in body and "## Lessons Learned" in body

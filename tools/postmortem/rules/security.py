@@ -306,7 +306,8 @@ def _secret_hits(doc: Document) -> list[tuple[int, int, Hit]]:
         cached = []
         hits = find_secrets(text) if text else []
         if hits:
-            starts = [0] + [i + 1 for i, c in enumerate(text) if c == "\n"]
+            # Line ends as the document counts them (a file may use \r alone).
+            starts = [0] + [m.end() for m in re.finditer(r"\r\n|\r|\n", text)]
             for hit in hits:
                 index = bisect_right(starts, hit.start) - 1
                 cached.append((index + 1, hit.start - starts[index] + 1, hit))

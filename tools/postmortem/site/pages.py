@@ -21,7 +21,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from ..document import Document
+from ..document import Document, split_lines
 from . import charts
 from .markup import escape_body, escape_cell, html_text, md_text, plain
 from .stats import (
@@ -309,7 +309,7 @@ def _counts_html(counts: ActionCounts) -> str:
 
 def _source_lines(doc: Document, first: int, last: int) -> list[str]:
     """File lines first..last (1-based, inclusive)."""
-    lines = doc.text.split("\n")
+    lines = split_lines(doc.text)
     return lines[max(first, 1) - 1 : max(last, 0)]
 
 
@@ -605,7 +605,7 @@ class _Builder:
         """The post-mortem's own Markdown, without its title, with the action-item table
         replaced by one that shows each item's state and issue."""
         doc = entry.doc
-        lines = doc.text.split("\n")
+        lines = split_lines(doc.text)
         start = doc.body_line - 1 if doc.meta else 0
         skip: set[int] = set()  # 0-based line indexes to drop
         replace: dict[int, str] = {}
