@@ -361,6 +361,28 @@ def mutated_seed(draw) -> bytes:
     return data
 
 
+BODY_MUTATIONS = (
+    _delete,
+    _duplicate,
+    _swap,
+    _insert_text,
+    _line_ends,
+    _long_line,
+    _nesting,
+    _table_row,
+)
+
+
+@st.composite
+def mutated_body(draw) -> bytes:
+    """The seed with its frontmatter intact and its body mutated, so that every rule (and
+    the sync plan) works on the damaged sections instead of stopping at invalid YAML."""
+    head, body = SEED_LINES[: FRONTMATTER_END + 1], SEED_LINES[FRONTMATTER_END + 1 :]
+    for _ in range(draw(st.integers(1, 5))):
+        body = draw(draw(st.sampled_from(BODY_MUTATIONS))(body))
+    return "\n".join(head + body).encode("utf-8", "surrogatepass")
+
+
 # --------------------------------------------------------------------------- properties
 def file_lines(data: bytes) -> int:
     """Lines of the file as an editor or GitHub counts them (`\\n`, `\\r\\n` or `\\r`)."""

@@ -105,6 +105,16 @@ CASES: dict[str, Callable[[], str]] = {
         )
         + "| A4  |",
     ),
+    "table:3500-columns": lambda: SEED.replace(
+        "## Timeline\n",
+        "## Timeline\n\n| Time | Event | Source | Actor |"
+        + " x |" * 3500
+        + "\n|---|---|---|---|"
+        + "---|" * 3500
+        + "\n"
+        + ("| 2025-02-09 14:00 | e | s | a |" + " y |" * 3500 + "\n") * 5
+        + "\n## Earlier timeline\n",
+    ),
     "title:long-words": lambda: in_title("a "),
     "title:open-brackets": lambda: in_title("["),
     "frontmatter:5000-keys": lambda: (

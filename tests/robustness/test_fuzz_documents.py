@@ -12,6 +12,7 @@ from fuzzing import (
     assert_downstream_survives,
     assert_findings_sound,
     awkward_text,
+    mutated_body,
     mutated_seed,
     structured_document,
 )
@@ -60,6 +61,13 @@ def test_random_text_behind_frontmatter(lines: list[str]) -> None:
 @given(mutated_seed())
 @example(SEED.encode())
 def test_mutated_seed(data: bytes) -> None:
+    check_everything(data)
+
+
+@FUZZ
+@given(mutated_body())
+def test_mutated_body(data: bytes) -> None:
+    """Valid frontmatter, damaged sections and tables: every rule runs on the damage."""
     check_everything(data)
 
 
