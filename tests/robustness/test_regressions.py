@@ -315,3 +315,16 @@ def test_old_mac_line_ends_keep_the_site_body_and_secret_lines() -> None:
     site = build_site([doc], SiteOptions(today=TODAY))
     body = site.page("postmortems/2025-02-09-api-service-degradation.md").markdown
     assert "renamed the key" in body and "## Lessons Learned" in body
+
+
+@pytest.mark.parametrize("character", ["\x7f", "\x0c", "\x1b", "\x80"])
+def test_control_character_in_frontmatter_is_reported_on_its_line(character: str) -> None:
+    """YAML's reader refuses control characters; the finding was on the first frontmatter
+    line with the reader's byte position in the message. It is on the character's line and
+    column now (the C reader counts bytes: the title before it has non-ASCII letters)."""
+    text = SEED.replace("title: API Service Degradation", "title: Dégradation €").replace(
+        "severity: P2", f"severity: P{character}2"
+    )
+    [problem] = parse_bytes(text.encode(), PATH).problems
+    assert (problem.rule, problem.line, problem.column) == ("IN012", line_of(text, "severity:"), 12)
+    assert f"U+{ord(character):04X}" in problem.message

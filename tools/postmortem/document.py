@@ -667,6 +667,28 @@ def load_frontmatter(
                 )
             ],
         )
+    except yaml.reader.ReaderError as error:  # a character YAML refuses: a control character
+        # The C reader counts the position in UTF-8 bytes, the Python one in characters.
+        before = (
+            source[: error.position]
+            if _Loader is yaml.SafeLoader
+            else source.encode("utf-8", "surrogatepass")[: error.position].decode("utf-8", "ignore")
+        )
+        code = error.character if isinstance(error.character, int) else ord(error.character[0])
+        return (
+            {},
+            lines,
+            [
+                _problem(
+                    shown,
+                    first_line + before.count("\n"),
+                    "IN012",
+                    f"invalid YAML in frontmatter: character U+{code:04X} is not allowed",
+                    "Remove the control character (often pasted with text from a terminal).",
+                    column=len(before) - before.rfind("\n"),
+                )
+            ],
+        )
     except yaml.YAMLError as error:
         return (
             {},
