@@ -328,3 +328,13 @@ def test_control_character_in_frontmatter_is_reported_on_its_line(character: str
     [problem] = parse_bytes(text.encode(), PATH).problems
     assert (problem.rule, problem.line, problem.column) == ("IN012", line_of(text, "severity:"), 12)
     assert f"U+{ord(character):04X}" in problem.message
+
+
+@pytest.mark.parametrize("value", [1e300, "abc", float("nan"), True])
+def test_per_rule_hours_that_are_not_numbers_are_a_config_error(value: object) -> None:
+    """`rules: {TL104: {timeline_lead_hours: abc}}` reached the rule unchecked: float('abc')
+    or timedelta(hours=1e300) made TL104 an INTERNAL error (exit 2) on every file."""
+    lines = {"rules/TL104/timeline_lead_hours": 12}
+    with pytest.raises(ConfigError, match=r"^\.postmortem\.yml:12: `timeline_lead_hours` of rule"):
+        merge({"rules": {"TL104": {"timeline_lead_hours": value}}}, ".postmortem.yml", lines)
+    merge({"rules": {"TL104": {"timeline_lead_hours": 2.5}}}, ".postmortem.yml", lines)

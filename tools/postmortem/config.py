@@ -153,6 +153,19 @@ def merge(raw: dict[str, Any], shown: str, lines: dict[str, int]) -> dict[str, A
                 f"{shown}:{lines.get('rules/' + str(code), 1)}: settings of rule "
                 f"`{code}` must be a mapping (e.g. {{severity: warning}}) or false"
             )
+        for name, value in settings.items() if isinstance(settings, dict) else ():
+            # A project setting given per rule (TL104: {timeline_lead_hours: 2}) is a number
+            # the rule does date arithmetic with: checked like the project setting.
+            if isinstance(DEFAULTS.get(name), int) and not (
+                isinstance(value, int | float)
+                and not isinstance(value, bool)
+                and abs(value) <= MAX_NUMBER
+            ):
+                where = lines.get(f"rules/{code}/{name}", lines.get(f"rules/{code}", 1))
+                raise ConfigError(
+                    f"{shown}:{where}: `{name}` of rule `{code}` must be a number between "
+                    f"-{MAX_NUMBER} and {MAX_NUMBER}"
+                )
         severity = settings.get("severity") if isinstance(settings, dict) else None
         if severity is not None and severity not in ("error", "warning", "info"):
             raise ConfigError(
