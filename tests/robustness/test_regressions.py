@@ -18,7 +18,7 @@ from fuzzing import (
 )
 
 from postmortem.authoring import AuthoringError, create_postmortem, parse_started
-from postmortem.config import ConfigError, merge
+from postmortem.config import DEFAULTS, Config, ConfigError, merge
 from postmortem.document import load_document, parse_bytes
 from postmortem.importers import ImportOptions, TimelineImportError, read_events
 from postmortem.importers.model import parse_time
@@ -338,3 +338,20 @@ def test_per_rule_hours_that_are_not_numbers_are_a_config_error(value: object) -
     with pytest.raises(ConfigError, match=r"^\.postmortem\.yml:12: `timeline_lead_hours` of rule"):
         merge({"rules": {"TL104": {"timeline_lead_hours": value}}}, ".postmortem.yml", lines)
     merge({"rules": {"TL104": {"timeline_lead_hours": 2.5}}}, ".postmortem.yml", lines)
+
+
+@pytest.mark.parametrize("key", ["severity_scale", "required_sections", "rules", "select"])
+def test_empty_configuration_value_means_the_default(key: str) -> None:
+    """`severity_scale:` with nothing after it is YAML's null; it replaced the default and
+    SC104 crashed iterating it (`rules:` crashed the configuration loader itself)."""
+    values = merge({key: None}, ".postmortem.yml", {key: 4})
+    assert values[key] == DEFAULTS[key]
+    findings = check_document(parse_bytes(SEED.encode(), PATH), Config(values=values), TODAY)
+    assert not [f for f in findings if f.rule == "INTERNAL"]
+
+
+@pytest.mark.parametrize("key", ["select", "ignore"])
+def test_rule_selection_must_be_codes(key: str) -> None:
+    """`select: [1]` or `ignore: [~]` crashed every check in str.startswith."""
+    with pytest.raises(ConfigError, match=rf"^\.postmortem\.yml:4: `{key}` must be a list"):
+        merge({key: ["SE", None]}, ".postmortem.yml", {key: 4})

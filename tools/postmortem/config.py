@@ -141,10 +141,14 @@ def merge(raw: dict[str, Any], shown: str, lines: dict[str, int]) -> dict[str, A
         if key not in DEFAULTS:
             known = ", ".join(sorted(DEFAULTS))
             raise ConfigError(f"{where}: unknown setting `{key}` (known: {known})")
+        if value is None:
+            continue  # `key:` with nothing after it is YAML's null: keep the default
         expected = type(DEFAULTS[key]) if DEFAULTS[key] is not None else list
-        if value is not None and not isinstance(value, expected):
+        if not isinstance(value, expected):
             raise ConfigError(f"{where}: `{key}` must be a {expected.__name__}")
-        if expected is int and value is not None and abs(value) > MAX_NUMBER:  # no date overflow
+        if key in ("select", "ignore") and not all(isinstance(v, str) for v in value):
+            raise ConfigError(f"{where}: `{key}` must be a list of rule codes or prefixes")
+        if expected is int and abs(value) > MAX_NUMBER:  # no date overflow
             raise ConfigError(f"{where}: `{key}` must be between -{MAX_NUMBER} and {MAX_NUMBER}")
         values[key] = value
     for code, settings in values["rules"].items():
