@@ -166,3 +166,39 @@ def test_endless_stream_given_as_a_path_is_refused_not_read_forever(tmp_path: Pa
     assert result.returncode == 1, result.stderr
     [finding] = json.loads(result.stdout)["findings"]
     assert (finding["path"], finding["line"], finding["rule"]) == ("/dev/zero", 1, "IN003")
+
+
+def test_weekly_review_survives_the_broken_archive(archive) -> None:
+    folder, _ = archive
+    for fmt in ("json", "markdown"):
+        result = run(
+            ["review", "--format", fmt, "--today", "2025-03-01", "--status", "published", "."],
+            folder,
+        )
+        assert "Traceback" not in result.stderr, result.stderr[-3000:]
+        assert result.returncode in (0, 1), result.stderr[-3000:]
+    assert "unreadable" in json.loads(
+        run(["review", "--format", "json", "--today", "2025-03-01", "."], folder).stdout
+    )
+
+
+PROMETHEUS = '{"status": "success", "data": {"resultType": "matrix", "result": [{"metric": {}, "values": [[STAMP, "1"]]}]}}'
+IMPORTER_INPUTS = {
+    "binary.json": (b"\x00\x01", 1),
+    "latin1.log": (b"2025-03-14T10:00:00Z ERROR caf\xe9", 1),
+    "trailing-comma.json": (b'{"alerts": [1,\n 2,\n ]}', 3),
+    "offset.json": (b'[{"labels": {"alertname": "X"}, "startsAt": "2025-03-14T10:00+99:99"}]', 1),
+    "epoch.json": (PROMETHEUS.replace("STAMP", "1e300").encode(), 1),
+    "digits.json": (PROMETHEUS.replace("STAMP", "9" * 5000).encode(), 1),
+    "deep.json": (b"[" * 100_000, 1),
+}
+
+
+@pytest.mark.parametrize("name", IMPORTER_INPUTS)
+def test_timeline_import_refuses_broken_input_with_file_and_line(name: str, tmp_path: Path) -> None:
+    data, line = IMPORTER_INPUTS[name]
+    (tmp_path / name).write_bytes(data)
+    result = run(["timeline", "--above", "0.5", name], tmp_path)
+    assert "Traceback" not in result.stderr and "internal error" not in result.stderr
+    assert result.returncode == 1, result.stderr
+    assert result.stderr.startswith(f"{name}:{line}: "), result.stderr
