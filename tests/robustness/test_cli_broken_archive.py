@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from fuzzing import ROOT, SEED
 
 POSTMORTEM = [str(ROOT / ".venv" / "bin" / "postmortem")]

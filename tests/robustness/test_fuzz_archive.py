@@ -9,13 +9,14 @@ import os
 import tempfile
 from pathlib import Path
 
-from fuzzing import CONFIG, SEED, TODAY, file_lines, mutated_seed, structured_document
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from postmortem.document import parse_bytes
 from postmortem.site.pages import SiteOptions, build_site, load_sync_state
 from postmortem.validation import INTERNAL, read_entry, validate
+
+from fuzzing import CONFIG, SEED, TODAY, file_lines, mutated_seed, structured_document
 
 FUZZ = settings(
     max_examples=int(os.environ.get("ROBUSTNESS_EXAMPLES", "300")) // 3,

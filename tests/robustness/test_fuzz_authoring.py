@@ -8,13 +8,14 @@ import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
-from fuzzing import CONFIG, TODAY, awkward_text
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from postmortem.authoring import AuthoringError, create_postmortem
 from postmortem.document import load_document
 from postmortem.validation import INTERNAL, check_document
+
+from fuzzing import CONFIG, TODAY, awkward_text
 
 FUZZ = settings(
     max_examples=int(os.environ.get("ROBUSTNESS_EXAMPLES", "300")) // 3,

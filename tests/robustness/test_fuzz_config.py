@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 
-from fuzzing import SEED, TODAY, mutated_body
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -13,6 +12,8 @@ from postmortem.config import DEFAULTS, Config, ConfigError, merge
 from postmortem.document import parse_bytes
 from postmortem.rules import REGISTRY
 from postmortem.validation import INTERNAL, check_document
+
+from fuzzing import SEED, TODAY, mutated_body
 
 FUZZ = settings(
     max_examples=int(os.environ.get("ROBUSTNESS_EXAMPLES", "300")) // 3,

@@ -7,6 +7,11 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from postmortem.document import parse_bytes
+
 from fuzzing import (
     SEED,
     assert_downstream_survives,
@@ -16,10 +21,6 @@ from fuzzing import (
     mutated_seed,
     structured_document,
 )
-from hypothesis import HealthCheck, example, given, settings
-from hypothesis import strategies as st
-
-from postmortem.document import parse_bytes
 
 PATH = Path("postmortems/2025-02-09-api-service-degradation.md")
 FUZZ = settings(

@@ -8,7 +8,6 @@ import json
 import os
 from datetime import UTC, datetime
 
-from fuzzing import SEED, mutated_seed
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -21,6 +20,8 @@ from postmortem.importers import (
     merge_into_timeline,
     read_events,
 )
+
+from fuzzing import SEED, mutated_seed
 
 FUZZ = settings(
     max_examples=int(os.environ.get("ROBUSTNESS_EXAMPLES", "300")),

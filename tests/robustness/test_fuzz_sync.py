@@ -7,11 +7,12 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from fuzzing import SETTINGS, mutated_body, mutated_seed, structured_document
 from hypothesis import HealthCheck, event, given, settings
 
 from postmortem.document import parse_bytes
 from postmortem.sync.plan import ListedIssue, plan_sync
+
+from fuzzing import SETTINGS, mutated_body, mutated_seed, structured_document
 
 FUZZ = settings(
     max_examples=int(os.environ.get("ROBUSTNESS_EXAMPLES", "300")) // 2,

@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from pathological import ALL
 
 HERE = Path(__file__).resolve().parent

@@ -8,14 +8,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from fuzzing import (
-    CONFIG,
-    SEED,
-    TODAY,
-    assert_downstream_survives,
-    assert_findings_sound,
-    file_lines,
-)
 
 from postmortem.authoring import AuthoringError, create_postmortem, parse_started
 from postmortem.config import DEFAULTS, Config, ConfigError, merge
@@ -26,6 +18,15 @@ from postmortem.rules.security import find_secrets
 from postmortem.site.markup import plain
 from postmortem.site.pages import SiteOptions, build_site
 from postmortem.validation import check_document, read_entry
+
+from fuzzing import (
+    CONFIG,
+    SEED,
+    TODAY,
+    assert_downstream_survives,
+    assert_findings_sound,
+    file_lines,
+)
 
 PATH = Path("postmortems/2025-02-09-api-service-degradation.md")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from typing import TextIO
+from urllib.parse import quote
 
 import click
 
@@ -104,7 +105,7 @@ def sarif(report: Report) -> dict:
             "locations": [
                 {
                     "physicalLocation": {
-                        "artifactLocation": {"uri": f.path},
+                        "artifactLocation": {"uri": quote(f.path)},
                         "region": {"startLine": f.line, "startColumn": f.column},
                     }
                 }
