@@ -10,6 +10,7 @@ import random
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 
@@ -137,7 +138,11 @@ def test_other_output_formats_survive_the_broken_archive(archive, fmt: str) -> N
     assert result.returncode == 1
     if fmt == "sarif":
         results = json.loads(result.stdout)["runs"][0]["results"]
-        uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in results}
+        # SARIF locations are URIs: percent-encoded, so decode them to compare with file names.
+        uris = {
+            unquote(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"])
+            for r in results
+        }
         assert set(names) <= uris, sorted(set(names) - uris)[:5]
     else:
         assert names[1] in result.stdout
