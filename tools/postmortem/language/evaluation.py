@@ -46,6 +46,17 @@ class Score:
     fn: list[Case] = field(default_factory=list)
     tn: list[Case] = field(default_factory=list)
 
+    def add(self, case: Case, hits: list[BlameHit]) -> None:
+        """File one case under tp, fp, fn or tn by its label and the detector's hits."""
+        if case.flag and hits:
+            self.tp.append((case, hits))
+        elif case.flag:
+            self.fn.append(case)
+        elif hits:
+            self.fp.append((case, hits))
+        else:
+            self.tn.append(case)
+
     @property
     def precision(self) -> float:
         flagged = len(self.tp) + len(self.fp)
@@ -95,15 +106,7 @@ def score(cases: Iterable[Case]) -> Score:
     """Run the detector on every case and sort the results into the confusion matrix."""
     result = Score()
     for case in cases:
-        hits = find_blame(case.text, case.people)
-        if case.flag and hits:
-            result.tp.append((case, hits))
-        elif case.flag:
-            result.fn.append(case)
-        elif hits:
-            result.fp.append((case, hits))
-        else:
-            result.tn.append(case)
+        result.add(case, find_blame(case.text, case.people))
     return result
 
 
@@ -290,12 +293,5 @@ def score_corpus(root: Path, labels: Iterable[CorpusLabel]) -> Score:
             case = Case(
                 label.flag == "yes", label.kind, sentence.text, (), f"{file}:{sentence.line}"
             )
-            if case.flag and hits:
-                result.tp.append((case, hits))
-            elif case.flag:
-                result.fn.append(case)
-            elif hits:
-                result.fp.append((case, hits))
-            else:
-                result.tn.append(case)
+            result.add(case, hits)
     return result
