@@ -9,6 +9,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
+from markdown_it import MarkdownIt
+
 DATA = Path(__file__).resolve().parent.parent / "data" / "importers"
 
 
@@ -18,3 +20,19 @@ def sample(name: str) -> str:
 
 def utc(*parts: int) -> datetime:
     return datetime(*parts, tzinfo=UTC)
+
+
+def table_rows(markdown):
+    """Cell texts of every row (header first) of the tables in `markdown`, as markdown-it
+    reads them: an independent check of what the importer writes."""
+    tokens = MarkdownIt("commonmark").enable("table").parse(markdown)
+    rows, row = [], None
+    for tok in tokens:
+        if tok.type == "tr_open":
+            row = []
+        elif tok.type == "inline" and row is not None:
+            row.append(tok.content)
+        elif tok.type == "tr_close":
+            rows.append(row)
+            row = None
+    return rows

@@ -1,5 +1,4 @@
 import pytest
-from markdown_it import MarkdownIt
 
 from postmortem.importers import (
     ImportedEvent,
@@ -9,7 +8,7 @@ from postmortem.importers import (
 )
 from postmortem.importers.insert import split_row
 
-from importer_samples import DATA, sample, utc
+from importer_samples import DATA, sample, table_rows, utc
 
 ACK = ImportedEvent(
     utc(2025, 3, 14, 10, 12, 41), "Incident #4521 acknowledged", "PagerDuty", "Marco Bianchi"
@@ -32,17 +31,7 @@ def timeline_rows(text):
     start = lines.index("## Timeline")
     end = next(i for i in range(start + 1, len(lines)) if lines[i].startswith("## "))
     section = "\n".join(lines[start:end])
-    tokens = MarkdownIt("commonmark").enable("table").parse(section)
-    rows, row = [], None
-    for tok in tokens:
-        if tok.type == "tr_open":
-            row = []
-        elif tok.type == "inline" and row is not None:
-            row.append(tok.content)
-        elif tok.type == "tr_close":
-            rows.append(row)
-            row = None
-    return rows[1:]
+    return table_rows(section)[1:]
 
 
 def test_merge_keeps_existing_rows_verbatim_and_in_order():

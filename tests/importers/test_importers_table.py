@@ -1,26 +1,10 @@
-from markdown_it import MarkdownIt
-
 from postmortem.importers import HEADER, ImportedEvent, format_table, merge_events
 
-from importer_samples import utc
+from importer_samples import table_rows, utc
 
 
 def ev(minute, text, source="logs", second=0):
     return ImportedEvent(utc(2025, 3, 14, 10, minute, second), text, source, "system")
-
-
-def table_rows(markdown):
-    tokens = MarkdownIt("commonmark").enable("table").parse(markdown)
-    rows, row = [], None
-    for tok in tokens:
-        if tok.type == "tr_open":
-            row = []
-        elif tok.type == "inline" and row is not None:
-            row.append(tok.content)
-        elif tok.type == "tr_close":
-            rows.append(row)
-            row = None
-    return rows
 
 
 def test_table_has_the_template_header_and_parses_back():
