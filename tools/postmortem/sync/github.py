@@ -335,22 +335,36 @@ class GitHubIssues:
             self._labels.add(name.lower())
 
     def create(self, action: Action, warn: Callable[[str], None]) -> ListedIssue:
-        fields = dict(action.changes)
-        title = f"create issue for {action.key}"
+        issue = self._write_unassigned_if_refused(
+            f"create issue for {action.key}",
+            self.repo.create_issue,
+            dict(action.changes),
+            lambda why: warn(f"{action.key}: {why}; created unassigned"),
+        )
+        return _listed(issue)
+
+    def _write_unassigned_if_refused(
+        self,
+        what: str,
+        send: Callable[..., Any],
+        fields: dict[str, Any],
+        warn: Callable[[str], None],
+    ) -> Any:
+        """Send a create or edit; if GitHub refuses the assignee, send it once more without.
+
+        A 422 is a validation failure: nothing was written, so the second send cannot
+        duplicate anything. Any other failure is raised for the caller to re-list.
+        """
         try:
-            issue = self._write(title, lambda: self.repo.create_issue(**fields))
+            return self._write(what, lambda: send(**fields))
         except WriteFailed as failure:
             cause = failure.__cause__
             if not (isinstance(cause, GithubException) and _is_assignee_error(cause)):
                 raise
-            # 422: validation failed, so nothing was created; safe to send it once more.
             for login in fields.pop("assignees", []):
                 self._assignable[login.lower()] = False
-            warn(
-                f"{action.key}: GitHub refused the assignee ({_message(cause)}); created unassigned"
-            )
-            issue = self._write(title, lambda: self.repo.create_issue(**fields))
-        return _listed(issue)
+            warn(f"GitHub refused the assignee ({_message(cause)})")
+            return self._write(what, lambda: send(**fields))
 
     def edit(self, action: Action, warn: Callable[[str], None]) -> ListedIssue:
         assert action.number is not None
@@ -367,18 +381,12 @@ class GitHubIssues:
                 self._write(
                     f"comment on #{action.number}", lambda: issue.create_comment(action.comment)
                 )
-        fields = dict(action.changes)
-        what = f"{action.kind} #{action.number} ({action.key})"
-        try:
-            self._write(what, lambda: issue.edit(**fields))
-        except WriteFailed as failure:
-            cause = failure.__cause__
-            if not (isinstance(cause, GithubException) and _is_assignee_error(cause)):
-                raise
-            for login in fields.pop("assignees", []):
-                self._assignable[login.lower()] = False
-            warn(f"{action.key}: GitHub refused the assignee ({_message(cause)})")
-            self._write(what, lambda: issue.edit(**fields))
+        self._write_unassigned_if_refused(
+            f"{action.kind} #{action.number} ({action.key})",
+            issue.edit,
+            dict(action.changes),
+            lambda why: warn(f"{action.key}: {why}"),
+        )
         return _listed(issue)
 
 
