@@ -47,10 +47,6 @@ class Report:
         return sum(1 for f in self.findings if f.severity == "error")
 
     @property
-    def warnings(self) -> int:
-        return sum(1 for f in self.findings if f.severity == "warning")
-
-    @property
     def exit_code(self) -> int:
         if any(f.rule == INTERNAL for f in self.findings):
             return 2
