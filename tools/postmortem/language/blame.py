@@ -636,6 +636,26 @@ _ADJECTIVE_POSITION = re.compile(
     r"some|two|three|several|many)\s+$",
     re.I,
 )
+# "should have been <these>" classes a value; it does not judge a missed step.
+_CATEGORISING = frozenset(
+    "considered treated classified categorised categorized counted labelled labeled marked "
+    "defined calculated computed reported returned interpreted accounted priced valued".split()
+)
+# Checks the team itself did not make: "we did not test" is self-blame; "we did not update
+# the gem" is narrative.
+_MISSED_CHECKS = frozenset(
+    "catch caught check checked test tested verify verified validate validated review reviewed "
+    "consider considered notice noticed double-check double-checked read follow look".split()
+)
+# "Tadeusz ignored the warning": what only people ignore ("Varnish ignored the header" is a
+# product doing its job).
+_IGNORED_SIGNAL = re.compile(
+    r"\s+(?:(?:the|a|an|our|their|his|her|all|every|two|several)\s+)?(?:[\w\-]+\s+)?"
+    r"(?:warnings?|alerts?|pages?|errors?|advice|messages?|notifications?|banners?|prompts?|"
+    r"runbooks?|reviews?|feedback|instructions?|checklists?|procedures?|signs?)\b",
+    re.I,
+)
+_HYPOTHETICAL_MODAL = re.compile(r"\b(?:might|may|could|would)\b", re.I)
 # Kinds whose verb is human enough that an unknown capitalised subject is taken as a name.
 _NAME_LIKE_KINDS = frozenset({"forgot", "neglect", "missed", "overlooked", "mistake", "failed"})
 
@@ -715,7 +735,8 @@ def _bl101(ctx: _Context) -> Iterator[BlameHit]:
     for m in _PASSIVE_BY.finditer(text) if "by" in ctx.words else ():
         cls, s, e = ctx.np_after(m.end())
         ss, se = ctx.sentence(m.start())
-        if cls == PERSON and not _JUSTIFIED.search(text, ss, se):
+        pronoun = text[s:e].lower().split()[-1:] in (["them"], ["they"], ["it"])
+        if cls == PERSON and not pronoun and not _JUSTIFIED.search(text, ss, se):
             yield BlameHit(
                 "BL101",
                 m.start(),
@@ -829,8 +850,19 @@ def _agent_match(ctx: _Context, m: re.Match[str], kind: str) -> BlameHit | None:
     first_word = text[subj : subj + 3].lower()
     subject_word = _WORD_AT.match(text, subj)
     speaker = bool(subject_word) and subject_word.group().lower() in _FIRST_PERSON
-    if speaker and kind in ("accident", "didnot"):
-        return None  # "we accidentally deleted", "we did not update": the team voice, no one singled out
+    if speaker and (
+        kind == "accident"
+        or (kind == "didnot" and (m.group("dverb") or "").lower() not in _MISSED_CHECKS)
+    ):
+        # "we accidentally deleted", "we did not update": the team voice, no one singled out;
+        # "we did not catch / test" stays (as self-blame, a warning).
+        return None
+    if (
+        subject_word
+        and subject_word.group().lower() in _AFFECTED
+        and _HYPOTHETICAL_MODAL.search(text, subj, m.start())
+    ):
+        return None  # "users might have missed the small difference": a hypothetical
     if (
         kind == "failed"
         and subject_word
@@ -867,7 +899,11 @@ def _agent_match(ctx: _Context, m: re.Match[str], kind: str) -> BlameHit | None:
         and subj != m.start()
         and _name_like(ctx, subject_word.group(), _word_before(text, ss, subj))
         and (kind != "failed" or (m.group("fverb") or "").lower() in _DUTY_VERBS)
-        and (kind != "missed" or m.group().lower().startswith("missed"))
+        and (
+            kind != "missed"
+            or m.group().lower().startswith("missed")
+            or _IGNORED_SIGNAL.match(text, m.end())
+        )
     ):
         cls = PERSON  # "Rasmus forgot to run the plan": a capitalised subject of a human verb
     if kind in _HUMAN_ONLY:
@@ -1124,6 +1160,8 @@ def _bl103_105(ctx: _Context) -> Iterator[BlameHit]:
                 continue
             if modal not in ("should", "ought") or not _is_participle(verb):
                 continue
+            if vlow in _CATEGORISING:
+                continue  # "should have been considered illiquid": how a value is classed
             s, _ = ctx.sentence(m.start())
             subj = text[s : m.start()].strip()
             subj = _CLAUSE_BREAK.split(subj)[-1].strip()
@@ -1141,7 +1179,7 @@ def _bl103_105(ctx: _Context) -> Iterator[BlameHit]:
             neg = "" if m.group("neg") else "not "
             rewrite = f"{_cap(subj)} {_be(subj)} {neg}{vlow}{(' ' + rest) if rest else ''}"
             yield BlameHit(
-                "BL103",
+                "BL108",  # no one named: an implied team, a lapse (a warning)
                 m.start(),
                 m.end(),
                 f"Counterfactual ('{phrase}') judges what people should have done.",
@@ -1331,7 +1369,7 @@ _MINIMIZER = re.compile(
     r"spotted|detected|noticed|fixed)\b"
     r"|\b(?:all|only)\s+(?:[\w@\-]+\s+){1,3}?(?:had|needed|need|"
     r"has|have)\s+to\s+do\s+(?:was|is)\b"
-    r"|\b(?:only|just|simply)\s+(?:had|needed)\s+to\b",
+    r"|\b(?P<only>only|just|simply)\s+(?:had|needed)\s+to\b",
     re.I,
 )
 _MINIMIZER_KEYS = _kw("obviously clearly obvious easily trivially all only just simply")
@@ -1356,6 +1394,11 @@ def _bl105(ctx: _Context) -> Iterator[BlameHit]:
     if _MINIMIZER_KEYS.isdisjoint(ctx.words):
         return
     for m in _MINIMIZER.finditer(text):
+        if m.group("only"):
+            cls, off = ctx.subject(m.start())
+            who = _WORD_AT.match(text, off)
+            if cls != PERSON or (who and who.group().lower() in _FIRST_PERSON | {"they"}):
+                continue  # "users only had to fetch the index": a design, not a minimizer
         if m.group("word"):
             s, e = ctx.sentence(m.start())
             sentence = text[s:e]
@@ -1365,8 +1408,12 @@ def _bl105(ctx: _Context) -> Iterator[BlameHit]:
     for m in _JUST.finditer(text):
         word = m.group("a") or m.group("b")
         start = m.start("a") if m.group("a") else m.start("b")
-        if ctx.subject(m.start())[0] == THING:
+        cls, off = ctx.subject(m.start())
+        if cls == THING:
             continue  # "the checklist simply did not include the step" minimizes no one
+        who = _WORD_AT.match(text, off)
+        if m.group("b") and who and who.group().lower() in _FIRST_PERSON:
+            continue  # "we would just have to restart": the team's plan, no one minimized
         yield BlameHit(
             "BL105",
             start,
@@ -1464,6 +1511,12 @@ def _bl106(ctx: _Context) -> Iterator[BlameHit]:
 # about; the code below only knows how to test those conditions.
 
 _WORD_AT = re.compile(r"@?[\w'’\-]+")
+# "We need to be more careful": the subject is the one of "need".
+_TO_BEFORE = re.compile(
+    r"\b(?:(?:need|needs|needed|have|has|had|ought|try|tries|tried|want|wants|going|got|able)"
+    r"\s+)?to\s+$",
+    re.I,
+)
 
 
 def _head_of(ctx: _Context, start: int, end: int) -> tuple[str, int, str | None] | None:
@@ -1498,7 +1551,7 @@ def _agent_ok(
     ctx: _Context, kind: str | None, word: str, off: int, prev: str | None, cls: str | None = None
 ) -> bool:
     """Does the person condition ``kind`` of a pattern hold for this head word?"""
-    if kind is None:
+    if kind is None or kind == "any":
         return True
     if cls is None:
         cls = ctx.classify(word, prev, off == ctx.sentence(off)[0])
@@ -1535,7 +1588,8 @@ def _pattern_hits(ctx: _Context, patterns: Iterable[Pattern] = _LANG.patterns) -
                     continue
                 first = word.lower() in _FIRST_PERSON
             if pat.subject:
-                cls, off = ctx.clause_subject(m.start())
+                to = _TO_BEFORE.search(text, ss, m.start())
+                cls, off = ctx.subject(to.start() if to else m.start())
                 word_m = _WORD_AT.match(text, off)
                 word = word_m.group() if word_m else ""
                 prev_m = re.search(r"([\w'’\-]+)\W*$", text[max(ss, off - 30) : off])

@@ -385,7 +385,8 @@ def run_dev_corpus(root: Path, orgs: Iterable[str] | None = None) -> list[DevSen
         for number, line_rows in sorted(by_line.items()):
             raw = source[number - 1] if number - 1 < len(source) else ""
             text = dev_line_text(raw)
-            hits = find_blame(text, people)
+            # Quoted lines are pasted chat: the validator does not read them either.
+            hits = [] if raw.lstrip().startswith(">") else find_blame(text, people)
             cursor = 0
             for row in sorted(line_rows, key=lambda r: int(r["n"])):
                 sentence = row["sentence"]

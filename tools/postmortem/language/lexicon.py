@@ -39,7 +39,7 @@ PATTERN_CODES = {
     "BL110": "warning",
 }
 # How a pattern may restrict the person it is about (see Pattern.who / Pattern.subject).
-AGENT_KINDS = ("person", "named", "not-thing", "none")
+AGENT_KINDS = ("person", "named", "not-thing", "none", "any")
 FIRST_PERSON = ("keep", "warn", "skip")
 _FIELDS = {
     "id",
@@ -70,7 +70,8 @@ class Pattern:
     ``who``: the class the named group ``who`` must have; ``subject``: the class the subject of
     the clause before the match must have ("person": a known person, role, pronoun or @handle;
     "named": that or a capitalised word used as a name; "not-thing": anything but a system;
-    "none": a subjectless fragment or a person). ``first_person``: what happens when that
+    "none": a subjectless fragment or a person; "any": no condition, but "we"/"I" are noticed
+    for ``first_person``). ``first_person``: what happens when that
     person is "we"/"I": "keep" the code, "warn" (report as BL108, self-blame, a warning) or
     "skip". ``opens_sentence``: the match must open its sentence (an imperative).
     ``unless``: a sentence matching it is not flagged.
