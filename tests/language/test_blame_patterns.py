@@ -33,9 +33,7 @@ def test_example_matches(pattern: str, text: str) -> None:
     assert find_blame(text), f"{text!r} is flagged (by this pattern or a more specific rule)"
 
 
-@pytest.mark.parametrize(
-    ("pattern", "text"), NO_MATCH, ids=[f"{p}: {t[:40]}" for p, t in NO_MATCH]
-)
+@pytest.mark.parametrize(("pattern", "text"), NO_MATCH, ids=[f"{p}: {t[:40]}" for p, t in NO_MATCH])
 def test_example_does_not_match(pattern: str, text: str) -> None:
     assert not match_pattern(BY_ID[pattern], text), f"pattern {pattern} should not match {text!r}"
 

@@ -76,7 +76,7 @@ class BlameHit:
 
     @property
     def tier(self) -> str:
-        """"error" for clear blame, "warning" for wording a strict reviewer would ask to reword."""
+        """ "error" for clear blame, "warning" for wording a strict reviewer would ask to reword."""
         return "warning" if self.code in WARNING_CODES else "error"
 
 
@@ -660,6 +660,12 @@ _HYPOTHETICAL_MODAL = re.compile(r"\b(?:might|may|could|would)\b", re.I)
 _NAME_LIKE_KINDS = frozenset({"forgot", "neglect", "missed", "overlooked", "mistake", "failed"})
 
 
+def _word_and_prev(ctx: _Context, off: int) -> tuple[str, str | None]:
+    """The word at ``off`` and the word before it in its sentence."""
+    word = _WORD_AT.match(ctx.text, off)
+    return (word.group() if word else ""), _word_before(ctx.text, ctx.sentence(off)[0], off)
+
+
 def _word_before(text: str, start: int, pos: int) -> str | None:
     m = re.search(r"([\w'’\-]+)\W*$", text[max(start, pos - 30) : pos])
     return m.group(1) if m else None
@@ -1190,6 +1196,8 @@ def _bl103_105(ctx: _Context) -> Iterator[BlameHit]:
         if not _is_participle(verb):
             continue  # "we should have alerting on ...", "should have a talk"
         cls, subj = ctx.subject(m.start())
+        if cls == THING and _name_like(ctx, *_word_and_prev(ctx, subj)):
+            cls = PERSON  # "Kofi should have waited": a name by its place, not by a list
         if modal in ("should", "ought"):
             if cls == THING:
                 continue
@@ -1357,7 +1365,6 @@ def _bl104(ctx: _Context) -> Iterator[BlameHit]:
         yield _judgement(m.start(), m.end(), phrase)
 
 
-
 # --------------------------------------------------------------------------- BL105
 
 _MINIMIZER = re.compile(
@@ -1397,7 +1404,11 @@ def _bl105(ctx: _Context) -> Iterator[BlameHit]:
         if m.group("only"):
             cls, off = ctx.subject(m.start())
             who = _WORD_AT.match(text, off)
-            if cls != PERSON or (who and who.group().lower() in _FIRST_PERSON | {"they"}):
+            if (
+                m.group("only").lower() == "only"
+                or cls != PERSON
+                or (who and who.group().lower() in _FIRST_PERSON)
+            ):
                 continue  # "users only had to fetch the index": a design, not a minimizer
         if m.group("word"):
             s, e = ctx.sentence(m.start())
@@ -1504,7 +1515,6 @@ def _bl106(ctx: _Context) -> Iterator[BlameHit]:
         )
 
 
-
 # --------------------------------------------------------------------------- data patterns
 #
 # The patterns of patterns.yml: the data says what to match and which person it must be
@@ -1564,7 +1574,9 @@ def _agent_ok(
     return cls in (NONE, PERSON)  # "none"
 
 
-def _pattern_hits(ctx: _Context, patterns: Iterable[Pattern] = _LANG.patterns) -> Iterator[BlameHit]:
+def _pattern_hits(
+    ctx: _Context, patterns: Iterable[Pattern] = _LANG.patterns
+) -> Iterator[BlameHit]:
     text = ctx.text
     for pat in patterns:
         if pat.keys.isdisjoint(ctx.words):

@@ -400,9 +400,7 @@ def run_dev_corpus(root: Path, orgs: Iterable[str] | None = None) -> list[DevSen
                     cursor = end
                 inside = tuple(h for h in hits if h.start < end and h.end > start)
                 out.append(
-                    DevSentence(
-                        doc, number, int(row["n"]), row["label"], row["kind"], inside
-                    )
+                    DevSentence(doc, number, int(row["n"]), row["label"], row["kind"], inside)
                 )
     return out
 
@@ -465,3 +463,28 @@ def dev_scores(sentences: Iterable[DevSentence]) -> dict[str, TierScore]:
         scores[s.org].add(s)
         scores["held-out" if s.org in DEV_HELD_OUT else "tuning"].add(s)
     return dict(scores)
+
+
+# --------------------------------------------------------------------------- written set
+#
+# tests/data/blame-written.tsv: sentences written for issue 10 (blameful ones in many forms,
+# and neutral look-alikes), split before any rule was tuned on them: "tune" rows were used
+# while writing patterns, "holdout" rows were measured once afterwards.
+
+
+@dataclass(frozen=True)
+class WrittenCase:
+    split: str  # "tune" or "holdout"
+    case: Case
+    tier: str  # the tier a reviewer would expect: "error", "warning" or "" for neutral rows
+
+
+def load_written(path: Path) -> list[WrittenCase]:
+    """Rows of the written set (split, flag, tier, kind, text)."""
+    with path.open(encoding="utf-8", newline="") as fh:
+        return [
+            WrittenCase(
+                row["split"], Case(row["flag"] == "yes", row["kind"], row["text"]), row["tier"]
+            )
+            for row in csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE)
+        ]

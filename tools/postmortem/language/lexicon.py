@@ -57,6 +57,7 @@ _FIELDS = {
     "examples",
 }
 _CLASS_REF = re.compile(r"\{([a-z][a-z_]*)\}")
+_LETTERS = re.compile(r"[a-z]+")
 
 
 class LanguageDataError(ValueError):
@@ -117,7 +118,9 @@ class Language:
 def _read(code: str, name: str) -> tuple[str, Any]:
     where = f"postmortem/data/blame/{code}/{name}"
     try:
-        text = resources.files("postmortem").joinpath("data", "blame", code, name).read_text("utf-8")
+        text = (
+            resources.files("postmortem").joinpath("data", "blame", code, name).read_text("utf-8")
+        )
     except (FileNotFoundError, OSError) as error:
         raise LanguageDataError(f"{where}: cannot read language data: {error}") from None
     try:
@@ -188,7 +191,9 @@ def _pattern(entry: Any, classes: dict[str, frozenset[str]], where: str) -> Patt
         id=str(pid),
         code=entry["code"],
         regex=regex,
-        keys=frozenset(w for k in keys for w in k.split()),
+        # The prefilter compares with the block's letter runs ("double-check" -> double,
+        # check; "Victor's" -> victor, s), so keys are split the same way.
+        keys=frozenset(w for k in keys for w in _LETTERS.findall(k)),
         message=" ".join(str(entry["message"]).split()),
         rewrite=" ".join(str(entry["rewrite"]).split()),
         about=" ".join(str(entry.get("about", "")).split()),

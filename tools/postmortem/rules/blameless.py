@@ -23,7 +23,7 @@ import re
 from collections.abc import Iterator
 
 from ..body import ProseBlock
-from ..document import Document
+from ..document import Document, split_lines
 from .action_items import VAGUE_PHRASES
 from .base import Context, Problem, rule
 
@@ -44,7 +44,8 @@ def _places(doc: Document) -> Iterator[ProseBlock]:
     title = doc.meta.get("title") if isinstance(doc.meta, dict) else None
     if isinstance(title, str) and title.strip():
         line = doc.meta_line("title")
-        source = doc.text.split("\n", line)[line - 1] if line >= 1 else ""
+        lines = split_lines(doc.text)
+        source = lines[line - 1] if 1 <= line <= len(lines) else ""
         found = source.find(title[:20])
         yield ProseBlock(title, line, "title", "", found + 1 if found >= 0 else 1)
     yield from doc.headings
