@@ -135,7 +135,10 @@ def _offset(zone: str, on: date | None, tz: str | None) -> tuple[int | None, str
 
 def parse_cell(text: str, tz: str | None = None) -> CellTime | None:
     """A Timeline time cell, or None when it holds no date or time at all."""
-    text = strip_markup(text)
+    # Runs of spaces collapsed: the pattern then cannot backtrack over a long run of them.
+    text = " ".join(strip_markup(text).split())
+    if len(text) > 64:
+        return None
     match = _CELL.match(text)
     if not match or not (match["time"] or match["date"]):
         return None
