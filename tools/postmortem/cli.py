@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import click
 
 from . import __version__
+from .reporters import FORMATS
 
 # Only click is imported at startup: `postmortem --version` and `--help` are the pre-commit
 # hook's and the user's first contact and must not pay for YAML, markdown-it, jsonschema,
@@ -125,7 +126,7 @@ def main() -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "github", "json", "sarif"]),
+    type=click.Choice(FORMATS),
     default=None,
     help="Output format (default: github inside GitHub Actions, else text).",
 )

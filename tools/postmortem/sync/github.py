@@ -82,12 +82,6 @@ class WriteFailed(Exception):
         self.wait = wait
 
 
-class RateLimited(Exception):
-    def __init__(self, message: str, wait: float) -> None:
-        super().__init__(message)
-        self.wait = wait
-
-
 def _message(error: GithubException) -> str:
     data = error.data if isinstance(error.data, dict) else {}
     text = str(data.get("message") or error.data or "").strip()
@@ -545,12 +539,6 @@ def sync(
     result.writes = api.writes
     result.waited = api.waited
     return result
-
-
-def plan_only(documents: Sequence[DocumentLike], settings: SyncSettings, api: GitHubIssues) -> Plan:
-    """The plan a real run would start with (for --dry-run): reads only."""
-    api.check_access()
-    return plan_sync(documents, api.list_managed(settings.label), settings)
 
 
 def state_payload(repo: str, issues: dict[str, ListedIssue], synced_at: str) -> dict[str, Any]:
