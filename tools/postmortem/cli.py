@@ -181,8 +181,7 @@ def validate(
     from pathlib import Path
 
     from . import reporters
-    from .validation import GitError
-    from .validation import changed_since as git_changed
+    from .archive_index import GitError, git_changes
     from .validation import validate as run
 
     config = get_config(config_path)
@@ -195,15 +194,16 @@ def validate(
     for target in targets:
         if not target.exists():
             raise click.ClickException(f"{target}: no such file or folder")
-    only = None
+    only = changes = None
     if changed_since:
         try:
-            only = git_changed(changed_since, targets)
+            changes = git_changes(changed_since)
         except GitError as error:
             raise click.ClickException(str(error)) from None
+        only = changes.changed
     in_actions = os.environ.get("GITHUB_ACTIONS") == "true"
     fmt = fmt or ("github" if in_actions else "text")
-    report = run(targets, config, day, only=only, workers=workers)
+    report = run(targets, config, day, only=only, workers=workers, changes=changes)
     if output:
         with open(output, "w", encoding="utf-8") as handle:
             reporters.write(report, fmt, handle)
