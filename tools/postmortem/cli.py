@@ -8,17 +8,25 @@ from __future__ import annotations
 
 import os
 import sys
-from datetime import UTC, date, datetime
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from . import __version__
-from .config import Config, ConfigError, load_config
 from .reporters import FORMATS
+
+# Only click is imported at startup: `postmortem --version` and `--help` are the pre-commit
+# hook's and the user's first contact and must not pay for YAML, markdown-it, jsonschema,
+# proselint or PyGithub (tests/test_cli_startup.py checks what gets imported).
+if TYPE_CHECKING:
+    from datetime import date
+
+    from .config import Config
 
 
 def parse_today(value: str | None) -> date:
+    from datetime import UTC, date, datetime
+
     if value is None:
         return datetime.now(UTC).date()
     try:
@@ -28,6 +36,10 @@ def parse_today(value: str | None) -> date:
 
 
 def get_config(config_path: str | None) -> Config:
+    from pathlib import Path
+
+    from .config import ConfigError, load_config
+
     try:
         return load_config(Path(config_path) if config_path else None)
     except ConfigError as error:
@@ -49,6 +61,17 @@ LAZY_COMMANDS = {
     "digest": ("postmortem.digest", "digest"),
     "render": ("postmortem.site.render", "render"),
 }
+# Their one-line help for `postmortem --help`, so that listing them imports none of them
+# (a test checks that each matches the command's own help).
+LAZY_HELP = {
+    "new": "Start a post-mortem from the template and print the path of the new file.",
+    "timeline": "Turn raw incident data into Timeline rows (UTC, sorted, with Source).",
+    "sync": "Create, update, close or reopen one GitHub issue per action item.",
+    "review": "The weekly review: escalations, overdue items by owner, items due soon, "
+    "follow-up reviews.",
+    "digest": "Create or update the one weekly digest issue with the given Markdown.",
+    "render": "Write the archive's generated pages as plain Markdown into OUT.",
+}
 
 
 class ExitCodeGroup(click.Group):
@@ -67,6 +90,21 @@ class ExitCodeGroup(click.Group):
             except (ImportError, AttributeError):
                 return None  # not installed in this build: click reports "No such command"
         return super().get_command(ctx, name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """click's listing, with the lazy commands' help taken from LAZY_HELP (no import)."""
+        names = self.list_commands(ctx)
+        limit = formatter.width - 6 - max((len(n) for n in names), default=0)
+        rows = []
+        for name in names:
+            command = self.commands.get(name)
+            if command is None and name in LAZY_HELP:
+                command = click.Command(name, help=LAZY_HELP[name])
+            if command is not None and not command.hidden:
+                rows.append((name, command.get_short_help_str(limit)))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
 
     def invoke(self, ctx: click.Context):  # noqa: D102
         try:
@@ -162,8 +200,9 @@ def validate(
     Exit 0 when there are no errors (warnings allowed), 1 when any error, 2 for usage errors.
     With --diff: 1 when there is something to repair.
     """
-    from .validation import GitError
-    from .validation import changed_since as git_changed
+    from pathlib import Path
+
+    from .archive_index import GitError, git_changes
     from .validation import validate as run
 
     if fix and diff:
@@ -191,17 +230,23 @@ def validate(
     for target in targets:
         if not target.exists():
             raise click.ClickException(f"{target}: no such file or folder")
-    only = None
+    only = changes = None
     if changed_since:
         try:
-            only = git_changed(changed_since, targets)
+            changes = git_changes(changed_since)
         except GitError as error:
             raise click.ClickException(str(error)) from None
+        only = changes.changed
     if fix or diff:
         from .document import iter_markdown_files
         from .fix import fix_paths
 
-        files = [f for f in iter_markdown_files(targets) if only is None or f.resolve() in only]
+        wanted = None if only is None else {os.fspath(p) for p in only}
+        files = [
+            f
+            for f in iter_markdown_files(targets)
+            if wanted is None or os.fspath(f.resolve()) in wanted
+        ]
         repaired = fix_paths(files, config, write=fix)
         if diff:
             for result in repaired:
@@ -218,7 +263,9 @@ def validate(
                         f"{result.path}:{change.line}: fixed: {change.what}", err=fmt != "text"
                     )
     progress = None if quiet else _progress_bar()
-    report = run(targets, config, day, only=only, workers=workers, progress=progress)
+    report = run(
+        targets, config, day, only=only, workers=workers, changes=changes, progress=progress
+    )
     _write_report(report, fmt, output, quiet, statistics)
     if fix and not quiet:
         click.echo(_repair_totals(repaired, "repaired", report), err=fmt != "text")
