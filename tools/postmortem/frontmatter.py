@@ -76,7 +76,9 @@ def load_frontmatter(
         column = places.column(mark) if mark else 1
         what = error.problem or "invalid YAML"
         hint = "Check indentation, and quote values containing `: ` or `#`."
-        text_line = source.split("\n")[places.line(mark)] if mark else ""
+        source_lines = source.split("\n")
+        number = places.line(mark) if mark else len(source_lines)
+        text_line = source_lines[number] if number < len(source_lines) else ""
         at = text_line[column - 1 : column] if mark else ""
         if at in ("@", "`"):
             # `authors: [@alice]`: YAML reserves these characters at the start of a value.
