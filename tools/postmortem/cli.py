@@ -15,6 +15,7 @@ import click
 
 from . import __version__
 from .config import Config, ConfigError, load_config
+from .reporters import FORMATS
 
 
 def parse_today(value: str | None) -> date:
@@ -87,7 +88,7 @@ def main() -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "github", "json", "sarif"]),
+    type=click.Choice(FORMATS),
     default=None,
     help="Output format (default: github inside GitHub Actions, else text).",
 )

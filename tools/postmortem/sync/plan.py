@@ -38,6 +38,8 @@ from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import quote, unquote
 
+from .. import statuses
+
 TITLE_MAX = 256
 BODY_MAX = 65_536
 LABEL_MAX = 50  # GitHub answers 422 for a longer label name
@@ -52,12 +54,6 @@ CLOSE_COMMENT_RE = re.compile(r"<!--\s*postmortem-sync:\s*closed=(\w+)\s*-->")
 DRIFT_COMMENT_RE = re.compile(r"<!--\s*postmortem-sync:\s*drift=(\w+)\s+key=(\S+?)\s*-->")
 # A GitHub login: alphanumeric or single hyphens, at most 39 characters; not a team (@org/team).
 HANDLE_RE = re.compile(r"(?<![\w/.])@([A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))(?![\w/-])")
-
-DONE_STATUSES = frozenset({"done", "completed", "closed", "fixed", "resolved"})
-DROPPED_STATUSES = frozenset(
-    {"wont-do", "won't do", "wont do", "wontfix", "won't fix", "cancelled", "canceled", "dropped"}
-)
-OPEN_STATUSES = frozenset({"open", "todo", "to do", "in-progress", "in progress", "blocked"})
 
 WRITE_KINDS = ("create", "update", "close", "reopen")
 KINDS = (*WRITE_KINDS, "unchanged")
@@ -341,12 +337,14 @@ def owner_handles(owner: str) -> list[str]:
 
 def item_state(status: str) -> tuple[str | None, str | None]:
     """The issue state a row's status asks for: (state, state_reason), or (None, None)."""
-    status = (status or "").strip().lower()
-    if status in DONE_STATUSES:
+    if not (status or "").strip():
+        return None, None  # an empty cell leaves the issue's state to GitHub
+    meaning = statuses.meaning(status)
+    if meaning == statuses.DONE:
         return "closed", "completed"
-    if status in DROPPED_STATUSES:
+    if meaning == statuses.DROPPED:
         return "closed", "not_planned"
-    if status in OPEN_STATUSES:
+    if meaning == statuses.OPEN:
         return "open", None
     return None, None
 
@@ -501,7 +499,7 @@ def desired_issues(
     warnings: list[str] = []
     errors: list[str] = []
     all_usable = True
-    statuses = {s.lower() for s in settings.statuses}
+    wanted = {s.lower() for s in settings.statuses}
     for doc in documents:
         shown = Path(doc.path).as_posix()
         if not getattr(doc, "parsed", True) or not doc.id:
@@ -515,7 +513,7 @@ def desired_issues(
                 f"{shown}: post-mortem id {doc.id!r} is used twice; second copy skipped"
             )
             continue
-        if doc.status.lower() not in statuses:
+        if doc.status.lower() not in wanted:
             doc_states[doc.id] = f"skipped:post-mortem is {doc.status or 'without status'}"
             continue
         doc_states[doc.id] = "synced"
