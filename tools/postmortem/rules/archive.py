@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from .base import Context, Problem, rule
 
@@ -17,7 +17,6 @@ class Entry:
     id_line: int
     related: tuple[str, ...] = ()
     related_line: int = 1
-    extra: dict = field(default_factory=dict, compare=False)
 
 
 @rule("AR101", "unique-id", "schema", archive=True)
