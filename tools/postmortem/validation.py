@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -223,6 +222,8 @@ def _run_files(
     workers = workers if workers is not None else (os.cpu_count() or 1)
     if workers <= 1 or len(jobs) < PARALLEL_THRESHOLD:
         return [_check_file(job) for job in jobs]
+    from concurrent.futures import ProcessPoolExecutor
+
     chunk = max(1, min(64, len(jobs) // (workers * 4)))
     with ProcessPoolExecutor(max_workers=workers) as pool:
         return list(pool.map(_check_file, jobs, chunksize=chunk))
