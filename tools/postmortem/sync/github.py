@@ -398,7 +398,8 @@ class GitHubIssues:
         issue = ListedIssue.from_json(data)
         home = str(data.get("repository_url") or "").rstrip("/").lower()
         if home and not home.endswith(f"/repos/{self.name}".lower()):
-            return "moved", replace(issue, moved_to=issue.url or home)
+            # Keep the number it had here: that is what the mapping knows it by.
+            return "moved", replace(issue, number=number, moved_to=issue.url or home)
         return "here", issue
 
     def can_assign(self, login: str) -> bool | None:
@@ -428,6 +429,13 @@ class GitHubIssues:
         return found[-1].get("body") if found else None
 
     # ------------------------------------------------------------------- writes
+    def missing_labels(self, names: Iterable[str]) -> int:
+        """How many of these labels a write would have to create (all, before the first list)."""
+        names = set(names)
+        if self._labels is None:
+            return len(names)
+        return sum(1 for name in names if name.lower() not in self._labels)
+
     def ensure_labels(self, names: Iterable[str]) -> None:
         """Create missing managed labels with our colours; a refused label raises WriteFailed."""
         wanted = sorted(set(names))
@@ -666,11 +674,14 @@ def find_managed(
                     number,
                     str(entry.get("title") or ""),
                     "",
-                    "open",
+                    "closed" if entry.get("state") == "closed" else "open",
+                    state_reason=entry.get("state_reason"),
+                    assignees=tuple(a for a in entry.get("assignees") or [] if isinstance(a, str)),
                     url=str(entry["moved_to"]),
                     mapped_key=key,
+                    updated_at=str(entry.get("updated_at") or ""),
                     moved_to=str(entry["moved_to"]),
-                )  # fmt: skip
+                )
             )
             continue
         where, issue = api.fetch(number)
@@ -723,6 +734,7 @@ def sync(
     unknown: dict[str, str] = {}  # key -> the failure of a write of unknown outcome
     done, total = 0, len(plan.writes)
     exhausted = False
+    reserve = 2 if state_branch else 0  # the mapping's save stays inside the budget
 
     for round_number in range(1, max_rounds + 1):
         result.rounds = round_number
@@ -731,12 +743,13 @@ def sync(
             break
         retry = False
         for index, action in enumerate(pending):
-            cost = 1 + (1 if action.comment else 0) + len(plan.labels_of(action))
+            labels = plan.labels_of(action)
+            cost = 1 + (1 if action.comment else 0) + api.missing_labels(labels) + reserve
             if api.writes > 0 and api.writes + cost > max_writes:
                 result.deferred = len(pending) - index
                 break
             try:
-                api.ensure_labels(plan.labels_of(action))
+                api.ensure_labels(labels)
                 if action.kind == "create":
                     new = api.create(action, warnings.append)
                 else:
@@ -830,7 +843,14 @@ def learn_assignees(
 
 
 def _items(payload: dict[str, Any]) -> Any:
-    return (payload.get("items"), payload.get("gone") or {})
+    """What a change of the mapping is: not ``updated_at``, which every comment moves."""
+    items = payload.get("items")
+    if isinstance(items, dict):
+        items = {
+            k: {f: v for f, v in e.items() if f != "updated_at"} if isinstance(e, dict) else e
+            for k, e in items.items()
+        }
+    return (items, payload.get("gone") or {})
 
 
 def _utc_now() -> str:
