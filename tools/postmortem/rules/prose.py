@@ -339,7 +339,9 @@ def lint_prose(doc: Document, checks: Sequence[Any]) -> list[tuple[int, int, str
     content = lint.content
     seen: set[tuple[int, int]] = set()
     hits = []
-    blanked = _LONG_WORD.sub(lambda m: "\u00b7" * len(m[0]), content)
+    blanked = content
+    if max(map(len, content.split()), default=0) >= 50:  # a run of 50 \w needs a long chunk
+        blanked = _LONG_WORD.sub(lambda m: "\u00b7" * len(m[0]), content)
     for check in _selector(checks).select(content):
         text = blanked if check.path == "lexical_illusions" else content
         for result in run_check(check, text):
