@@ -40,8 +40,9 @@ from mkdocs.structure.pages import Page
 
 from ..config import ConfigError, load_config
 from ..document import Document, iter_markdown_files, load_document
-from .pages import RESTRICTED_MODES, GeneratedPage, Site, SiteOptions, build_site, load_sync_state
+from .pages import GeneratedPage, Site, SiteOptions, build_site, load_sync_state
 from .sanitize import sanitize
+from .settings import RAW_HTML_MODES, RESTRICTED_MODES, SEARCH_ENGINES
 
 log = logging.getLogger("mkdocs.plugins.postmortems")
 
@@ -51,15 +52,16 @@ ASSET_DIR = "assets/postmortems"
 STYLESHEET = f"{ASSET_DIR}/postmortems.css"
 SCRIPT = f"{ASSET_DIR}/archive.js"
 SEARCH_SCRIPT = f"{ASSET_DIR}/search.js"
-SEARCH_ENGINES = ("pagefind", "material")
 JS_CLASS = '<script>document.documentElement.classList.add("pm-js")</script>'
 
 
 class PostmortemsConfig(Config):
+    """The plugin's options; declared as data (a JSON Schema) in settings.SCHEMA."""
+
     archive = c.Optional(c.Type(str))  # default: `archive` of .postmortem.yml, else postmortems
     preview = c.Type(bool, default=False)
     restricted = c.Choice(RESTRICTED_MODES, default="omit")
-    raw_html = c.Choice(("escape", "keep"), default="escape")
+    raw_html = c.Choice(RAW_HTML_MODES, default="escape")
     sync_state = c.Type(str, default=".postmortem/issues.json")
     edit_uri = c.Optional(c.Type(str))
     prefix = c.Type(str, default="postmortems")
