@@ -12,6 +12,11 @@ site would. Both keep the post-mortem pages out of the sidebar (as the plugin's 
 archive is the way in); `--auto-nav` also times plain MkDocs with its default navigation
 listing every page. Each build runs in its own process; the best of `--repeat` runs is kept.
 
+Lighthouse (`--lighthouse BIN`, the `lighthouse` command of the npm package, e.g. installed
+with `npm i -E lighthouse@12.2.3` in a scratch folder; Node 20 needs 12.x): performance and
+accessibility of the archive, a post-mortem and the statistics page, served as for
+`--transfer`, in Lighthouse's default mobile emulation with simulated throttling.
+
 Transfer (`--transfer`): the built site is served on 127.0.0.1 by a server that compresses
 text with gzip as static hosts do (GitHub Pages, Netlify; Pagefind's own files are compressed
 already). Headless Chromium (Debian's /usr/bin/chromium) opens one post-mortem page and runs
@@ -239,6 +244,72 @@ def measure_transfer(site: Path, word: str, runs: int = 3) -> dict[str, float]:
     return result
 
 
+class _Server:
+    """The built site on 127.0.0.1, gzip like a static host, in a thread."""
+
+    def __init__(self, site: Path) -> None:
+        handler = functools.partial(_Gzip, directory=str(site))
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    def __enter__(self) -> str:
+        self.thread.start()
+        return f"http://127.0.0.1:{self.httpd.server_address[1]}/"
+
+    def __exit__(self, *exc: object) -> None:
+        self.httpd.shutdown()
+        self.thread.join(timeout=10)
+
+
+def lighthouse(args: argparse.Namespace, work: Path) -> None:
+    import json
+
+    for count in args.count:
+        root = plugin_site(work, count, args.realistic)
+        build(root)
+        site = root / "site"
+        postmortem = next(p for p in sorted((site / "postmortems").iterdir()) if p.is_dir())
+        pages = {
+            "archive": "",
+            "post-mortem": f"postmortems/{postmortem.name}/",
+            "statistics": "statistics/",
+        }
+        with _Server(site) as base:
+            for name, path in pages.items():
+                report = work / f"lighthouse-{count}-{name}.json"
+                result = subprocess.run(
+                    [
+                        args.lighthouse,
+                        base + path,
+                        "--only-categories=performance,accessibility",
+                        "--output=json",
+                        f"--output-path={report}",
+                        "--quiet",
+                        "--chrome-flags=--headless=new --no-sandbox",
+                    ],
+                    capture_output=True,
+                    text=True,
+                    timeout=600,
+                    env={**os.environ, "CHROME_PATH": CHROMIUM},
+                )
+                if result.returncode != 0:
+                    print(f"{count} {name}: lighthouse failed: {result.stderr[-500:]}")
+                    continue
+                data = json.loads(report.read_text("utf-8"))
+                scores = {k: v["score"] for k, v in data["categories"].items()}
+                audits = data["audits"]
+                print(
+                    f"{count} post-mortems, {name}: performance "
+                    f"{scores['performance'] * 100:.0f}, accessibility "
+                    f"{scores['accessibility'] * 100:.0f}; LCP "
+                    f"{audits['largest-contentful-paint']['displayValue']}, CLS "
+                    f"{audits['cumulative-layout-shift']['displayValue']}, TBT "
+                    f"{audits['total-blocking-time']['displayValue']}, DOM "
+                    f"{audits['dom-size']['displayValue']}, weight "
+                    f"{audits['total-byte-weight']['displayValue']}"
+                )
+
+
 def transfer(args: argparse.Namespace, work: Path) -> None:
     for count in args.count:
         root = plugin_site(work, count, args.realistic)
@@ -269,6 +340,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=2)
     parser.add_argument("--auto-nav", action="store_true")
     parser.add_argument("--transfer", action="store_true", help="measure bytes and search time")
+    parser.add_argument("--lighthouse", metavar="BIN", help="run Lighthouse (its command)")
     parser.add_argument("--realistic", action="store_true", help="1,600-word generated reports")
     parser.add_argument("--word", default="replica", help="the word searched for")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
@@ -276,7 +348,9 @@ def main() -> None:
     args.count = args.count or [1000]
     work = Path(tempfile.mkdtemp(prefix="site-bench-"))
     try:
-        if args.transfer:
+        if args.lighthouse:
+            lighthouse(args, work)
+        elif args.transfer:
             transfer(args, work)
         else:
             compare_builds(args, work)
