@@ -196,7 +196,7 @@ def measure_transfer(site: Path, word: str, runs: int = 3) -> dict[str, float]:
                 tab = context.new_page()
                 # Context-wide: Pagefind fetches its index from a worker.
                 finished: list = []
-                context.on("requestfinished", finished.append)
+                context.on("requestfinished", lambda request: finished.append(request))
 
                 def sizes(done: list = finished) -> dict[str, list[float]]:
                     out = {}
@@ -240,7 +240,7 @@ def measure_transfer(site: Path, word: str, runs: int = 3) -> dict[str, float]:
                         total_kb=total / 1024,
                         uncompressed_kb=body / 1024,
                         search_kb=sum(v[0] for v in search.values()) / 1024,
-                        requests=len(sizes),
+                        requests=len(everything),
                     )
                 context.close()
             browser.close()
