@@ -16,8 +16,6 @@ from pathlib import Path
 from typing import Any
 
 import click
-import requests
-from github import GithubException
 
 from ..config import Config, ConfigError, load_config
 from ..document import Document, load_archive
@@ -39,7 +37,6 @@ from .github import (
     state_payload,
     sync,
 )
-from .options import check_options
 from .plan import Plan, SyncSettings, document_link, plan_sync
 from .review import (
     DEFAULT_DUE_SOON_DAYS,
@@ -52,6 +49,7 @@ from .review import (
     build_review,
     review_settings,
 )
+from .settings import check_settings
 
 DEFAULT_STATE_FILE = ".postmortem/issues.json"
 
@@ -79,7 +77,7 @@ def _sync_settings(config: Config) -> dict[str, Any]:
     values = config.values.get("sync") or {}
     if not isinstance(values, dict):
         raise Failure(f"{_where(config, 'sync')}: `sync` must be a mapping of settings", 2)
-    problems = check_options(values, lambda key: _where(config, key))
+    problems = check_settings(values, lambda key: _where(config, key))
     if problems:
         raise Failure("\n".join(problems), 2)
     return values
@@ -353,6 +351,9 @@ def sync_command(
     if offline:
         _print_plan(plan_sync(documents, [], settings), settings, "offline dry run", 0)
         return
+    import requests
+    from github import GithubException  # PyGithub only when talking to GitHub
+
     api = _open_api(name, api_url, pace, max_wait)
     try:
         if dry_run:
