@@ -196,7 +196,7 @@ def measure_transfer(site: Path, word: str, runs: int = 3) -> dict[str, float]:
                 tab = context.new_page()
                 # Context-wide: Pagefind fetches its index from a worker.
                 finished: list = []
-                context.on("requestfinished", lambda request: finished.append(request))
+                context.on("requestfinished", lambda request, done=finished: done.append(request))
 
                 def sizes(done: list = finished) -> dict[str, list[float]]:
                     out = {}
