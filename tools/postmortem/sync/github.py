@@ -43,7 +43,6 @@ from typing import Any, Protocol
 from urllib.parse import quote
 
 import requests
-from github import Auth, Github
 
 from .plan import (
     CLOSE_COMMENT_RE,
@@ -183,6 +182,8 @@ class GitHubIssues:
         self._assignable: dict[str, bool] = {}
         self._labels: set[str] | None = None
         self._token = token
+        from github import Auth, Github  # PyGithub only when talking to GitHub
+
         self.github = Github(
             auth=Auth.Token(token),
             base_url=api_url.rstrip("/"),
@@ -736,6 +737,7 @@ def sync(
     # the first write: a token that cannot write is told so within a few requests).
     plan = make_plan()
     initial = list(issues)
+    known_unassignable = set(unassignable)
     result = SyncResult(
         plan=plan, applied=dict.fromkeys(("create", "update", "close", "reopen"), 0)
     )
@@ -746,6 +748,7 @@ def sync(
     done, total = 0, len(plan.writes)
     exhausted = False
     reserve = 2 if state_branch else 0  # the mapping's save stays inside the budget
+    current = True  # `plan` is what make_plan() would give now (no issue changed since)
 
     for round_number in range(1, max_rounds + 1):
         result.rounds = round_number
@@ -783,6 +786,7 @@ def sync(
                 continue
             finished.add(action.key)
             issues = _replace(issues, replace(new, mapped_key=action.key))
+            current = False
             result.applied[action.kind] += 1
             done += 1
             if progress:
@@ -797,16 +801,19 @@ def sync(
         api.clock.sleep(settle)
         issues, gone = find_managed(api, settings.label, mapping, lambda _w: None)
         plan = make_plan()
+        current = True
 
-    final = make_plan()
-    # What this run set out to do, with what it learnt about owners GitHub cannot assign.
-    result.plan = plan_sync(
-        documents, initial, replace(settings, unassignable=frozenset(unassignable))
-    )
-    result.plan.actions = [
-        a for a in result.plan.actions if not (a.kind == "create" and a.key in gone)
-    ]
-    result.plan.errors = list(plan.errors)
+    learned = unassignable != known_unassignable  # owners GitHub refused during the run
+    final = plan if current and not learned else make_plan()  # a no-op re-sync plans once
+    if learned:
+        # What this run set out to do, with what it learnt about owners GitHub cannot assign.
+        result.plan = plan_sync(
+            documents, initial, replace(settings, unassignable=frozenset(unassignable))
+        )
+        result.plan.actions = [
+            a for a in result.plan.actions if not (a.kind == "create" and a.key in gone)
+        ]
+        result.plan.errors = list(plan.errors)
     still = {a.key: a for a in final.writes}
     for key, text in unknown.items():
         if key not in still:
