@@ -47,6 +47,7 @@ LAZY_COMMANDS = {
     "review": ("postmortem.sync.command", "review_command"),
     "digest": ("postmortem.digest", "digest"),
     "render": ("postmortem.site.render", "render"),
+    "similar": ("postmortem.learning.command", "similar_command"),
 }
 
 

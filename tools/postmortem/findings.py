@@ -15,6 +15,7 @@ CATEGORIES = (
     "blameless",
     "prose",
     "security",
+    "learning",
 )
 
 

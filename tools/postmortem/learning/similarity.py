@@ -1,0 +1,268 @@
+"""Similar post-mortems: BM25 over the words of root cause, contributing factors and actions,
+plus shared services and tags.
+
+The text part is BM25 from `bm25s` (chosen after measuring it against scikit-learn's TF-IDF
+on our labelled pairs: the same precision and recall at the conservative threshold, a quarter
+of the import time; figures in benchmarks/similarity_eval.py). A BM25 score has no fixed
+scale, so each direction is divided by the query's score against itself, and the two
+directions are combined by their geometric mean: `text` is in [0, 1] and symmetric.
+
+    score = text + service_weight * shared services + tag_weight * shared tags
+
+(shared = overlap coefficient: |A ∩ B| / min(|A|, |B|)). A pair is suggested only when
+`score >= min_score` and `text >= min_text`: sharing a service is not enough, the two must
+also share the words of their causes. A wrong "related" costs more than a missed one, so the
+defaults are conservative.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from .profile import FIELD_TITLES, FIELDS, Profile
+
+DEFAULTS: dict[str, Any] = {
+    "min_score": 0.35,
+    "min_text": 0.2,
+    "max_suggestions": 3,
+    "service_weight": 0.15,
+    "tag_weight": 0.05,
+}
+_CHUNK = 256  # query rows per sparse product: bounds memory at 256 x archive floats
+
+
+class SettingsError(ValueError):
+    """A similarity setting that cannot be used."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    min_score: float = DEFAULTS["min_score"]
+    min_text: float = DEFAULTS["min_text"]
+    max_suggestions: int = DEFAULTS["max_suggestions"]
+    service_weight: float = DEFAULTS["service_weight"]
+    tag_weight: float = DEFAULTS["tag_weight"]
+
+    @classmethod
+    def from_options(cls, options: dict[str, Any]) -> Settings:
+        """From the LE101 rule settings (`rules: {LE101: {min_score: 0.5}}`)."""
+        values: dict[str, Any] = {}
+        for name, default in DEFAULTS.items():
+            if name not in options:
+                continue
+            value = options[name]
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise SettingsError(f"`{name}` must be a number")
+            if isinstance(default, int) and not isinstance(default, bool):
+                if not isinstance(value, int) or not 1 <= value <= 50:
+                    raise SettingsError(f"`{name}` must be a whole number from 1 to 50")
+            elif not 0 <= value <= 2:
+                raise SettingsError(f"`{name}` must be between 0 and 2")
+            values[name] = value
+        return cls(**values)
+
+
+def _overlap(a: Iterable[str], b: Iterable[str]) -> tuple[float, tuple[str, ...]]:
+    left = {x.strip().lower(): x for x in a if x.strip()}
+    right = {x.strip().lower() for x in b if x.strip()}
+    shared = [left[k] for k in left if k in right]
+    if not left or not right:
+        return 0.0, ()
+    return len(shared) / min(len(left), len(right)), tuple(shared)
+
+
+@dataclass(frozen=True)
+class Match:
+    """Another post-mortem close to the one asked about, and why."""
+
+    profile: Profile
+    score: float
+    text: float
+    services: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    words: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (field, matching words)
+
+    def reason(self) -> str:
+        parts = []
+        if self.services:
+            parts.append("same service" + ("s" if len(self.services) > 1 else "") + ": "
+                         + ", ".join(self.services))  # fmt: skip
+        if self.tags:
+            parts.append("same tag" + ("s" if len(self.tags) > 1 else "") + ": "
+                         + ", ".join(self.tags))  # fmt: skip
+        for name, found in self.words:
+            parts.append(f"matching words in {FIELD_TITLES.get(name, name)}: {', '.join(found)}")
+        return "; ".join(parts) or "similar wording"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.profile.id,
+            "path": self.profile.path,
+            "title": self.profile.title,
+            "score": round(self.score, 3),
+            "text": round(self.text, 3),
+            "services": list(self.services),
+            "tags": list(self.tags),
+            "words": {name: list(found) for name, found in self.words},
+            "reason": self.reason(),
+        }
+
+
+class SimilarityIndex:
+    """Every profile of an archive, indexed once; ask for the neighbours of any of them."""
+
+    def __init__(self, profiles: Sequence[Profile], settings: Settings | None = None):
+        import bm25s  # lazy: numpy, scipy and bm25s cost a few tenths of a second to import
+        import numpy as np
+        from scipy import sparse
+
+        self.np = np
+        self.profiles = list(profiles)
+        self.settings = settings or Settings()
+        self.position = {id(p): n for n, p in enumerate(self.profiles)}
+        vocabulary: dict[str, int] = {}
+        ids = [[vocabulary.setdefault(t, len(vocabulary)) for t in p.all_terms] for p in profiles]
+        self.vocabulary = vocabulary
+        n, size = len(ids), max(len(vocabulary), 1)
+        if any(ids):
+            model = bm25s.BM25()
+            # bm25s wants every document non-empty: an empty one gets a term of its own.
+            padded = [row or [size] for row in ids]
+            names = {**vocabulary, "\x00": size}
+            model.index(
+                bm25s.tokenization.Tokenized(ids=padded, vocab=names),
+                show_progress=False,
+                leave_progress=False,
+            )
+            scores = model.scores
+            weights = sparse.csc_matrix(
+                (scores["data"], scores["indices"], scores["indptr"]),
+                shape=(n, len(scores["indptr"]) - 1),
+            )
+            self.weights = weights[:, :size].tocsr()
+        else:
+            self.weights = sparse.csr_matrix((n, size))
+        rows = [r for r, row in enumerate(ids) for _ in set(row)]
+        cols = [c for row in ids for c in set(row)]
+        self.terms = sparse.csr_matrix(
+            (np.ones(len(rows)), (rows, cols)), shape=(n, size), dtype=np.float64
+        )
+        self.own = np.asarray(self.terms.multiply(self.weights).sum(axis=1)).ravel()
+        frequency = np.asarray(self.terms.sum(axis=0)).ravel()
+        self.idf = np.log((n + 1) / (frequency + 1)) + 1.0
+
+    def __len__(self) -> int:
+        return len(self.profiles)
+
+    def text_scores(self, rows: Sequence[int]) -> Any:
+        """Symmetric, normalised text similarity of the given rows against every profile."""
+        np = self.np
+        forward = (self.terms[rows] @ self.weights.T).toarray()  # query words in each doc
+        backward = (self.weights[rows] @ self.terms.T).toarray()  # each doc's words in query
+        with np.errstate(divide="ignore", invalid="ignore"):
+            own_q = self.own[rows][:, None]
+            there = np.where(own_q > 0, forward / own_q, 0.0)
+            back = np.where(self.own[None, :] > 0, backward / self.own[None, :], 0.0)
+        return np.sqrt(np.clip(there, 0, 1) * np.clip(back, 0, 1))
+
+    def neighbours(
+        self,
+        rows: Sequence[int],
+        eligible: Callable[[Profile, Profile], bool] | None = None,
+    ) -> dict[int, list[Match]]:
+        """The suggested neighbours of each row, best first (at most `max_suggestions`)."""
+        np = self.np
+        settings = self.settings
+        found: dict[int, list[Match]] = {}
+        rows = list(rows)
+        for start in range(0, len(rows), _CHUNK):
+            chunk = rows[start : start + _CHUNK]
+            text = self.text_scores(chunk) if len(self) else np.zeros((len(chunk), 0))
+            for k, row in enumerate(chunk):
+                query = self.profiles[row]
+                candidates = np.nonzero(text[k] >= settings.min_text)[0]
+                matches = []
+                for other in candidates:
+                    if other == row:
+                        continue
+                    profile = self.profiles[other]
+                    if eligible is not None and not eligible(query, profile):
+                        continue
+                    match = self.match(row, int(other), float(text[k, other]))
+                    if match.score >= settings.min_score:
+                        matches.append(match)
+                matches.sort(key=lambda m: (-m.score, m.profile.path))
+                found[row] = matches[: settings.max_suggestions]
+        return found
+
+    def match(self, row: int, other: int, text: float) -> Match:
+        query, profile = self.profiles[row], self.profiles[other]
+        service_share, services = _overlap(query.services, profile.services)
+        tag_share, tags = _overlap(query.tags, profile.tags)
+        score = (
+            text
+            + self.settings.service_weight * service_share
+            + self.settings.tag_weight * tag_share
+        )
+        return Match(profile, score, text, services, tags, self.matching_words(query, profile))
+
+    def matching_words(
+        self, query: Profile, other: Profile, per_field: int = 4
+    ) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """The query's words, per field, that the other post-mortem also uses, those that
+        weigh most in both first."""
+        theirs = set(other.all_terms)
+        mine = self.weights[self.position[id(query)]] if id(query) in self.position else None
+        yours = self.weights[self.position[id(other)]] if id(other) in self.position else None
+
+        def weight(stem: str) -> float:
+            column = self.vocabulary.get(stem)
+            if column is None or mine is None or yours is None:
+                return 0.0
+            return float(mine[0, column] * yours[0, column]) + 1e-9 * float(self.idf[column])
+
+        out = []
+        for name in FIELDS:
+            stems = [s for s in dict.fromkeys(query.terms.get(name, ())) if s in theirs]
+            if not stems:
+                continue
+            stems.sort(key=lambda s: (-weight(s), s))
+            out.append((name, tuple(query.surface.get(s, s) for s in stems[:per_field])))
+        return tuple(out)
+
+
+def published_other(query: Profile, candidate: Profile) -> bool:
+    """Suggest only published, unrestricted post-mortems other than the query itself."""
+    if not candidate.published:
+        return False
+    if candidate.path == query.path:
+        return False
+    return not (query.id and candidate.id == query.id)
+
+
+def not_listed(query: Profile, candidate: Profile) -> bool:
+    """Published, and not already in the query's `related:` (either way round)."""
+    if not published_other(query, candidate):
+        return False
+    if candidate.id and candidate.id in query.related:
+        return False
+    return not (query.id and query.id in candidate.related)
+
+
+def similar(
+    profiles: Sequence[Profile],
+    query: Profile,
+    settings: Settings | None = None,
+    eligible: Callable[[Profile, Profile], bool] = published_other,
+) -> list[Match]:
+    """The post-mortems of an archive closest to `query` (which may be outside the archive)."""
+    pool = [p for p in profiles if p.path != query.path]
+    index = SimilarityIndex([*pool, query], settings)
+    return index.neighbours([len(pool)], eligible)[len(pool)]
+
+
+def score_label(value: float) -> str:
+    return f"{value:.2f}" if math.isfinite(value) else "–"
