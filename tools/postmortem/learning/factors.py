@@ -142,7 +142,7 @@ def _groups(doc: Document, first: int, last: int) -> list[tuple[int, str]]:
         if line.lstrip().startswith(("```", "~~~")):
             fence = not fence
         elif not fence and re.match(r"^\s{0,3}#{3,6}\s", line):
-            found.append((number, normalise_label(line.strip().strip("#"))))
+            found.append((number, " ".join(line.strip().strip("#").lower().split())))
     return found
 
 

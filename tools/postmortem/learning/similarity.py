@@ -30,7 +30,12 @@ DEFAULTS: dict[str, Any] = {
     "max_suggestions": 3,
     "service_weight": 0.15,
     "tag_weight": 0.05,
+    # Words in more than this share of an archive's post-mortems (and more than MIN_DF_LIMIT
+    # of them) say little about a failure and are left out of the text score.
+    "max_df": 0.1,
 }
+MIN_DF_LIMIT = 100
+PRIOR_DOCUMENTS = 20
 _CHUNK = 256  # query rows per sparse product: bounds memory at 256 x archive floats
 
 
@@ -45,6 +50,7 @@ class Settings:
     max_suggestions: int = DEFAULTS["max_suggestions"]
     service_weight: float = DEFAULTS["service_weight"]
     tag_weight: float = DEFAULTS["tag_weight"]
+    max_df: float = DEFAULTS["max_df"]
 
     @classmethod
     def from_options(cls, options: dict[str, Any]) -> Settings:
@@ -122,7 +128,6 @@ class SimilarityIndex:
         self.np = np
         self.profiles = list(profiles)
         self.settings = settings or Settings()
-        self.position = {id(p): n for n, p in enumerate(self.profiles)}
         vocabulary: dict[str, int] = {}
         ids = [[vocabulary.setdefault(t, len(vocabulary)) for t in p.all_terms] for p in profiles]
         self.vocabulary = vocabulary
@@ -131,7 +136,13 @@ class SimilarityIndex:
             model = bm25s.BM25()
             # bm25s wants every document non-empty: an empty one gets a term of its own.
             padded = [row or [size] for row in ids]
+            # Word rarity as if the archive held PRIOR_DOCUMENTS more post-mortems sharing
+            # none of these words (of average length, so lengths are judged as before): in
+            # an archive of three, a word two of them use is not yet a common word.
+            length = max(1, round(sum(map(len, padded)) / len(padded)))
+            padded += [[size + 1 + k] * length for k in range(PRIOR_DOCUMENTS)]
             names = {**vocabulary, "\x00": size}
+            names.update({f"\x00{k}": size + 1 + k for k in range(PRIOR_DOCUMENTS)})
             model.index(
                 bm25s.tokenization.Tokenized(ids=padded, vocab=names),
                 show_progress=False,
@@ -140,19 +151,27 @@ class SimilarityIndex:
             scores = model.scores
             weights = sparse.csc_matrix(
                 (scores["data"], scores["indices"], scores["indptr"]),
-                shape=(n, len(scores["indptr"]) - 1),
+                shape=(n + PRIOR_DOCUMENTS, len(scores["indptr"]) - 1),
             )
-            self.weights = weights[:, :size].tocsr()
+            self.weights = weights[:n, :size].tocsr()
         else:
             self.weights = sparse.csr_matrix((n, size))
         rows = [r for r, row in enumerate(ids) for _ in set(row)]
         cols = [c for row in ids for c in set(row)]
-        self.terms = sparse.csr_matrix(
+        terms = sparse.csr_matrix(
             (np.ones(len(rows)), (rows, cols)), shape=(n, size), dtype=np.float64
         )
-        self.own = np.asarray(self.terms.multiply(self.weights).sum(axis=1)).ravel()
-        frequency = np.asarray(self.terms.sum(axis=0)).ravel()
+        frequency = np.asarray(terms.sum(axis=0)).ravel()
         self.idf = np.log((n + 1) / (frequency + 1)) + 1.0
+        common = frequency > max(self.settings.max_df * n, MIN_DF_LIMIT)
+        if common.any():
+            keep = sparse.diags((~common).astype(np.float64))
+            terms = (terms @ keep).tocsr()
+            self.weights = (self.weights @ keep).tocsr()
+            terms.eliminate_zeros()
+            self.weights.eliminate_zeros()
+        self.terms = terms
+        self.own = np.asarray(self.terms.multiply(self.weights).sum(axis=1)).ravel()
 
     def __len__(self) -> int:
         return len(self.profiles)
@@ -168,35 +187,79 @@ class SimilarityIndex:
             back = np.where(self.own[None, :] > 0, backward / self.own[None, :], 0.0)
         return np.sqrt(np.clip(there, 0, 1) * np.clip(back, 0, 1))
 
+    def _groups(self, values: Callable[[Profile], tuple[str, ...]]) -> Any:
+        """A profiles x names 0/1 matrix (services or tags, compared without case)."""
+        from scipy import sparse
+
+        names: dict[str, int] = {}
+        rows, cols = [], []
+        for row, profile in enumerate(self.profiles):
+            for name in {v.strip().lower() for v in values(profile) if v.strip()}:
+                rows.append(row)
+                cols.append(names.setdefault(name, len(names)))
+        shape = (len(self.profiles), max(len(names), 1))
+        matrix = sparse.csr_matrix((self.np.ones(len(rows)), (rows, cols)), shape=shape)
+        return matrix, self.np.asarray(matrix.sum(axis=1)).ravel()
+
+    def _shares(self, matrix: Any, sizes: Any, rows: Sequence[int]) -> Any:
+        """Overlap coefficient of each row's names with every profile's."""
+        np = self.np
+        shared = (matrix[rows] @ matrix.T).toarray()
+        smaller = np.minimum(sizes[rows][:, None], sizes[None, :])
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(smaller > 0, shared / np.maximum(smaller, 1), 0.0)
+
     def neighbours(
         self,
         rows: Sequence[int],
         eligible: Callable[[Profile, Profile], bool] | None = None,
     ) -> dict[int, list[Match]]:
         """The suggested neighbours of each row, best first (at most `max_suggestions`)."""
-        np = self.np
         settings = self.settings
         found: dict[int, list[Match]] = {}
         rows = list(rows)
+        if not len(self):
+            return {row: [] for row in rows}
+        services = self._groups(lambda p: p.services)
+        tags = self._groups(lambda p: p.tags)
         for start in range(0, len(rows), _CHUNK):
             chunk = rows[start : start + _CHUNK]
-            text = self.text_scores(chunk) if len(self) else np.zeros((len(chunk), 0))
+            text = self.text_scores(chunk)
+            total = (
+                text
+                + settings.service_weight * self._shares(*services, chunk)
+                + settings.tag_weight * self._shares(*tags, chunk)
+            )
+            passing = (total >= settings.min_score) & (text >= settings.min_text)
             for k, row in enumerate(chunk):
-                query = self.profiles[row]
-                candidates = np.nonzero(text[k] >= settings.min_text)[0]
-                matches = []
-                for other in candidates:
-                    if other == row:
-                        continue
-                    profile = self.profiles[other]
-                    if eligible is not None and not eligible(query, profile):
-                        continue
-                    match = self.match(row, int(other), float(text[k, other]))
-                    if match.score >= settings.min_score:
-                        matches.append(match)
-                matches.sort(key=lambda m: (-m.score, m.profile.path))
-                found[row] = matches[: settings.max_suggestions]
+                found[row] = self._best(row, total[k], text[k], passing[k], eligible)
         return found
+
+    def _best(
+        self,
+        row: int,
+        total: Any,
+        text: Any,
+        passing: Any,
+        eligible: Callable[[Profile, Profile], bool] | None,
+    ) -> list[Match]:
+        np = self.np
+        limit = self.settings.max_suggestions
+        candidates = np.nonzero(passing)[0]
+        if not len(candidates):
+            return []
+        order = candidates[np.argsort(-total[candidates], kind="stable")]
+        query = self.profiles[row]
+        matches = []
+        for other in order:  # best first; stops after `limit` eligible ones
+            other = int(other)
+            profile = self.profiles[other]
+            if other == row or (eligible is not None and not eligible(query, profile)):
+                continue
+            matches.append(self.match(row, other, float(text[other])))
+            if len(matches) == limit:
+                break
+        return matches
 
     def match(self, row: int, other: int, text: float) -> Match:
         query, profile = self.profiles[row], self.profiles[other]
@@ -207,22 +270,30 @@ class SimilarityIndex:
             + self.settings.service_weight * service_share
             + self.settings.tag_weight * tag_share
         )
-        return Match(profile, score, text, services, tags, self.matching_words(query, profile))
+        return Match(profile, score, text, services, tags, self.matching_words(row, other))
+
+    def _row_weights(self, row: int) -> dict[int, float]:
+        start, end = self.weights.indptr[row], self.weights.indptr[row + 1]
+        return dict(
+            zip(
+                self.weights.indices[start:end].tolist(),
+                self.weights.data[start:end].tolist(),
+                strict=True,
+            )
+        )
 
     def matching_words(
-        self, query: Profile, other: Profile, per_field: int = 4
+        self, row: int, other: int, per_field: int = 4
     ) -> tuple[tuple[str, tuple[str, ...]], ...]:
         """The query's words, per field, that the other post-mortem also uses, those that
         weigh most in both first."""
-        theirs = set(other.all_terms)
-        mine = self.weights[self.position[id(query)]] if id(query) in self.position else None
-        yours = self.weights[self.position[id(other)]] if id(other) in self.position else None
+        query = self.profiles[row]
+        mine, yours = self._row_weights(row), self._row_weights(other)
+        theirs = set(self.profiles[other].all_terms)
 
         def weight(stem: str) -> float:
-            column = self.vocabulary.get(stem)
-            if column is None or mine is None or yours is None:
-                return 0.0
-            return float(mine[0, column] * yours[0, column]) + 1e-9 * float(self.idf[column])
+            column = self.vocabulary.get(stem, -1)
+            return mine.get(column, 0.0) * yours.get(column, 0.0)
 
         out = []
         for name in FIELDS:
