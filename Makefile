@@ -51,12 +51,12 @@ format: setup
 	$(BIN)/ruff check --fix tools tests benchmarks
 
 bench: setup
-	$(BIN)/python benchmarks/validate_archive.py
-	$(BIN)/python benchmarks/validate_vs_proselint.py
+	$(BIN)/python benchmarks/peers.py
+	$(BIN)/python benchmarks/profile_validate.py
 	$(BIN)/python benchmarks/blame_eval.py --no-corpus
 	$(BIN)/python benchmarks/sync_resync.py
 	$(BIN)/python benchmarks/sync_faults.py
-	$(BIN)/python benchmarks/site_build.py
+	$(BIN)/python benchmarks/site_build.py --count 300 --repeat 1
 
 clean:
 	rm -rf site build test-artifacts .pytest_cache

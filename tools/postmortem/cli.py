@@ -8,16 +8,25 @@ from __future__ import annotations
 
 import os
 import sys
-from datetime import UTC, date, datetime
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from . import __version__
-from .config import Config, ConfigError, load_config
+from .reporters import FORMATS
+
+# Only click is imported at startup: `postmortem --version` and `--help` are the pre-commit
+# hook's and the user's first contact and must not pay for YAML, markdown-it, jsonschema,
+# proselint or PyGithub (tests/test_cli_startup.py checks what gets imported).
+if TYPE_CHECKING:
+    from datetime import date
+
+    from .config import Config
 
 
 def parse_today(value: str | None) -> date:
+    from datetime import UTC, date, datetime
+
     if value is None:
         return datetime.now(UTC).date()
     try:
@@ -27,6 +36,10 @@ def parse_today(value: str | None) -> date:
 
 
 def get_config(config_path: str | None) -> Config:
+    from pathlib import Path
+
+    from .config import ConfigError, load_config
+
     try:
         return load_config(Path(config_path) if config_path else None)
     except ConfigError as error:
@@ -49,6 +62,18 @@ LAZY_COMMANDS = {
     "render": ("postmortem.site.render", "render"),
     "similar": ("postmortem.learning.command", "similar_command"),
 }
+# Their one-line help for `postmortem --help`, so that listing them imports none of them
+# (a test checks that each matches the command's own help).
+LAZY_HELP = {
+    "new": "Start a post-mortem from the template and print the path of the new file.",
+    "timeline": "Turn raw incident data into Timeline rows (UTC, sorted, with Source).",
+    "sync": "Create, update, close or reopen one GitHub issue per action item.",
+    "review": "The weekly review: escalations, overdue items by owner, items due soon, "
+    "follow-up reviews.",
+    "digest": "Create or update the one weekly digest issue with the given Markdown.",
+    "render": "Write the archive's generated pages as plain Markdown into OUT.",
+    "similar": "List the published post-mortems closest to FILE, with a score and the reason.",
+}
 
 
 class ExitCodeGroup(click.Group):
@@ -67,6 +92,21 @@ class ExitCodeGroup(click.Group):
             except (ImportError, AttributeError):
                 return None  # not installed in this build: click reports "No such command"
         return super().get_command(ctx, name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """click's listing, with the lazy commands' help taken from LAZY_HELP (no import)."""
+        names = self.list_commands(ctx)
+        limit = formatter.width - 6 - max((len(n) for n in names), default=0)
+        rows = []
+        for name in names:
+            command = self.commands.get(name)
+            if command is None and name in LAZY_HELP:
+                command = click.Command(name, help=LAZY_HELP[name])
+            if command is not None and not command.hidden:
+                rows.append((name, command.get_short_help_str(limit)))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
 
     def invoke(self, ctx: click.Context):  # noqa: D102
         try:
@@ -88,7 +128,7 @@ def main() -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "github", "json", "sarif"]),
+    type=click.Choice(FORMATS),
     default=None,
     help="Output format (default: github inside GitHub Actions, else text).",
 )
@@ -140,9 +180,10 @@ def validate(
 
     Exit 0 when there are no errors (warnings allowed), 1 when any error, 2 for usage errors.
     """
+    from pathlib import Path
+
     from . import reporters
-    from .validation import GitError
-    from .validation import changed_since as git_changed
+    from .archive_index import GitError, git_changes
     from .validation import validate as run
 
     config = get_config(config_path)
@@ -155,15 +196,16 @@ def validate(
     for target in targets:
         if not target.exists():
             raise click.ClickException(f"{target}: no such file or folder")
-    only = None
+    only = changes = None
     if changed_since:
         try:
-            only = git_changed(changed_since, targets)
+            changes = git_changes(changed_since)
         except GitError as error:
             raise click.ClickException(str(error)) from None
+        only = changes.changed
     in_actions = os.environ.get("GITHUB_ACTIONS") == "true"
     fmt = fmt or ("github" if in_actions else "text")
-    report = run(targets, config, day, only=only, workers=workers)
+    report = run(targets, config, day, only=only, workers=workers, changes=changes)
     if output:
         with open(output, "w", encoding="utf-8") as handle:
             reporters.write(report, fmt, handle)

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from .document import load_frontmatter
+from .scales import DEFAULT_PRIORITY_SCALE, DEFAULT_SEVERITY_SCALE
 
 CONFIG_FILE = ".postmortem.yml"
 MAX_NUMBER = 1_000_000  # hours or days; more would overflow the rules' date arithmetic
@@ -19,8 +20,9 @@ MAX_NUMBER = 1_000_000  # hours or days; more would overflow the rules' date ari
 DEFAULTS: dict[str, Any] = {
     # Where the archive lives, relative to the repository root.
     "archive": "postmortems",
-    "severity_scale": ["P1", "P2", "P3", "P4"],
-    "priority_scale": ["P1", "P2", "P3", "P4"],
+    # Most urgent first; a level may list synonyms: [P2, High] (see scales.py).
+    "severity_scale": DEFAULT_SEVERITY_SCALE,
+    "priority_scale": DEFAULT_PRIORITY_SCALE,
     # The seed: the report is published within 48 hours; a draft untouched for a week is stale.
     "publish_within_hours": 48,
     "stale_draft_days": 7,
@@ -28,6 +30,9 @@ DEFAULTS: dict[str, Any] = {
     # Timeline rows may precede impact (the change that triggered it) by this much.
     "timeline_lead_hours": 24,
     "timeline_trail_hours": 0,
+    # The team's time zone (an IANA name such as Europe/Dublin): only used to read zone
+    # abbreviations with several meanings (IST, CST, BST) in timeline rows.
+    "timezone": "",
     "required_sections": [
         "Summary",
         "Impact",
@@ -186,6 +191,16 @@ def merge(raw: dict[str, Any], shown: str, lines: dict[str, int]) -> dict[str, A
         except TaxonomyError as error:
             where = lines.get("factor_categories", 1)
             raise ConfigError(f"{shown}:{where}: `factor_categories`: {error}") from None
+    if values["timezone"]:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(values["timezone"])
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ConfigError(
+                f"{shown}:{lines.get('timezone', 1)}: `timezone` is `{values['timezone']}`, not a "
+                "time zone name; write an IANA name such as Europe/Dublin or America/Chicago"
+            ) from None
     if values["prose_checks"] is not None:
         from .rules.prose import unknown_checks  # late import: the rules import this module
 

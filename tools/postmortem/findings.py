@@ -4,20 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-SEVERITIES = ("error", "warning", "info")
-CATEGORIES = (
-    "input",
-    "schema",
-    "structure",
-    "timeline",
-    "deadline",
-    "action-item",
-    "blameless",
-    "prose",
-    "security",
-    "learning",
-)
-
 
 @dataclass(frozen=True, order=True)
 class Finding:
@@ -43,3 +29,10 @@ class Finding:
             "message": self.message,
             "suggestion": self.suggestion,
         }
+
+
+def input_error(
+    path: str, line: int, rule: str, message: str, suggestion: str | None = None, column: int = 1
+) -> Finding:
+    """An error of the `input` category: what the parser could not read (never an exception)."""
+    return Finding(path, max(line, 1), max(column, 1), rule, "input", "error", message, suggestion)

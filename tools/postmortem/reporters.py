@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 from urllib.parse import quote
 
 import click
 
 from . import __version__
 from .findings import Finding
-from .rules import REGISTRY
-from .validation import Report
+
+if TYPE_CHECKING:
+    from .validation import Report
 
 FORMATS = ("text", "github", "json", "sarif")
 _COLOURS = {"error": "red", "warning": "yellow", "info": "cyan"}
@@ -79,6 +80,8 @@ def write_json(report: Report, out: TextIO) -> None:
 
 def sarif(report: Report) -> dict:
     """SARIF 2.1.0 for GitHub code scanning."""
+    from .rules import REGISTRY
+
     used = sorted({f.rule for f in report.findings})
     rules = []
     for code in used:

@@ -514,7 +514,6 @@ _CLAUSE_END = re.compile(
     r"so that|which|and|until|despite|although|though|as)\b",
     re.I,
 )
-_STRANDABLE = frozenset("about at for to on with".split())
 _PARTICLES = frozenset("back up out down off over".split())
 # Words that end the object noun phrase and start an adverbial tail ("for forty minutes").
 _TAIL_START = frozenset(

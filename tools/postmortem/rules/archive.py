@@ -17,6 +17,7 @@ class Entry:
     id_line: int
     related: tuple[str, ...] = ()
     related_line: int = 1
+    # What other archive rules need of a file the validator parsed fully (LE101: its profile).
     extra: dict = field(default_factory=dict, compare=False)
 
 

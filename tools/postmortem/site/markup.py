@@ -163,9 +163,6 @@ def escape_cell(text: str) -> str:
     return re.sub(r"(?<!\\)\|", r"\|", escaped)
 
 
-_COMMENT_ONLY = _COMMENT  # kept for callers that strip comments from plain text
-
-
 # Labels stop at a bracket and destinations at an unbalanced parenthesis, so that each
 # attempt scans only to the next one: `[^\]]+` scanned to the end of the text from every `[`,
 # and 100 KB of `[` took minutes. A destination may hold one level of parentheses (Wikipedia).

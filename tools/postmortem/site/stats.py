@@ -16,7 +16,6 @@ from ..document import ActionItem, Document
 
 # Action-item states shown on the site; "overdue" is an open item past its deadline.
 DONE, OPEN, OVERDUE, WONT_DO = "done", "open", "overdue", "wont-do"
-_WONT_DO = {"wont-do", "wont do", "won't do", "wontdo", "cancelled", "canceled", "dropped"}
 
 
 @dataclass(frozen=True)
@@ -82,7 +81,7 @@ def item_state(item: ActionItem, issue: IssueRef | None, today: date) -> str:
     if issue is None:
         if item.is_done:
             return DONE
-        if item.status in _WONT_DO:
+        if item.is_dropped:
             return WONT_DO
     if item.deadline is not None and item.deadline < today:
         return OVERDUE

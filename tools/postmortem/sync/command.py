@@ -21,14 +21,21 @@ from github import GithubException
 
 from ..config import Config, ConfigError, load_config
 from ..document import Document, load_archive
+from ..scales import priority_scale
 from .escalation import post_escalations
 from .github import (
     DEFAULT_API_URL,
     DEFAULT_MAX_WAIT,
+    DEFAULT_MAX_WRITES,
     DEFAULT_PACE,
+    DEFAULT_SETTLE,
+    DEFAULT_STATE_BRANCH,
     GitHubIssues,
+    Mapping,
     SyncAborted,
     SyncResult,
+    find_managed,
+    prepare,
     state_payload,
     sync,
 )
@@ -139,27 +146,9 @@ def _settings(
     )
 
 
-def _known_numbers(path: Path, repo: str) -> dict[str, int]:
-    """Issue numbers from the last state file of the same repository (to adopt, never trust)."""
-    try:
-        data = json.loads(path.read_text("utf-8"))
-    except (OSError, ValueError):
-        return {}
-    if not isinstance(data, dict) or data.get("repo") != repo:
-        return {}
-    items = data.get("items")
-    if not isinstance(items, dict):
-        return {}
-    return {
-        key: value["number"]
-        for key, value in items.items()
-        if isinstance(value, dict) and isinstance(value.get("number"), int)
-    }
-
-
 def _write_state(path: Path, result: SyncResult, repo: str) -> None:
     now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    payload = state_payload(repo, result.issues, now)
+    payload = state_payload(repo, result.issues, now, result.gone)
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(path.name + ".tmp")
     temporary.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n", "utf-8")
@@ -187,11 +176,19 @@ def _summary_markdown(repo: str, result: SyncResult, dry_run: bool = False) -> s
         "| Created | Updated | Closed | Reopened | Unchanged | Failed |",
         "|---:|---:|---:|---:|---:|---:|",
         f"| {applied.get('create', 0)} | {applied.get('update', 0)} | {applied.get('close', 0)} "
-        f"| {applied.get('reopen', 0)} | {result.plan.counts()['unchanged']} "
+        f"| {applied.get('reopen', 0)} | {result.unchanged} "
         f"| {len(result.failures)} |",
         "",
         f"{result.requests} API requests, {result.writes} writes, {result.rounds} round(s).",
     ]
+    if result.deferred:
+        lines += ["", f"**{_deferred_text(result.deferred)}**"]
+    if result.drift:
+        lines += [
+            "",
+            "**Changed on GitHub, not in the post-mortem (drift, left as is):**",
+            *(f"- [#{d.number}]({d.url}) `{d.key}`: {d.message}" for d in result.drift),
+        ]
     if result.failures:
         lines += ["", "**Failed:**", *(f"- {f}" for f in result.failures)]
     if result.recovered:
@@ -206,6 +203,13 @@ def _summary_markdown(repo: str, result: SyncResult, dry_run: bool = False) -> s
             link = f"[#{issue.number}]({issue.url})" if issue else "—"
             lines.append(f"| {action.kind} | `{action.key}` | {link} | {action.reason} |")
     return "\n".join(lines) + "\n"
+
+
+def _deferred_text(count: int) -> str:
+    return (
+        f"{count} change(s) left for the next run: one run makes at most --max-writes writes, "
+        "to stay under GitHub's 500 content-creating requests an hour"
+    )
 
 
 def _progress_reporter():
@@ -238,6 +242,13 @@ def _open_api(repo: str, api_url: str, pace: float, max_wait: float) -> GitHubIs
     return GitHubIssues(repo, token, api_url=api_url, pace=pace, max_wait=max_wait)
 
 
+def _number(options: dict[str, Any], key: str, default: float, minimum: float = 0) -> float:
+    value = options.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int | float) or value < minimum:
+        raise Failure(f"`sync/{key}` must be a number, at least {minimum:g} (not {value!r})", 2)
+    return float(value)
+
+
 # ----------------------------------------------------------------------------- commands
 @click.command("sync")
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=str))
@@ -251,7 +262,16 @@ def _open_api(repo: str, api_url: str, pace: float, max_wait: float) -> GitHubIs
               help="Post-mortem status to sync (repeatable; default: published).")  # fmt: skip
 @click.option("--label", default=None, help="The managed label (default: post-mortem).")
 @click.option("--pace", type=click.FloatRange(min=0), default=None,
-              help=f"Seconds between writes (default {DEFAULT_PACE}: ~80 a minute).")  # fmt: skip
+              help=f"Seconds between writes (default {DEFAULT_PACE:g}, as GitHub asks).")  # fmt: skip
+@click.option("--max-writes", type=click.IntRange(min=1), default=None,
+              help=f"Most writes in one run (default {DEFAULT_MAX_WRITES}); the rest is left "
+              "to the next run.")  # fmt: skip
+@click.option("--settle", type=click.FloatRange(min=0), default=None,
+              help=f"Seconds to let GitHub's lists catch up after a write of unknown outcome "
+              f"(default {DEFAULT_SETTLE:g}).")  # fmt: skip
+@click.option("--state-branch", default=None, metavar="BRANCH",
+              help=f"Branch that keeps the item -> issue mapping (default {DEFAULT_STATE_BRANCH}; "
+              "'' to keep none).")  # fmt: skip
 @click.option("--max-wait", type=click.FloatRange(min=0), default=None,
               help=f"Longest rate-limit wait in seconds (default {DEFAULT_MAX_WAIT:.0f}).")  # fmt: skip
 @click.option("--state-file", type=click.Path(dir_okay=False, path_type=Path), default=None,
@@ -266,6 +286,9 @@ def sync_command(
     statuses: tuple[str, ...],
     label: str | None,
     pace: float | None,
+    max_writes: int | None,
+    settle: float | None,
+    state_branch: str | None,
     max_wait: float | None,
     state_file: Path | None,
     ref: str | None,
@@ -296,10 +319,22 @@ def sync_command(
         label or str(options.get("label") or "post-mortem"),
         full,
     )
-    pace = pace if pace is not None else float(options.get("pace", DEFAULT_PACE))
-    max_wait = (
-        max_wait if max_wait is not None else float(options.get("max_wait", DEFAULT_MAX_WAIT))
-    )
+    pace = pace if pace is not None else _number(options, "pace", DEFAULT_PACE)
+    max_wait = max_wait if max_wait is not None else _number(options, "max_wait", DEFAULT_MAX_WAIT)
+    run_options = {
+        "max_writes": int(
+            max_writes
+            if max_writes is not None
+            else _number(options, "max_writes", DEFAULT_MAX_WRITES, 1)
+        ),
+        "settle": settle if settle is not None else _number(options, "settle", DEFAULT_SETTLE),
+        "state_branch": (
+            state_branch
+            if state_branch is not None
+            else str(options.get("state_branch", DEFAULT_STATE_BRANCH) or "")
+        )
+        or None,
+    }
     state_path = state_file or Path(options.get("state_file") or DEFAULT_STATE_FILE)
     if offline:
         _print_plan(plan_sync(documents, [], settings), settings, "offline dry run", 0)
@@ -307,9 +342,9 @@ def sync_command(
     api = _open_api(name, api_url, pace, max_wait)
     try:
         if dry_run:
-            _dry_run(documents, settings, api)
+            _dry_run(documents, settings, api, run_options["state_branch"])
             return
-        _run(documents, settings, api, state_path)
+        _run(documents, settings, api, state_path, run_options)
     except (GithubException, requests.RequestException, OSError) as error:
         # Anything the adapter did not classify: one clear line, never a traceback.
         detail = f"HTTP {error.status}" if isinstance(error, GithubException) else str(error)
@@ -319,18 +354,23 @@ def sync_command(
         api.close()
 
 
-def _dry_run(documents: list[Document], settings: SyncSettings, api: GitHubIssues) -> None:
+def _dry_run(
+    documents: list[Document], settings: SyncSettings, api: GitHubIssues, branch: str | None
+) -> None:
     try:
-        api.check_access()
-        issues = api.list_managed(settings.label)
+        plan = prepare(documents, settings, api, branch)
     except SyncAborted as error:
         raise Failure(api.scrub(str(error)), 2) from None
-    _print_plan(plan_sync(documents, issues, settings), settings, "dry run", api.requests)
+    _print_plan(plan, settings, "dry run", api.requests)
 
 
 def _print_plan(plan: Plan, settings: SyncSettings, what: str, requests: int) -> None:
     for warning in plan.warnings:
         click.echo(f"warning: {warning}", err=True)
+    for error in plan.errors:
+        click.echo(f"error: {error}", err=True)
+    for drift in plan.drift:
+        click.echo(f"drift: {drift.message}", err=True)
     click.echo(f"Plan for {settings.repo} ({what}, nothing changed):")
     for line in _plan_lines(plan):
         click.echo(f"  {line}")
@@ -342,29 +382,39 @@ def _print_plan(plan: Plan, settings: SyncSettings, what: str, requests: int) ->
 
 
 def _run(
-    documents: list[Document], settings: SyncSettings, api: GitHubIssues, state_path: Path
+    documents: list[Document],
+    settings: SyncSettings,
+    api: GitHubIssues,
+    state_path: Path,
+    options: dict[str, Any],
 ) -> None:
     progress, update = _progress_reporter()
     try:
         if progress:
             progress.start()
-        result = sync(documents, settings, api, _known_numbers(state_path, settings.repo), update)
+        result = sync(documents, settings, api, update, **options)
     except SyncAborted as error:
-        code = 2 if error.unreachable and api.writes == 0 else 1
-        raise Failure(api.scrub(str(error)), code) from None
+        code = 2 if error.permission or (error.unreachable and api.writes == 0) else 1
+        detail = f" ({api.requests} requests, {api.writes} writes)"
+        raise Failure(api.scrub(str(error)) + detail, code) from None
     finally:
         if progress:
             progress.stop()
     _write_state(state_path, result, settings.repo)
     for warning in result.warnings:
         click.echo(f"warning: {api.scrub(warning)}", err=True)
+    for drift in result.drift:
+        click.echo(f"drift: {drift.message}", err=True)
     for failure in result.failures:
         click.echo(f"error: {failure}", err=True)
+    if result.deferred:
+        click.echo(f"note: {_deferred_text(result.deferred)}", err=True)
     applied = result.applied
     click.echo(
         f"sync {settings.repo}: {applied['create']} created, {applied['update']} updated, "
         f"{applied['close']} closed, {applied['reopen']} reopened, "
-        f"{result.plan.counts()['unchanged']} unchanged, {len(result.failures)} failed "
+        f"{result.unchanged} unchanged, {len(result.failures)} failed, "
+        f"{len(result.drift)} drifted, {result.deferred} deferred "
         f"({result.requests} requests, {result.writes} writes)"
     )
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
@@ -389,7 +439,8 @@ def _review_settings(config: Config, options: dict[str, Any], **overrides: Any) 
         return f"{source}:{line}" if line else source
 
     try:
-        return review_settings(options, where, **overrides)
+        scale = priority_scale(config.values.get("priority_scale"))
+        return review_settings(options, where, scale=scale, **overrides)
     except SettingsError as error:
         raise Failure(str(error), 2) from None
 
@@ -473,14 +524,18 @@ def review_command(
         api_url = (
             api_url or options.get("api_url") or os.environ.get("GITHUB_API_URL") or DEFAULT_API_URL
         )
-        try:
-            pace = float(options.get("pace", DEFAULT_PACE))
-        except (TypeError, ValueError):
-            raise Failure("`sync/pace` must be a number of seconds", 2) from None
+        pace = _number(options, "pace", DEFAULT_PACE)
+        branch = str(options.get("state_branch", DEFAULT_STATE_BRANCH) or "") or None
         api = GitHubIssues(name, token, api_url=api_url, pace=pace)
         try:
             api.check_access()
-            listed = api.list_managed(label or str(options.get("label") or "post-mortem"))
+            mapping = Mapping()
+            if branch:
+                payload, sha = api.read_state(branch)
+                mapping = Mapping.from_payload(payload, name, sha)
+            listed, _gone = find_managed(
+                api, label or str(options.get("label") or "post-mortem"), mapping, lambda _w: None
+            )
         except SyncAborted as error:
             api.close()
             raise Failure(api.scrub(str(error)), 2) from None
@@ -518,6 +573,12 @@ def review_command(
     if fmt != "text":  # the text output says it already
         for why in review.unreadable:
             click.echo(f"warning: left out of the review, cannot be read: {why}", err=True)
+    for drift in review.drift:
+        click.echo(
+            f"drift: {drift.path}:{drift.line}: {drift.key}: the row says {drift.status!r} but "
+            f"issue #{drift.issue} is {drift.state} on GitHub",
+            err=True,
+        )
     for key in review.failed_comments:
         click.echo(f"error: escalation comment for {key}: {review.comments[key].detail}", err=True)
     if review.failed_comments:

@@ -1,0 +1,85 @@
+"""Where validation time goes, per file: stages and the profile's top functions.
+
+    .venv/bin/python benchmarks/profile_validate.py [--files 100] [--words 1600] [--top 10]
+
+Generates `--files` post-mortems (benchmarks/generate.py), then in this one process (one core):
+times each stage of `check_document` separately over every file (parse, then each rule family
+on the parsed documents), and runs cProfile over the whole per-file validation to print the
+`--top` functions by own time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import pstats
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from datetime import date
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path[:0] = [str(HERE), str(HERE.parent / "tools")]
+
+from postmortem.config import Config  # noqa: E402
+from postmortem.document import load_document  # noqa: E402
+from postmortem.rules import Context  # noqa: E402
+from postmortem.validation import check_document, enabled_rules  # noqa: E402
+
+from generate import TODAY, generate  # noqa: E402
+
+FAMILY = {
+    "PR": "prose (proselint)",
+    "BL": "blame",
+    "SC": "schema",
+    "SE": "secrets",
+}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--files", type=int, default=100)
+    parser.add_argument("--words", type=int, default=1600)
+    parser.add_argument("--top", type=int, default=10)
+    args = parser.parse_args()
+    config = Config()
+    today = date.fromisoformat(TODAY)
+    with tempfile.TemporaryDirectory() as tmp:
+        paths = generate(Path(tmp), args.files, args.words)
+        check_document(load_document(paths[0]), config, today)  # warm the caches
+        stages: dict[str, float] = defaultdict(float)
+        rules = enabled_rules(config, archive=False)
+        for path in paths:
+            start = time.process_time()
+            doc = load_document(path)
+            stages["parse (frontmatter + blocks)"] += time.process_time() - start
+            start = time.process_time()
+            for block in doc.prose:
+                block.text  # noqa: B018 - inline parsing, done lazily on first read
+            stages["inline parsing of prose blocks"] += time.process_time() - start
+            for rule in rules:
+                start = time.process_time()
+                list(rule.check(doc, Context(config=config, today=today, code=rule.code)))
+                name = FAMILY.get(rule.code[:2], "other rules")
+                stages[name] += time.process_time() - start
+        n = len(paths)
+        print(f"{n} files of ~{args.words} words, one process; CPU ms per file by stage:")
+        for name, seconds in sorted(stages.items(), key=lambda kv: -kv[1]):
+            print(f"  {name:<34} {seconds / n * 1000:6.2f}")
+        print(f"  {'total':<34} {sum(stages.values()) / n * 1000:6.2f}")
+
+        profile = cProfile.Profile()
+        profile.enable()
+        for path in paths:
+            check_document(load_document(path), config, today)
+        profile.disable()
+        print(f"\ntop {args.top} functions by own time (cProfile, {n} files):")
+        stats = pstats.Stats(profile)
+        stats.sort_stats("tottime").print_stats(args.top)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

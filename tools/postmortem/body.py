@@ -1,0 +1,340 @@
+"""The Markdown body of a post-mortem: sections, tables and prose blocks, with file lines.
+
+The body is parsed into blocks once (markdown-it, CommonMark with tables); the token stream is
+walked in named steps: a heading opens a section, a table collects its rows (cells keyed by
+canonical column names), and every paragraph, list item and prose-bearing table cell becomes a
+`ProseBlock`. Block quotes (pasted chat) are not prose.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+_MD = MarkdownIt("commonmark", {"html": True}).enable("table")
+# The body is parsed into blocks only; a block's inline markup is parsed when its prose is
+# first read (rules read every block, the site only a few), with the same parser and the
+# document's link references.
+_MD_BLOCKS = MarkdownIt("commonmark", {"html": True}).enable("table").disable("inline")
+_URL = re.compile(r"\b(?:https?|ftp)://[^\s<>()]+|\bwww\.[^\s<>()]+", re.IGNORECASE)
+
+# Table headers are matched loosely ("Time (UTC)", "Due date") to these canonical keys.
+_TIMELINE_HEADERS = {"time": "time", "event": "event", "source": "source", "actor": "actor"}
+_ACTION_HEADERS = {
+    "id": "id",
+    "action": "action",
+    "owner": "owner",
+    "deadline": "deadline",
+    "due": "deadline",
+    "priority": "priority",
+    "status": "status",
+    "issue": "issue",
+}
+# Table columns whose cells are prose (read by the wording rules).
+_PROSE_COLUMNS = ("event", "action")
+
+
+@dataclass(frozen=True)
+class Cell:
+    text: str
+    line: int
+    column: int
+
+
+@dataclass
+class Row:
+    line: int
+    cells: dict[str, Cell]
+    raw_cell_count: int
+
+    def text(self, key: str) -> str:
+        cell = self.cells.get(key)
+        return cell.text if cell else ""
+
+    def column(self, key: str) -> int:
+        cell = self.cells.get(key)
+        return cell.column if cell else 1
+
+
+@dataclass
+class Table:
+    line: int
+    headers: list[str]
+    rows: list[Row]
+
+
+@dataclass(frozen=True)
+class ProseBlock:
+    """One unit of prose: a paragraph, a list item or a table cell, with code and URLs removed.
+
+    `raw` is the block's Markdown; `text` its readable text. Soft line breaks are kept as
+    newlines, so ``line + text[:offset].count("\\n")`` is the file line of any offset.
+    """
+
+    raw: str
+    line: int
+    kind: str
+    section: str
+    column: int = 1
+    indents: tuple[int, ...] = ()  # column where each line of the block starts in the file
+    references: dict = field(default_factory=dict, compare=False, repr=False)
+
+    @cached_property
+    def text(self) -> str:
+        tokens: list[Token] = []
+        _MD.inline.parse(self.raw, _MD, {"references": self.references}, tokens)
+        return _prose_text(tokens)
+
+    @cached_property
+    def _breaks(self) -> list[int]:
+        return [i for i, c in enumerate(self.text) if c == "\n"]
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """File line and column of a character offset into `text` (columns are approximate
+        after a replaced code span or URL)."""
+        # Bisection over the block's line breaks: counting them in `text[:offset]` for every
+        # finding was quadratic in a long paragraph with thousands of findings.
+        newlines = bisect.bisect_left(self._breaks, offset)
+        if newlines:
+            start = self.indents[newlines] if newlines < len(self.indents) else 1
+            return self.line + newlines, start + offset - self._breaks[newlines - 1] - 1
+        return self.line, self.column + offset
+
+
+@dataclass
+class Section:
+    key: str
+    title: str
+    level: int
+    line: int
+    end_line: int
+    tables: list[Table] = field(default_factory=list)
+    items: list[ProseBlock] = field(default_factory=list)
+    blocks: list[ProseBlock] = field(default_factory=list)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.tables or self.items or self.blocks)
+
+
+@dataclass
+class Body:
+    sections: list[Section] = field(default_factory=list)
+    prose: list[ProseBlock] = field(default_factory=list)
+
+
+def parse_body(lines: list[str], start: int) -> Body:
+    """Sections, tables and prose blocks of the Markdown body (lines[start:])."""
+    env: dict = {}
+    tokens = _MD_BLOCKS.parse("\n".join(lines[start:]), env)
+    walk = _BodyWalk(lines, start + 1, env.get("references", {}))
+    i = 0
+    while i < len(tokens):
+        i = walk.step(tokens, i)
+    if walk.body.sections:
+        walk.body.sections[-1].end_line = len(lines)
+    return walk.body
+
+
+class _BodyWalk:
+    """The state of one walk over a body's block tokens; each step consumes one or more."""
+
+    def __init__(self, lines: list[str], offset: int, references: dict) -> None:
+        self.lines = lines
+        self.offset = offset  # token.map is 0-based within the body; file lines are 1-based
+        self.references = references
+        self.body = Body()
+        self.section: Section | None = None
+        self.stack: list[str] = []  # open containers: list_item_open, blockquote_open
+        self.table: Table | None = None
+        self.header: list[str] = []
+        self.in_head = False
+        self.row_cells: list[Cell] | None = None
+        self.row_line = 0
+
+    def line_of(self, token: Token) -> int:
+        return token.map[0] + self.offset if token.map else self.offset
+
+    @property
+    def quoted(self) -> bool:
+        return "blockquote_open" in self.stack
+
+    def step(self, tokens: list[Token], i: int) -> int:
+        """Handle tokens[i]; the index of the next token to handle."""
+        token = tokens[i]
+        kind = token.type
+        if kind == "heading_open":
+            self.heading(token, tokens[i + 1])
+            return i + 3  # heading_open, inline, heading_close
+        if kind in ("list_item_open", "blockquote_open"):
+            self.stack.append(kind)
+        elif kind in ("list_item_close", "blockquote_close"):
+            self.stack.pop()
+        elif kind == "table_open":
+            self.open_table(token)
+        elif kind == "thead_open":
+            self.in_head = True
+        elif kind == "thead_close":
+            self.in_head = False
+        elif kind == "tr_open":
+            self.row_cells = []
+            self.row_line = self.line_of(token)
+        elif kind == "tr_close" and self.table is not None and self.row_cells is not None:
+            self.close_row(self.table, self.row_cells)
+            self.row_cells = None
+        elif kind == "table_close":
+            self.table = None
+        elif kind == "inline" and self.row_cells is not None:
+            self.row_cells.append(Cell(_inline_text(token), self.row_line, 1))
+        elif kind == "inline" and token.map is not None and not self.quoted:
+            self.prose_block(token)
+        return i + 1
+
+    def heading(self, token: Token, inline: Token) -> None:
+        """A heading of level 1 or 2 starts a section; deeper headings belong to it."""
+        level = int(token.tag[1])
+        if level > 2:
+            return
+        title = _inline_text(inline)
+        line = self.line_of(token)
+        if self.section is not None:
+            self.section.end_line = line - 1
+        self.section = Section(
+            key=_section_key(title), title=title, level=level, line=line, end_line=len(self.lines)
+        )
+        self.body.sections.append(self.section)
+
+    def open_table(self, token: Token) -> None:
+        """A table belongs to the current section unless it is quoted."""
+        self.table = Table(line=self.line_of(token), headers=[], rows=[])
+        self.header = []
+        if self.section is not None and not self.quoted:
+            self.section.tables.append(self.table)
+
+    def close_row(self, table: Table, row_cells: list[Cell]) -> None:
+        """The header row names the columns; a body row is keyed by them."""
+        source = self.lines[self.row_line - 1] if self.row_line - 1 < len(self.lines) else ""
+        columns = _cell_columns(source)
+        cells = [
+            Cell(c.text, c.line, columns[n] if n < len(columns) else 1)
+            for n, c in enumerate(row_cells)
+        ]
+        if self.in_head:
+            self.header = [_header_key(c.text) for c in cells]
+            table.headers = self.header
+            return
+        keyed = {self.header[n]: cell for n, cell in enumerate(cells) if n < len(self.header)}
+        table.rows.append(Row(line=self.row_line, cells=keyed, raw_cell_count=len(columns)))
+        if self.section is None or self.quoted:
+            return
+        for n, cell in enumerate(cells[: len(self.header)]):
+            if self.header[n] in _PROSE_COLUMNS and cell.text:
+                self.body.prose.append(
+                    ProseBlock(
+                        cell.text,
+                        cell.line,
+                        "table_cell",
+                        self.section.key,
+                        cell.column,
+                        references=self.references,
+                    )
+                )
+
+    def prose_block(self, token: Token) -> None:
+        """A paragraph or list item: prose of its section (or of the text before any)."""
+        kind = "list_item" if "list_item_open" in self.stack else "paragraph"
+        line = self.line_of(token)
+        indents = _indents(token.content, self.lines, line)
+        section = self.section
+        block = ProseBlock(
+            token.content,
+            line,
+            kind,
+            section.key if section else "",
+            indents[0],
+            indents,
+            self.references,
+        )
+        if section is not None:
+            (section.items if kind == "list_item" else section.blocks).append(block)
+            self.body.prose.append(block)
+        elif token.content.strip():
+            self.body.prose.append(block)
+
+
+def _indents(content: str, lines: list[str], first: int) -> tuple[int, ...]:
+    """1-based column where each line of an inline block's content starts in the file."""
+    columns = []
+    for number, raw in enumerate(content.split("\n"), start=first):
+        source = lines[number - 1] if number - 1 < len(lines) else ""
+        found = source.find(raw.strip()[:20]) if raw.strip() else -1
+        columns.append(found + 1 if found >= 0 else 1)
+    return tuple(columns)
+
+
+# A qualifier after a section's name: "Timeline (all times UTC)", "Impact: customers",
+# "Timeline - 9 February". The key is the name alone, so rules find the section either way.
+_QUALIFIER = re.compile(r"\s*(?:\(.*\)|\[.*\]|[:\u2013\u2014]\s.*|\s-\s.*|:)$")
+
+
+def _section_key(title: str) -> str:
+    key = re.sub(r"\s+", " ", title.strip().lower())
+    return _QUALIFIER.sub("", key) or key
+
+
+def _header_key(text: str) -> str:
+    words = re.sub(r"\(.*?\)", "", text).strip().lower()
+    first = words.split()[0] if words.split() else words
+    for known in (_TIMELINE_HEADERS, _ACTION_HEADERS):
+        if words in known:
+            return known[words]
+        if first in known:
+            return known[first]
+    return words
+
+
+def _inline_text(token: Token) -> str:
+    return token.content.strip()
+
+
+def _prose_text(children: list[Token]) -> str:
+    """Readable text of inline tokens: code spans and URLs are replaced, link text kept."""
+    parts: list[str] = []
+    for child in children:
+        if child.type in ("text", "text_special"):
+            parts.append(_URL.sub("URL", child.content))
+        elif child.type == "code_inline":
+            parts.append("CODE")
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append("\n")
+        elif child.children:
+            parts.append(_prose_text(child.children))
+    return "".join(parts)
+
+
+_PIPE_OR_MARK = re.compile(r"\\.|`|\|")
+
+
+def _cell_columns(line: str) -> list[int]:
+    """1-based column of the text of each cell of a table row (split on unescaped pipes
+    outside code spans)."""
+    stripped = line.lstrip()
+    start = len(line) - len(stripped) + (1 if stripped.startswith("|") else 0)
+    starts = []
+    in_code = False
+    for match in _PIPE_OR_MARK.finditer(line, start):
+        mark = match.group()
+        if mark == "`":
+            in_code = not in_code
+        elif mark == "|" and not in_code:
+            starts.append(start)
+            start = match.end()
+    if line[start:].strip():
+        starts.append(start)
+    # Point at the cell's text, after its leading spaces.
+    return [len(line[s:]) - len(line[s:].lstrip(" ")) + s + 1 for s in starts]
