@@ -23,6 +23,7 @@ from typing import Any
 
 from ..document import Document, split_lines
 from . import charts
+from . import learning as learning_site
 from .markup import escape_body, escape_cell, html_text, md_text, plain
 from .stats import (
     OVERDUE,
@@ -63,6 +64,7 @@ class SiteOptions:
     feed_limit: int = 50
     archive_root: Path | None = None  # the post-mortems folder, for page paths
     repo_root: Path | None = None  # the repository, for source paths in edit links
+    project: dict = field(default_factory=dict)  # project configuration (factor categories, LE101)
 
 
 @dataclass(frozen=True)
@@ -336,6 +338,7 @@ class _Builder:
         self.tags = self._group(lambda e: e.doc.tags)
         self.years = self._group(lambda e: [str(e.doc.started.year)] if e.doc.started else [])
         self._pending: dict[str, tuple[str, bool]] = {}
+        self.learning = learning_site.learning_for(entries, options.project)
 
     def defer(self, html: str, late: bool = True) -> str:
         """A placeholder for a fragment of the page being built (see GeneratedPage)."""
@@ -395,6 +398,7 @@ class _Builder:
             f'<a href="{self.link("statistics.md", here)}">Statistics</a> · '
             f'<a href="{self.link("services/index.md", here)}">By service</a> · '
             f'<a href="{self.link("tags.md", here)}">By tag</a> · '
+            f'<a href="{self.link(learning_site.THEMES_PAGE, here)}">Recurring themes</a> · '
             + " ".join(
                 f'<a href="{self.link(self.year_uri(y), here)}">{html_text(y)}</a>'
                 for y in sorted(self.years, reverse=True)
@@ -517,6 +521,7 @@ class _Builder:
             parts.append(self.body_text(section_markdown(doc, "summary")) + "\n")
         else:
             parts.append(self.body(entry))
+            parts.append(learning_site.similar_section(self, entry, self.learning))
         return self.make(
             here,
             "\n".join(parts),
@@ -790,6 +795,7 @@ class _Builder:
             '<table class="pm-table"><thead><tr><th>Service</th><th>Post-mortems</th></tr>'
             f"</thead><tbody>{service_rows}</tbody></table>\n",
         ]
+        parts += learning_site.statistics_parts(self, self.learning)
         return self.make("statistics.md", "\n".join(parts), "Statistics", "statistics")
 
     # -- the feed --------------------------------------------------------------------------
@@ -887,6 +893,7 @@ def build_site(
         )
     pages.append(builder.tags_page())
     pages.append(builder.statistics())
+    pages.append(learning_site.themes_page(builder, builder.learning))
     return Site(
         pages=pages,
         feed=builder.feed(),

@@ -93,6 +93,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         self.root = Path.cwd()
         self.archive_dir = Path("postmortems")
         self.serving = False
+        self.project: dict[str, Any] = {}
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # No fork() from inside `mkdocs serve`: its server threads are running.
@@ -109,6 +110,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
                 "does not exist; set `archive:` in the plugin options"
             )
         self.severities = tuple(self.config.severities or project.get("severity_scale") or ())
+        self.project = project
         if not self.config.repository_facts:
             config.theme.dirs.insert(0, str(TEMPLATES))
         config.extra_css.append(STYLESHEET)
@@ -149,6 +151,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
             feed_limit=self.config.feed_limit,
             archive_root=self.archive_dir,
             repo_root=self.root,
+            project=self.project,
         )
         self.site = build_site(docs, options, state)
         for warning in self.site.warnings:
