@@ -183,6 +183,16 @@ def merge(raw: dict[str, Any], shown: str, lines: dict[str, int]) -> dict[str, A
                 f"{shown}:{lines.get('rules/' + str(code), 1)}: severity of "
                 f"`{code}` must be error, warning or info, not `{severity}`"
             )
+    similar = values["rules"].get("LE101")
+    if isinstance(similar, dict):
+        from .learning.similarity import SettingsError
+        from .learning.similarity import Settings as SimilaritySettings
+
+        try:
+            SimilaritySettings.from_options(similar)
+        except SettingsError as error:
+            where = lines.get("rules/LE101", 1)
+            raise ConfigError(f"{shown}:{where}: rule `LE101`: {error}") from None
     if values["factor_categories"]:
         from .learning.factors import TaxonomyError, build_taxonomy
 

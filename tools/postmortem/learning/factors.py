@@ -24,7 +24,8 @@ _LABEL = re.compile(
     r"^\s*(?:\*\*|__)(?P<label>[^*_\n]{1,60}?)\s*[:.\-–]?\s*(?:\*\*|__)\s*(?:[:.\-–]\s*)?"
 )
 MARKER = re.compile(
-    r"<!--\s*postmortem:\s*category\s*=\s*(?P<names>[^>]*?)\s*-->", re.IGNORECASE | re.DOTALL
+    r"<!--\s*postmortem:\s*category\s*=\s*(?P<names>[^>\n]{0,200}?)\s*-->",
+    re.IGNORECASE | re.DOTALL,
 )
 _SUFFIX = re.compile(r"\s+(?:gaps?|issues?|problems?|failures?|weakness(?:es)?)$")
 _NAME = re.compile(r"^[a-z][a-z0-9-]{0,40}$")

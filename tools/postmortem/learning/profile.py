@@ -34,8 +34,8 @@ FIELD_TITLES = {
 _HEADING = re.compile(r"^ {0,3}(#{1,2})\s+(.*?)\s*#*\s*$")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _URL = re.compile(r"\b(?:https?|ftp)://\S+|\bwww\.\S+", re.IGNORECASE)
-_LINK_TARGET = re.compile(r"\]\([^)]*\)")
-_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+# Bounded: an unclosed "](" or "<!--" repeated through a huge paragraph must stay linear.
+_LINK_TARGET = re.compile(r"\]\([^)\n]{0,400}\)")
 _HANDLE = re.compile(r"(?<![\w/.])@[A-Za-z0-9][A-Za-z0-9-]*")
 _WORD = re.compile(r"[a-z][a-z0-9]*(?:['’][a-z]+)?")
 _CELL_SPLIT = re.compile(r"(?<!\\)\|")
@@ -70,7 +70,7 @@ def stem_words(words: list[str]) -> list[str]:
 def words(text: str) -> list[str]:
     """The comparable words of some Markdown text, in order, as written (lower case)."""
     stop, synonyms = vocabulary_data()
-    text = _COMMENT.sub(" ", text)
+    text = _without_comments(text)
     text = _LINK_TARGET.sub("]", text)
     text = _URL.sub(" ", text)
     text = _HANDLE.sub(" ", text).lower().replace("_", " ")
@@ -80,6 +80,23 @@ def words(text: str) -> list[str]:
         if len(word) > 1 and word not in stop:
             found.append(word)
     return found
+
+
+def _without_comments(text: str) -> str:
+    """The text without HTML comments (an unclosed one runs to the end), in linear time."""
+    if "<!--" not in text:
+        return text
+    out, start = [], 0
+    while True:
+        opening = text.find("<!--", start)
+        if opening < 0:
+            out.append(text[start:])
+            return " ".join(out)
+        out.append(text[start:opening])
+        closing = text.find("-->", opening + 4)
+        if closing < 0:
+            return " ".join(out)
+        start = closing + 3
 
 
 @dataclass(frozen=True)
