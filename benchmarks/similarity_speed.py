@@ -28,8 +28,9 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from generate import TODAY, generate  # noqa: E402
 from validate_archive import git  # noqa: E402
+
+from generate import TODAY, generate  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 CLI = str(ROOT / ".venv" / "bin" / "postmortem")

@@ -185,8 +185,8 @@ def merge(raw: dict[str, Any], shown: str, lines: dict[str, int]) -> dict[str, A
             )
     similar = values["rules"].get("LE101")
     if isinstance(similar, dict):
-        from .learning.similarity import SettingsError
         from .learning.similarity import Settings as SimilaritySettings
+        from .learning.similarity import SettingsError
 
         try:
             SimilaritySettings.from_options(similar)

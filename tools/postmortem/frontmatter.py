@@ -75,6 +75,23 @@ def load_frontmatter(
         line = first_line + (places.line(mark) if mark else 0)
         column = places.column(mark) if mark else 1
         what = error.problem or "invalid YAML"
+        hint = "Check indentation, and quote values containing `: ` or `#`."
+        source_lines = source.split("\n")
+        number = places.line(mark) if mark else len(source_lines)
+        text_line = source_lines[number] if number < len(source_lines) else ""
+        at = text_line[column - 1 : column] if mark else ""
+        if at in ("@", "`"):
+            # `authors: [@alice]`: YAML reserves these characters at the start of a value.
+            what = f"a value cannot start with `{at}` unless it is quoted"
+            hint = (
+                f'Quote it: "{at}..." (for example `authors: ["@alice", "@bob"]`); '
+                "`postmortem validate --fix` quotes them for you."
+            )
+        elif "mapping values are not allowed" in what:
+            hint = (
+                'Quote the value that contains `: ` (for example `title: "Outage: API down"`); '
+                "`postmortem validate --fix` quotes it for you."
+            )
         return (
             {},
             lines,
@@ -84,7 +101,7 @@ def load_frontmatter(
                     line,
                     "IN012",
                     f"invalid YAML in frontmatter: {what}",
-                    "Check indentation, and quote values containing `: ` or `#`.",
+                    hint,
                     column=column,
                 )
             ],
@@ -253,9 +270,10 @@ class _Builder:
                         self.shown,
                         self.line(node),
                         "IN016",
-                        f"`{where}: {raw}` is read by YAML as the boolean {raw.lower() in ('y', 'yes', 'on')}, "
-                        "not the word",
-                        f'Quote it: "{raw}", or write true/false.',
+                        f"`{where}: {raw}` is ambiguous: YAML 1.1 reads it as the boolean "
+                        f"{str(raw.lower() in ('y', 'yes', 'on')).lower()}, YAML 1.2 as the word",
+                        "Write true or false for a yes/no field, or quote it "
+                        f'("{raw}") for the word; `postmortem validate --fix` does it.',
                         column=self.places.column(node.start_mark),
                     )
                 )

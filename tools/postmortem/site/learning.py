@@ -29,32 +29,31 @@ def _entries_by_path(builder: _Builder) -> dict[str, Entry]:
     return {e.doc.display_path: e for e in builder.entries}
 
 
-def similar_section(builder: _Builder, entry: Entry, learning: ArchiveLearning | None) -> str:
-    """`## Similar incidents` for a published post-mortem page (empty when there are none)."""
-    if learning is None or not entry.published or entry.summary_only:
-        return ""
+def similar_sections(builder: _Builder, entry: Entry) -> list[tuple[str, str]]:
+    """The "Similar incidents" section of a published post-mortem page (a `PAGE_SECTIONS`
+    hook of pages.py); none for drafts, restricted reports, or when nothing is similar."""
+    learning = builder.learning
+    if learning is None or not entry.published or entry.summary_only or entry.doc.restricted:
+        return []
     matches = learning.similar.get(entry.doc.display_path, [])
     by_path = _entries_by_path(builder)
     items = []
     for match in matches:
         other = by_path.get(match.profile.path)
-        if other is None or not other.published or other.summary_only:
+        if other is None or not other.published or other.summary_only or other.doc.restricted:
             continue
         listed = (
             " (listed as related)" if other.doc.id and other.doc.id in entry.doc.related else ""
         )
         items.append(
-            f'<li><a href="{builder.link(other.src_uri, entry.src_uri)}">'
+            f'<li><a href="{builder.href(other.src_uri, entry.src_uri)}">'
             f"{html_text(other.title)}</a>{listed} "
             f'<span class="pm-muted">score {match.score:.2f}: {html_text(match.reason())}</span>'
             "</li>"
         )
     if not items:
-        return ""
-    return (
-        "\n## Similar incidents\n\n"
-        '<ul class="pm-similar" data-search-exclude>' + "".join(items) + "</ul>\n"
-    )
+        return []
+    return [("Similar incidents", '<ul class="pm-similar">' + "".join(items) + "</ul>")]
 
 
 def _incident_links(builder: _Builder, theme: Theme, here: str) -> str:
@@ -66,7 +65,7 @@ def _incident_links(builder: _Builder, theme: Theme, here: str) -> str:
         if entry is None:
             continue
         links.append(
-            f'<li><time>{day}</time> <a href="{builder.link(entry.src_uri, here)}">'
+            f'<li><time>{day}</time> <a href="{builder.href(entry.src_uri, here)}">'
             f"{html_text(entry.title)}</a></li>"
         )
     return '<ul class="pm-theme__incidents">' + "".join(links) + "</ul>"
@@ -120,8 +119,8 @@ def themes_page(builder: _Builder, learning: ArchiveLearning | None) -> Generate
         "several post-mortems, and services on which similar incidents recur. Published "
         "post-mortems only; counts per quarter"
         + (f" ({quarters[0]} to {quarters[-1]})" if quarters else "")
-        + f'. <a href="{builder.link(builder.options.archive_page, here)}">All post-mortems</a>'
-        f' · <a href="{builder.link("statistics.md", here)}">Statistics</a></p>\n',
+        + f'. <a href="{builder.href(builder.options.archive_page, here)}">All post-mortems</a>'
+        f' · <a href="{builder.href("statistics.md", here)}">Statistics</a></p>\n',
         "## By contributing-factor category\n",
     ]
     if categories:
@@ -208,7 +207,7 @@ def statistics_parts(builder: _Builder, learning: ArchiveLearning | None) -> lis
     )
     return [
         "## Contributing-factor categories\n",
-        f'<p class="pm-muted">{share} <a href="{builder.link(THEMES_PAGE, "statistics.md")}">'
+        f'<p class="pm-muted">{share} <a href="{builder.href(THEMES_PAGE, "statistics.md")}">'
         "Recurring themes</a></p>\n",
         builder.defer(category_chart(learning)),
         '<details class="pm-data"><summary>Data: categories per quarter</summary>'

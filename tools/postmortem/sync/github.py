@@ -106,7 +106,7 @@ class WriteFailed(Exception):
         self,
         message: str,
         unknown: bool,
-        wait: float = 0.0,
+        wait: float | None = None,
         status: int = 0,
         data: Any = None,
     ) -> None:
@@ -346,7 +346,7 @@ class GitHubIssues:
         if stop is not None:
             raise stop
         unknown = status >= 500
-        raise WriteFailed(f"{what}: {message_of(status, data)}", unknown, 0.0, status, data)
+        raise WriteFailed(f"{what}: {message_of(status, data)}", unknown, None, status, data)
 
     def send(self, verb: str, url: str, body: dict[str, Any], what: str) -> Any:
         """A write; a rate limit (nothing stored) is waited out and the write sent again."""
@@ -354,7 +354,7 @@ class GitHubIssues:
             try:
                 return self.send_once(verb, url, body, what)
             except WriteFailed as failure:
-                if not failure.wait or attempt + 1 == RATE_LIMIT_ATTEMPTS:
+                if failure.wait is None or attempt + 1 == RATE_LIMIT_ATTEMPTS:
                     raise
                 self.wait(failure.wait, str(failure))
         raise AssertionError("unreachable")  # pragma: no cover
@@ -398,7 +398,8 @@ class GitHubIssues:
         issue = ListedIssue.from_json(data)
         home = str(data.get("repository_url") or "").rstrip("/").lower()
         if home and not home.endswith(f"/repos/{self.name}".lower()):
-            return "moved", replace(issue, moved_to=issue.url or home)
+            # Keep the number it had here: that is what the mapping knows it by.
+            return "moved", replace(issue, number=number, moved_to=issue.url or home)
         return "here", issue
 
     def can_assign(self, login: str) -> bool | None:
@@ -428,6 +429,13 @@ class GitHubIssues:
         return found[-1].get("body") if found else None
 
     # ------------------------------------------------------------------- writes
+    def missing_labels(self, names: Iterable[str]) -> int:
+        """How many of these labels a write would have to create (all, before the first list)."""
+        names = set(names)
+        if self._labels is None:
+            return len(names)
+        return sum(1 for name in names if name.lower() not in self._labels)
+
     def ensure_labels(self, names: Iterable[str]) -> None:
         """Create missing managed labels with our colours; a refused label raises WriteFailed."""
         wanted = sorted(set(names))
@@ -666,11 +674,14 @@ def find_managed(
                     number,
                     str(entry.get("title") or ""),
                     "",
-                    "open",
+                    "closed" if entry.get("state") == "closed" else "open",
+                    state_reason=entry.get("state_reason"),
+                    assignees=tuple(a for a in entry.get("assignees") or [] if isinstance(a, str)),
                     url=str(entry["moved_to"]),
                     mapped_key=key,
+                    updated_at=str(entry.get("updated_at") or ""),
                     moved_to=str(entry["moved_to"]),
-                )  # fmt: skip
+                )
             )
             continue
         where, issue = api.fetch(number)
@@ -723,6 +734,7 @@ def sync(
     unknown: dict[str, str] = {}  # key -> the failure of a write of unknown outcome
     done, total = 0, len(plan.writes)
     exhausted = False
+    reserve = 2 if state_branch else 0  # the mapping's save stays inside the budget
 
     for round_number in range(1, max_rounds + 1):
         result.rounds = round_number
@@ -731,12 +743,13 @@ def sync(
             break
         retry = False
         for index, action in enumerate(pending):
-            cost = 1 + (1 if action.comment else 0) + len(plan.labels_of(action))
+            labels = plan.labels_of(action)
+            cost = 1 + (1 if action.comment else 0) + api.missing_labels(labels) + reserve
             if api.writes > 0 and api.writes + cost > max_writes:
                 result.deferred = len(pending) - index
                 break
             try:
-                api.ensure_labels(plan.labels_of(action))
+                api.ensure_labels(labels)
                 if action.kind == "create":
                     new = api.create(action, warnings.append)
                 else:
@@ -830,7 +843,14 @@ def learn_assignees(
 
 
 def _items(payload: dict[str, Any]) -> Any:
-    return (payload.get("items"), payload.get("gone") or {})
+    """What a change of the mapping is: not ``updated_at``, which every comment moves."""
+    items = payload.get("items")
+    if isinstance(items, dict):
+        items = {
+            k: {f: v for f, v in e.items() if f != "updated_at"} if isinstance(e, dict) else e
+            for k, e in items.items()
+        }
+    return (items, payload.get("gone") or {})
 
 
 def _utc_now() -> str:
