@@ -8,7 +8,6 @@ named as similar, even in a preview build.
 
 from __future__ import annotations
 
-from html import escape
 from typing import TYPE_CHECKING, Any
 
 from ..learning.themes import ArchiveLearning, Theme, quarters_between
@@ -19,9 +18,10 @@ if TYPE_CHECKING:
     from .pages import Entry, GeneratedPage, _Builder
 
 THEMES_PAGE = "themes.md"
+# Dark enough for white text, like the other charts' colours.
 CATEGORY_COLOURS = [
-    "#1e88e5", "#e53935", "#fb8c00", "#43a047", "#8e24aa", "#00897b", "#6d4c41", "#546e7a",
-    "#c2185b", "#7cb342", "#3949ab", "#fdd835",
+    "#1565c0", "#c62828", "#b45309", "#2e7d32", "#6a1b9a", "#00695c", "#5d4037", "#455a64",
+    "#ad1457", "#558b2f", "#283593", "#8d6e63",
 ]  # fmt: skip
 
 
@@ -140,50 +140,50 @@ def themes_page(builder: _Builder, learning: ArchiveLearning | None) -> Generate
 
 
 def category_chart(learning: ArchiveLearning) -> str:
-    """Stacked bars: contributing-factor categories per quarter (post-mortems naming each)."""
+    """Stacked bars: contributing-factor categories per quarter (post-mortems naming each),
+    drawn like the statistics page's other charts."""
     quarters = _quarters(learning, [], last=12)
-    names = [n for n in learning.taxonomy.names if any(
-        learning.categories_per_quarter.get(q, {}).get(n) for q in quarters)]  # fmt: skip
+    per = learning.categories_per_quarter
+    names = [n for n in learning.taxonomy.names if any(per.get(q, {}).get(n) for q in quarters)]
     if not quarters or not names:
         return (
             '<p class="pm-empty">No categorised contributing factors yet: label them as the '
-            "reference does (`**Monitoring Gap**: ...`) or with "
-            "`&lt;!-- postmortem: category=monitoring --&gt;`.</p>"
+            "reference does (<code>**Monitoring Gap**: ...</code>) or with "
+            "<code>&lt;!-- postmortem: category=monitoring --&gt;</code>.</p>"
         )
     colour = {n: CATEGORY_COLOURS[i % len(CATEGORY_COLOURS)] for i, n in enumerate(names)}
-    per = learning.categories_per_quarter
-    width, height = charts.WIDTH, charts.HEIGHT
-    plot_w = width - charts.LEFT - charts.RIGHT
-    plot_h = height - charts.TOP - charts.BOTTOM
-    top = max(4, charts.nice_max(max(sum(per.get(q, {}).values()) for q in quarters)))
-    slot = plot_w / len(quarters)
-    bar = max(slot * 0.6, 1.0)
-    body = charts._y_axis(top, plot_h)
-    for i, q in enumerate(quarters):
-        x = charts.LEFT + i * slot + (slot - bar) / 2
-        base = charts.TOP + plot_h
-        for name in names:
-            count = per.get(q, {}).get(name, 0)
-            if not count:
-                continue
-            h = count / top * plot_h
-            base -= h
-            title = escape(learning.taxonomy.title(name))
-            body.append(
-                f'<rect class="pm-bar" x="{x:.1f}" y="{base:.1f}" width="{bar:.1f}" '
-                f'height="{h:.1f}" fill="{colour[name]}"><title>{q} · {title}: {count}</title></rect>'
-            )
-        body.append(
-            f'<text x="{charts.LEFT + i * slot + slot / 2:.1f}" y="{height - charts.BOTTOM + 16}" '
-            f'text-anchor="middle" fill="currentColor">{q}</text>'
+    title = learning.taxonomy.title
+    stacks = [[(title(n), per.get(q, {}).get(n, 0), colour[n]) for n in names] for q in quarters]
+
+    def label(i: int, narrow: bool) -> str | None:
+        every = max(1, -(-len(quarters) // (4 if narrow else 12)))
+        if i % every:
+            return None
+        return (
+            quarters[i].replace("-", " ")
+            if not narrow
+            else f"{quarters[i][2:4]} {quarters[i][-2:]}"
         )
+
     total = sum(sum(per.get(q, {}).values()) for q in quarters)
-    svg = charts._svg(
-        f"Contributing-factor categories per quarter: {total} over {len(quarters)} quarters", body
+    name = f"Contributing-factor categories per quarter: {total} over {len(quarters)} quarters"
+    svgs = tuple(
+        charts._svg(
+            width,
+            name,
+            charts._stacked_bars(
+                width, narrow, quarters, stacks, label, lambda q, c, n: f"{q} · {c}: {n}"
+            ),
+            charts.HEIGHT,
+            narrow,
+        )
+        for width, narrow in ((charts.WIDE, False), (charts.NARROW, True))
     )
-    legend = [(learning.taxonomy.title(n), colour[n]) for n in names]
+    legend = [(title(n), colour[n]) for n in names]
     return charts._figure(
-        svg, "Post-mortems naming each contributing-factor category, per quarter.", legend
+        svgs,  # type: ignore[arg-type]
+        "Post-mortems naming each contributing-factor category, per quarter.",
+        legend,
     )
 
 
