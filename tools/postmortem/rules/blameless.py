@@ -1,19 +1,59 @@
 """Blameless wording: the rules that keep a post-mortem about systems, not people.
 
-The detection itself lives in `postmortem.language.blame`; these rules run it once per prose
-block (paragraphs, list items, timeline events, actions; never code, URLs or quoted chat) and
-report each family under its own code.
+The detection lives in `postmortem.language` (an engine in `blame.py`, the language knowledge
+in `data/blame/<lang>/*.yml`); these rules run it once per document over every place a
+person can be blamed: the frontmatter title, every heading, every paragraph and list item,
+and every table cell (timeline events, actions, contributing factors ...), never code, URLs
+or quoted chat. Each finding points at its own line and column and carries a neutral rewrite.
+
+Two tiers, each a set of codes whose severity is configured like any rule's
+(`rules: {BL108: {severity: error}}`, or `ignore: [BL105, BL108, BL109, BL110]` to keep only
+clear blame):
+
+- error, clear blame: BL101 person as the agent of a failure, BL102 human error, BL103
+  counterfactual about people, BL104 judgement of character or competence, BL106 why-question
+  about a person, BL107 consequence for a person;
+- warning, wording a strict reviewer would ask to reword: BL105 hindsight, BL108 self-blame
+  or a human lapse, BL109 vigilance offered as the fix, BL110 names who triggered it.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
-from ..document import Document
+from ..body import ProseBlock
+from ..document import Document, split_lines
+from .action_items import VAGUE_PHRASES
 from .base import Context, Problem, rule
 
+# One finding per problem: in an action-item cell, "be more careful" is AI105's (a vague
+# action); BL109 stays silent where AI105's phrases match.
+_AI105_PHRASES = re.compile(
+    r"\b(?:"
+    + "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in sorted(VAGUE_PHRASES, key=len))
+    + r")\b",
+    re.I,
+)
 
-def _hits(doc: Document) -> list[tuple[int, int, str, str, str]]:
+Hit = tuple[int, int, str, str, str]  # line, column, code, message, suggestion
+
+
+def _places(doc: Document) -> Iterator[ProseBlock]:
+    """Every block of text a person could be blamed in, the title first."""
+    title = doc.meta.get("title") if isinstance(doc.meta, dict) else None
+    if isinstance(title, str) and title.strip():
+        line = doc.meta_line("title")
+        lines = split_lines(doc.text)
+        source = lines[line - 1] if 1 <= line <= len(lines) else ""
+        found = source.find(title[:20])
+        yield ProseBlock(title, line, "title", "", found + 1 if found >= 0 else 1)
+    yield from doc.headings
+    yield from doc.prose
+    yield from doc.cells
+
+
+def blame_hits(doc: Document) -> list[Hit]:
     """(line, column, code, message, suggestion) of every blame hit, computed once per document."""
     cached = doc.__dict__.get("_blame_hits")
     if cached is None:
@@ -21,8 +61,15 @@ def _hits(doc: Document) -> list[tuple[int, int, str, str, str]]:
 
         people = doc.people
         cached = []
-        for block in doc.prose:
-            for hit in find_blame(block.text, people):
+        for block in _places(doc):
+            text = block.text
+            for hit in find_blame(text, people):
+                if (
+                    hit.code == "BL109"
+                    and block.section == "action items"
+                    and _AI105_PHRASES.search(text)
+                ):
+                    continue
                 line, column = block.position(hit.start)
                 cached.append((line, column, hit.code, hit.message, hit.suggestion))
         doc.__dict__["_blame_hits"] = cached
@@ -31,7 +78,7 @@ def _hits(doc: Document) -> list[tuple[int, int, str, str, str]]:
 
 def _family(code: str):
     def check(doc: Document, ctx: Context) -> Iterator[Problem]:
-        for line, column, hit_code, message, suggestion in _hits(doc):
+        for line, column, hit_code, message, suggestion in blame_hits(doc):
             if hit_code == code:
                 yield Problem(line, message, suggestion, column)
 
@@ -47,11 +94,12 @@ _register(
     "person-as-agent",
     """A person is named as the agent of a failure.
 
-A name, an @handle or a role ("the on-call engineer", "the intern", "we") as the subject of
-failed to / forgot / neglected / missed / broke / misconfigured ..., or "X caused the outage",
-"X's fault", "responsible for the outage", "blame". Describe what the system allowed and how
-the work was done, not who did it: "The deploy ran without the canary step" instead of "Bob
-forgot the canary".
+A name, an @handle or a role ("the on-call engineer", "the customer") as the subject of
+failed to / forgot / neglected / missed / broke / misconfigured ..., "X caused the outage",
+"X's fault", "Victor's typo", "it was Tom who merged ...", "this incident is on Alex",
+"responsible for the outage", "blame". Names need not be on any list: a capitalised word in
+subject position before a human action counts. Describe what the system allowed and how the
+work was done: "The deploy ran without the canary step" instead of "Bob forgot the canary".
 """,
 )
 _register(
@@ -70,22 +118,24 @@ _register(
 
 Counterfactuals judge what people did against what we know now. Describe what they knew and
 saw at the time. "We should have alerting on ..." (should have + noun) is an action, not a
-judgement, and is not flagged.
+judgement, and is not flagged. In the first person it is reported as BL108.
 """,
 )
 _register(
     "BL104",
     "character-judgement",
-    """A judgement of a person's character or state.
+    """A judgement of a person's character, care or competence.
 
-Careless, sloppy, lazy, negligent, incompetent, "dropped the ball", "lapse in judgment"...
-These words explain nothing about the system and make people hide mistakes next time.
+Careless, sloppy, hastily, misguided, "an inexperienced developer", "not thorough enough",
+"lost situational awareness", "were slow to realise", "completely unacceptable",
+"rubber-stamped", "asleep at the wheel" ... These words explain nothing about the system and
+make people hide mistakes next time.
 """,
 )
 _register(
     "BL105",
     "hindsight",
-    """Hindsight minimizers: "obviously", "clearly", "simply", "just", "should have known".
+    """Hindsight: "obviously", "clearly", "should have known", "was never going to work".
 
 What is obvious after the fact was not during the incident; these words imply the people
 involved missed something easy.
@@ -100,4 +150,47 @@ _register(
 Five-whys questions about a person lead to blame; ask why the system made the action possible
 or likely: "Why did the deploy pipeline allow ...?"
 """,
+)
+_register(
+    "BL107",
+    "consequence-for-person",
+    """Consequences for people: "has been reprimanded", "was let go", "a people problem".
+
+Personnel matters have no place in a blameless review; they tell every reader that the next
+honest account may cost them. Describe the changes to the system instead.
+""",
+)
+_register(
+    "BL108",
+    "self-blame-or-lapse",
+    """Self-blame or a human lapse given as the cause (a warning).
+
+"Our mistake", "we forgot", "we failed to", "we should have", "the alert was missed", "went
+unnoticed", "two oversights led to this". Not an accusation, but it explains nothing: say what
+made the step easy to miss, and what will catch it next time.
+""",
+    severity="warning",
+)
+_register(
+    "BL109",
+    "vigilance-as-fix",
+    """Vigilance offered as the fix (a warning): "be more careful" and its disguises.
+
+"Be prudent when ...", "double-check the config", "keep a closer eye on", "never ignore errors
+again", "strictly adhere to the policy". Attention is not a mechanism: name the check, alert
+or confirmation step that makes the risky step safe. In an action-item cell AI105 (vague
+action) reports the phrases it knows, and BL109 stays silent there.
+""",
+    severity="warning",
+)
+_register(
+    "BL110",
+    "named-trigger",
+    """Names the person whose action triggered the incident (a warning).
+
+"An engineer unintentionally deleted the namespace", "Alice accidentally dropped the table".
+The team speaking of itself ("we accidentally deleted ...") is not flagged. Make the action
+the subject: "the namespace was deleted by a cleanup command that matched more than intended".
+""",
+    severity="warning",
 )

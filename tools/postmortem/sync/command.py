@@ -39,6 +39,7 @@ from .github import (
     state_payload,
     sync,
 )
+from .options import check_options
 from .plan import Plan, SyncSettings, document_link, plan_sync
 from .review import (
     DEFAULT_DUE_SOON_DAYS,
@@ -76,7 +77,20 @@ def _config() -> Config:
 
 def _sync_settings(config: Config) -> dict[str, Any]:
     values = config.values.get("sync") or {}
-    return values if isinstance(values, dict) else {}
+    if not isinstance(values, dict):
+        raise Failure(f"{_where(config, 'sync')}: `sync` must be a mapping of settings", 2)
+    problems = check_options(values, lambda key: _where(config, key))
+    if problems:
+        raise Failure("\n".join(problems), 2)
+    return values
+
+
+def _where(config: Config, key: str) -> str:
+    source = config.source or ".postmortem.yml"
+    if Path(source).is_absolute() and Path(source).is_relative_to(Path.cwd()):
+        source = Path(source).relative_to(Path.cwd()).as_posix()
+    line = config.lines.get(key)
+    return f"{source}:{line}" if line else source
 
 
 def _token() -> str:

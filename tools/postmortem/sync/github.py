@@ -387,6 +387,14 @@ class GitHubIssues:
                 issues.append(issue)
         return issues
 
+    def list_all(self) -> list[ListedIssue]:
+        """Every issue of the repository, open and closed (pull requests left out)."""
+        try:
+            listed = list(self._pages(f"{self.repo_path}/issues", {"state": "all"}))
+        except NotFound as error:
+            raise SyncAborted(f"cannot list the issues of {self.name}: {error}") from None
+        return [i for i in map(ListedIssue.from_json, listed) if not i.is_pull_request]
+
     def fetch(self, number: int) -> tuple[str, ListedIssue | None]:
         """("here" | "moved" | "gone", issue): one issue by number; a transfer is followed."""
         try:
