@@ -43,10 +43,10 @@ def test_be_more_careful_is_left_to_the_blameless_rule(seed):
     action = "Run a weekly load test in staging at 50% of production peak                 "
     text = seed.replace(action, "Be more careful when changing pool settings".ljust(len(action)))
     line = line_of(text, "Be more careful")
-    assert "AI105" not in [f.rule for f in run_rules(text) if f.line == line]
+    assert [f.rule for f in run_rules(text) if f.line == line] == ["BL109"]
     # With the blameless rule switched off, the action-item rule still flags it.
     config = Config()
-    config.values["rules"] = {"BL104": False}
+    config.values["rules"] = {"BL109": False}
     assert codes(run_rules(text, "AI105", config=config)) == [(line, "AI105")]
 
 

@@ -175,7 +175,7 @@ def vague_action(doc: Document, ctx: Context) -> Iterator[Problem]:
     a vague verb to an abstract noun ("Standardise pipeline configuration", "Implement rules
     and guidelines for contributions"); and actions of fewer than four words. The phrases,
     verbs and nouns are data (`data/vague-actions.yml`); `vague_phrases` replaces the phrases.
-    Exhortations to people ("be more careful") are left to BL104, unless it is switched off.
+    Exhortations to people ("be more careful") are left to BL109, unless it is switched off.
     """
     phrases = ctx.option("vague_phrases")
     if phrases:
