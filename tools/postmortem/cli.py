@@ -250,6 +250,10 @@ def validate(
             if wanted is None or os.fspath(f.resolve()) in wanted
         ]
         repaired = fix_paths(files, config, write=fix)
+        if config.is_enabled("LE101"):  # similar incidents: needs the archive, after the rest
+            from .learning.related_fix import add_similar_related
+
+            repaired = add_similar_related(repaired, targets, config, write=fix)
         if diff:
             for result in repaired:
                 click.echo(result.diff(), nl=False)
