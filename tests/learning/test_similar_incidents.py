@@ -169,3 +169,32 @@ def test_version_and_one_file_do_not_import_the_text_engine(tmp_path):
             [python, "-c", code, *args], cwd=tmp_path, capture_output=True, text=True, timeout=120
         )
         assert result.stdout.strip().endswith("False False"), (args, result.stdout)
+
+
+def test_cache_reads_each_unchanged_file_once(tmp_path, monkeypatch):
+    """Counted, not timed: a second pass over the archive builds a profile only for the file
+    that changed; a cache written with other word lists is not used."""
+    from postmortem.learning import archive
+
+    folder = make_archive(tmp_path, POOL_A, POOL_B, CERT_A, CERT_B, DISK)
+    built: list[str] = []
+    real = archive.profile_from_text
+
+    def counting(text: str, path: str):
+        built.append(path)
+        return real(text, path)
+
+    monkeypatch.setattr(archive, "profile_from_text", counting)
+    paths = sorted(folder.glob("*.md"))
+    first = archive.archive_profiles(paths, root=tmp_path)
+    assert len(built) == 5
+    changed = folder / f"{DISK}.md"
+    changed.write_text(changed.read_text("utf-8") + "\nEdited.\n", "utf-8")
+    built.clear()
+    second = archive.archive_profiles(paths, root=tmp_path)
+    assert built == [changed.as_posix()]
+    assert [p.terms for p in first[:4]] == [p.terms for p in second[:4]]
+    monkeypatch.setattr(archive, "_words_version", lambda: "other word lists")
+    built.clear()
+    archive.archive_profiles(paths, root=tmp_path)
+    assert len(built) == 5

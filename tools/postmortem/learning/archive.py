@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from ..document import MAX_FILE_BYTES
-from .profile import FIELDS, Profile, profile_from_text
+from .profile import DATA, FIELDS, Profile, profile_from_text
 
 CACHE_FILE = Path(".postmortem-cache") / "similarity.json"
 VERSION = 1
@@ -62,12 +62,20 @@ def _decode(path: str, row: list) -> Profile:
     )
 
 
+def _words_version() -> str:
+    """Profiles depend on the word lists: a cache made with other ones is not used."""
+    try:
+        return f"{VERSION}:{_digest(DATA.read_bytes())}"
+    except OSError:
+        return str(VERSION)
+
+
 def _load(cache: Path) -> dict[str, list]:
     try:
         raw = json.loads(cache.read_text("utf-8"))
     except (OSError, ValueError, RecursionError):
         return {}
-    if not isinstance(raw, dict) or raw.get("version") != VERSION:
+    if not isinstance(raw, dict) or raw.get("version") != _words_version():
         return {}
     entries = raw.get("profiles")
     return entries if isinstance(entries, dict) else {}
@@ -78,7 +86,7 @@ def _save(cache: Path, entries: dict[str, list]) -> None:
         cache.parent.mkdir(parents=True, exist_ok=True)
         handle, name = tempfile.mkstemp(dir=cache.parent, prefix=".similarity-", suffix=".tmp")
         with os.fdopen(handle, "w", encoding="utf-8") as out:
-            json.dump({"version": VERSION, "profiles": entries}, out, separators=(",", ":"))
+            json.dump({"version": _words_version(), "profiles": entries}, out, separators=(",", ":"))
         os.replace(name, cache)
     except OSError:
         pass

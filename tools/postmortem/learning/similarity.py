@@ -33,6 +33,9 @@ DEFAULTS: dict[str, Any] = {
     # Words in more than this share of an archive's post-mortems (and more than MIN_DF_LIMIT
     # of them) say little about a failure and are left out of the text score.
     "max_df": 0.1,
+    # A pair must share at least this many words (not counting the common ones above): one
+    # rare word in common is a coincidence, not a recurring cause.
+    "min_shared_words": 3,
 }
 MIN_DF_LIMIT = 100
 PRIOR_DOCUMENTS = 20
@@ -51,6 +54,7 @@ class Settings:
     service_weight: float = DEFAULTS["service_weight"]
     tag_weight: float = DEFAULTS["tag_weight"]
     max_df: float = DEFAULTS["max_df"]
+    min_shared_words: int = DEFAULTS["min_shared_words"]
 
     @classmethod
     def from_options(cls, options: dict[str, Any]) -> Settings:
@@ -177,37 +181,26 @@ class SimilarityIndex:
         return len(self.profiles)
 
     def text_scores(self, rows: Sequence[int]) -> Any:
-        """Symmetric, normalised text similarity of the given rows against every profile."""
-        np = self.np
-        forward = (self.terms[rows] @ self.weights.T).toarray()  # query words in each doc
-        backward = (self.weights[rows] @ self.terms.T).toarray()  # each doc's words in query
-        with np.errstate(divide="ignore", invalid="ignore"):
-            own_q = self.own[rows][:, None]
-            there = np.where(own_q > 0, forward / own_q, 0.0)
-            back = np.where(self.own[None, :] > 0, backward / self.own[None, :], 0.0)
-        return np.sqrt(np.clip(there, 0, 1) * np.clip(back, 0, 1))
-
-    def _groups(self, values: Callable[[Profile], tuple[str, ...]]) -> Any:
-        """A profiles x names 0/1 matrix (services or tags, compared without case)."""
+        """Symmetric, normalised text similarity of the given rows against every profile, as
+        a sparse matrix: only pairs that share a word have a score, so the cost follows the
+        words shared, not the square of the archive."""
         from scipy import sparse
 
-        names: dict[str, int] = {}
-        rows, cols = [], []
-        for row, profile in enumerate(self.profiles):
-            for name in {v.strip().lower() for v in values(profile) if v.strip()}:
-                rows.append(row)
-                cols.append(names.setdefault(name, len(names)))
-        shape = (len(self.profiles), max(len(names), 1))
-        matrix = sparse.csr_matrix((self.np.ones(len(rows)), (rows, cols)), shape=shape)
-        return matrix, self.np.asarray(matrix.sum(axis=1)).ravel()
-
-    def _shares(self, matrix: Any, sizes: Any, rows: Sequence[int]) -> Any:
-        """Overlap coefficient of each row's names with every profile's."""
         np = self.np
-        shared = (matrix[rows] @ matrix.T).toarray()
-        smaller = np.minimum(sizes[rows][:, None], sizes[None, :])
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return np.where(smaller > 0, shared / np.maximum(smaller, 1), 0.0)
+        with np.errstate(divide="ignore"):
+            inverse = np.where(self.own > 0, 1.0 / np.maximum(self.own, 1e-12), 0.0)
+        forward = (self.terms[rows] @ self.weights.T).tocsr()  # query words in each doc
+        backward = (self.weights[rows] @ self.terms.T).tocsr()  # each doc's words in query
+        there = sparse.diags(inverse[list(rows)]) @ forward
+        back = backward @ sparse.diags(inverse)
+        product = there.multiply(back).tocsr()
+        product.data = np.sqrt(np.clip(product.data, 0.0, 1.0))
+        shared = (self.terms[rows] @ self.terms.T).tocsr()  # words in common, per pair
+        shared.data = (shared.data >= self.settings.min_shared_words).astype(np.float64)
+        product = product.multiply(shared).tocsr()
+        product.data[product.data < self.settings.min_text] = 0.0
+        product.eliminate_zeros()
+        return product
 
     def neighbours(
         self,
@@ -220,44 +213,51 @@ class SimilarityIndex:
         rows = list(rows)
         if not len(self):
             return {row: [] for row in rows}
-        services = self._groups(lambda p: p.services)
-        tags = self._groups(lambda p: p.tags)
+        names = [
+            ({v.strip().lower() for v in p.services if v.strip()},
+             {v.strip().lower() for v in p.tags if v.strip()})
+            for p in self.profiles
+        ]  # fmt: skip
         for start in range(0, len(rows), _CHUNK):
             chunk = rows[start : start + _CHUNK]
             text = self.text_scores(chunk)
-            total = (
-                text
-                + settings.service_weight * self._shares(*services, chunk)
-                + settings.tag_weight * self._shares(*tags, chunk)
-            )
-            passing = (total >= settings.min_score) & (text >= settings.min_text)
             for k, row in enumerate(chunk):
-                found[row] = self._best(row, total[k], text[k], passing[k], eligible)
+                begin, end = text.indptr[k], text.indptr[k + 1]
+                scored = []
+                services, tags = names[row]
+                for other, value in zip(
+                    text.indices[begin:end].tolist(), text.data[begin:end].tolist(), strict=True
+                ):
+                    if other == row:
+                        continue
+                    theirs, their_tags = names[other]
+                    total = value
+                    if services and theirs:
+                        total += settings.service_weight * (
+                            len(services & theirs) / min(len(services), len(theirs))
+                        )
+                    if tags and their_tags:
+                        total += settings.tag_weight * (
+                            len(tags & their_tags) / min(len(tags), len(their_tags))
+                        )
+                    if total >= settings.min_score:
+                        scored.append((-total, self.profiles[other].path, other, value))
+                found[row] = self._best(row, sorted(scored), eligible)
         return found
 
     def _best(
         self,
         row: int,
-        total: Any,
-        text: Any,
-        passing: Any,
+        scored: list[tuple[float, str, int, float]],
         eligible: Callable[[Profile, Profile], bool] | None,
     ) -> list[Match]:
-        np = self.np
-        limit = self.settings.max_suggestions
-        candidates = np.nonzero(passing)[0]
-        if not len(candidates):
-            return []
-        order = candidates[np.argsort(-total[candidates], kind="stable")]
         query = self.profiles[row]
         matches = []
-        for other in order:  # best first; stops after `limit` eligible ones
-            other = int(other)
-            profile = self.profiles[other]
-            if other == row or (eligible is not None and not eligible(query, profile)):
+        for _total, _path, other, text in scored:  # best first; stops at the limit
+            if eligible is not None and not eligible(query, self.profiles[other]):
                 continue
-            matches.append(self.match(row, other, float(text[other])))
-            if len(matches) == limit:
+            matches.append(self.match(row, other, text))
+            if len(matches) == self.settings.max_suggestions:
                 break
         return matches
 
@@ -273,6 +273,15 @@ class SimilarityIndex:
         return Match(profile, score, text, services, tags, self.matching_words(row, other))
 
     def _row_weights(self, row: int) -> dict[int, float]:
+        cache = self.__dict__.setdefault("_weights_of", {})
+        if row in cache:
+            return cache[row]
+        if len(cache) > 4096:
+            cache.clear()
+        cache[row] = self._row_weights_uncached(row)
+        return cache[row]
+
+    def _row_weights_uncached(self, row: int) -> dict[int, float]:
         start, end = self.weights.indptr[row], self.weights.indptr[row + 1]
         return dict(
             zip(

@@ -25,7 +25,8 @@ def similar_incident(entries: Sequence[Entry], ctx: Context) -> Iterator[tuple[E
     is not enough. If the two are not related, ignore the note; it never fails a check.
 
     Settings (`rules: {LE101: {...}}`): `min_score` (default 0.35), `min_text` (0.2),
-    `max_suggestions` (3), `service_weight` (0.15), `tag_weight` (0.05).
+    `min_shared_words` (3), `max_suggestions` (3), `service_weight` (0.15), `tag_weight`
+    (0.05), `max_df` (0.1: words in more than this share of a large archive do not count).
     """
     queries = [e for e in entries if PROFILE in e.extra]
     if not queries or len(entries) < 2:

@@ -71,13 +71,13 @@ def _incident_links(builder: _Builder, theme: Theme, here: str) -> str:
     return '<ul class="pm-theme__incidents">' + "".join(links) + "</ul>"
 
 
-def _quarter_cells(theme: Theme, quarters: list[str]) -> str:
+def _per_quarter(theme: Theme) -> str:
+    """`2025-Q1 1 · 2025-Q3 2`: the quarters with incidents, oldest first."""
     counts = theme.per_quarter
-    return "".join(f"<td>{counts.get(q, 0) or ''}</td>" for q in quarters)
+    return " · ".join(f"{html_text(q)}&nbsp;<strong>{counts[q]}</strong>" for q in sorted(counts))
 
 
-def _theme_table(builder: _Builder, themes: list[Theme], quarters: list[str], here: str) -> str:
-    head = "".join(f"<th>{html_text(q)}</th>" for q in quarters)
+def _theme_table(builder: _Builder, themes: list[Theme], here: str) -> str:
     rows = []
     for theme in themes:
         words = (
@@ -88,11 +88,11 @@ def _theme_table(builder: _Builder, themes: list[Theme], quarters: list[str], he
         rows.append(
             f"<tr><td><strong>{html_text(theme.title)}</strong>{words}"
             f"{_incident_links(builder, theme, here)}</td>"
-            f"<td>{len(theme.incidents)}</td>{_quarter_cells(theme, quarters)}</tr>"
+            f"<td>{len(theme.incidents)}</td><td>{_per_quarter(theme)}</td></tr>"
         )
     return (
         '<div class="pm-table-wrap"><table class="pm-table pm-themes" data-search-exclude>'
-        f"<thead><tr><th>Theme</th><th>Incidents</th>{head}</tr></thead>"
+        "<thead><tr><th>Theme</th><th>Incidents</th><th>Per quarter</th></tr></thead>"
         f"<tbody>{''.join(rows)}</tbody></table></div>\n"
     )
 
@@ -124,7 +124,7 @@ def themes_page(builder: _Builder, learning: ArchiveLearning | None) -> Generate
         "## By contributing-factor category\n",
     ]
     if categories:
-        parts.append(builder.defer(_theme_table(builder, categories, quarters, here)))
+        parts.append(builder.defer(_theme_table(builder, categories, here)))
     else:
         parts.append(
             '<p class="pm-empty">No category is named by two published post-mortems yet. '
@@ -133,7 +133,7 @@ def themes_page(builder: _Builder, learning: ArchiveLearning | None) -> Generate
         )
     parts.append("## By service: similar incidents\n")
     if services:
-        parts.append(builder.defer(_theme_table(builder, services, quarters, here)))
+        parts.append(builder.defer(_theme_table(builder, services, here)))
     else:
         parts.append('<p class="pm-empty">No similar incidents recur on one service yet.</p>\n')
     return builder.make(here, "\n".join(parts), "Recurring themes", "themes")
