@@ -1,6 +1,6 @@
 """Project configuration: `.postmortem.yml` at the repository root, or `[tool.postmortem]`.
 
-Every setting has a default, so a repository without configuration gets the checks the seed
+Every setting has a default, so a repository without configuration gets the checks the reference
 template asks for. Unknown keys are errors: a typo must not silently switch a check off.
 """
 
@@ -23,7 +23,7 @@ DEFAULTS: dict[str, Any] = {
     # Most urgent first; a level may list synonyms: [P2, High] (see scales.py).
     "severity_scale": DEFAULT_SEVERITY_SCALE,
     "priority_scale": DEFAULT_PRIORITY_SCALE,
-    # The seed: the report is published within 48 hours; a draft untouched for a week is stale.
+    # The reference template: the report is published within 48 hours; a draft untouched for a week is stale.
     "publish_within_hours": 48,
     "stale_draft_days": 7,
     "min_contributing_factors": 2,

@@ -40,8 +40,9 @@ from mkdocs.structure.pages import Page
 
 from ..config import ConfigError, load_config
 from ..document import Document, iter_markdown_files, load_document
-from .pages import RESTRICTED_MODES, GeneratedPage, Site, SiteOptions, build_site, load_sync_state
+from .pages import GeneratedPage, Site, SiteOptions, build_site, load_sync_state
 from .sanitize import sanitize
+from .settings import RAW_HTML_MODES, RESTRICTED_MODES, SEARCH_ENGINES
 
 log = logging.getLogger("mkdocs.plugins.postmortems")
 
@@ -51,15 +52,16 @@ ASSET_DIR = "assets/postmortems"
 STYLESHEET = f"{ASSET_DIR}/postmortems.css"
 SCRIPT = f"{ASSET_DIR}/archive.js"
 SEARCH_SCRIPT = f"{ASSET_DIR}/search.js"
-SEARCH_ENGINES = ("pagefind", "material")
 JS_CLASS = '<script>document.documentElement.classList.add("pm-js")</script>'
 
 
 class PostmortemsConfig(Config):
+    """The plugin's options; declared as data (a JSON Schema) in settings.SCHEMA."""
+
     archive = c.Optional(c.Type(str))  # default: `archive` of .postmortem.yml, else postmortems
     preview = c.Type(bool, default=False)
     restricted = c.Choice(RESTRICTED_MODES, default="omit")
-    raw_html = c.Choice(("escape", "keep"), default="escape")
+    raw_html = c.Choice(RAW_HTML_MODES, default="escape")
     sync_state = c.Type(str, default=".postmortem/issues.json")
     edit_uri = c.Optional(c.Type(str))
     prefix = c.Type(str, default="postmortems")
@@ -233,8 +235,11 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         head = JS_CLASS
         if self.config.feed:
             href = _relative_root(page.url) + "feed.xml"
+            # rel is a token list: feed readers find "alternate", while Material's script,
+            # which takes every link[rel=alternate] for a language version and downloads its
+            # sitemap.xml (1.5 MB at 10,000 post-mortems), does not match "alternate feed".
             head += (
-                f'<link rel="alternate" type="application/atom+xml" title="Post-mortems" '
+                f'<link rel="alternate feed" type="application/atom+xml" title="Post-mortems" '
                 f'href="{href}">'
             )
         return output.replace("</head>", head + "</head>", 1)

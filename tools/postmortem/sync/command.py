@@ -39,7 +39,6 @@ from .github import (
     state_payload,
     sync,
 )
-from .options import check_options
 from .plan import Plan, SyncSettings, document_link, plan_sync
 from .review import (
     DEFAULT_DUE_SOON_DAYS,
@@ -52,6 +51,7 @@ from .review import (
     build_review,
     review_settings,
 )
+from .settings import check_settings
 
 DEFAULT_STATE_FILE = ".postmortem/issues.json"
 
@@ -79,7 +79,7 @@ def _sync_settings(config: Config) -> dict[str, Any]:
     values = config.values.get("sync") or {}
     if not isinstance(values, dict):
         raise Failure(f"{_where(config, 'sync')}: `sync` must be a mapping of settings", 2)
-    problems = check_options(values, lambda key: _where(config, key))
+    problems = check_settings(values, lambda key: _where(config, key))
     if problems:
         raise Failure("\n".join(problems), 2)
     return values

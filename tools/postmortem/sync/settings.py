@@ -1,0 +1,93 @@
+"""The `sync:` settings of `.postmortem.yml` (sync, review, digest), declared as data.
+
+One JSON Schema, as the site declares its own (`site/settings.py`), so that the project's
+settings layer can validate the whole file from the adapters' declarations. Until then,
+`check_settings` validates the `sync:` mapping with it and reports each problem with its file
+and line: a typo must never switch a behaviour off silently. The command-line options win over
+these settings; the defaults here are the ones the commands use.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from .github import (
+    DEFAULT_API_URL,
+    DEFAULT_MAX_WAIT,
+    DEFAULT_MAX_WRITES,
+    DEFAULT_PACE,
+    DEFAULT_SETTLE,
+    DEFAULT_STATE_BRANCH,
+)
+from .review import DEFAULT_DUE_SOON_DAYS, DEFAULT_FOLLOWUP_REVIEW_DAYS, DEFAULT_GRACE_DAYS
+
+NUMBER = {"type": "number"}
+SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "repo": {"type": "string", "description": "OWNER/NAME of the issues."},
+        "api_url": {"type": "string", "default": DEFAULT_API_URL, "description": "REST API root."},
+        "label": {"type": "string", "default": "post-mortem", "description": "Managed label."},
+        "statuses": {
+            "type": "array",
+            "items": {"type": "string"},
+            "default": ["published"],
+            "description": "Post-mortem statuses whose action items are synced.",
+        },
+        "ref": {"type": "string", "default": "main", "description": "Branch of the links."},
+        "pace": {**NUMBER, "minimum": 0, "default": DEFAULT_PACE,
+                 "description": "Seconds between writes (GitHub asks for 1 or more)."},
+        "max_wait": {**NUMBER, "minimum": 0, "default": DEFAULT_MAX_WAIT,
+                     "description": "Longest rate-limit wait, in seconds."},
+        "max_writes": {"type": "integer", "minimum": 1, "default": DEFAULT_MAX_WRITES,
+                       "description": "Most writes in one run; the rest waits for the next."},
+        "settle": {**NUMBER, "minimum": 0, "default": DEFAULT_SETTLE,
+                   "description": "Seconds for GitHub's lists to catch up after an unknown "
+                   "write outcome."},
+        "state_branch": {"type": "string", "default": DEFAULT_STATE_BRANCH,
+                         "description": "Branch of the item -> issue mapping ('' for none)."},
+        "state_file": {"type": "string", "default": ".postmortem/issues.json",
+                       "description": "The site's copy of the issue state."},
+        "due_soon_days": {"type": "integer", "minimum": 0, "default": DEFAULT_DUE_SOON_DAYS},
+        "followup_review_days": {"type": "integer", "minimum": 1,
+                                 "default": DEFAULT_FOLLOWUP_REVIEW_DAYS},
+        "escalation": {
+            "type": ["object", "null"],
+            "additionalProperties": False,
+            "properties": {
+                "contact": {"type": ["string", "null"],
+                            "description": "A @user or @org/team, quoted in YAML."},
+                "priorities": {"type": ["array", "string"], "items": {"type": "string"},
+                               "default": ["P1"]},
+                "grace_days": {"type": "integer", "minimum": 0, "default": DEFAULT_GRACE_DAYS},
+            },
+        },
+    },
+}  # fmt: skip
+
+
+def default(key: str) -> Any:
+    return SCHEMA["properties"][key].get("default")
+
+
+def check_settings(values: Mapping[str, Any], where: Callable[[str], str]) -> list[str]:
+    """Problems of the `sync:` mapping, each as "file:line: message"."""
+    from jsonschema import Draft202012Validator  # only when a `sync:` section exists
+
+    problems = []
+    for error in sorted(Draft202012Validator(SCHEMA).iter_errors(dict(values)), key=str):
+        if list(error.absolute_path)[:1] == ["escalation"]:
+            continue  # `review_settings` checks it, with the review's own wording
+        path = "/".join(["sync", *map(str, error.absolute_path)])
+        if error.validator == "additionalProperties":
+            known = error.schema.get("properties", {})
+            for key in sorted(set(error.instance) - set(known)):
+                label = f"{path}/{key}"
+                problems.append(
+                    f"{where(label)}: unknown setting `{label}` (known: {', '.join(known)})"
+                )
+            continue
+        problems.append(f"{where(path)}: `{path}` {error.message}")
+    return problems
