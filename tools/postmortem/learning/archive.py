@@ -86,7 +86,9 @@ def _save(cache: Path, entries: dict[str, list]) -> None:
         cache.parent.mkdir(parents=True, exist_ok=True)
         handle, name = tempfile.mkstemp(dir=cache.parent, prefix=".similarity-", suffix=".tmp")
         with os.fdopen(handle, "w", encoding="utf-8") as out:
-            json.dump({"version": _words_version(), "profiles": entries}, out, separators=(",", ":"))
+            json.dump(
+                {"version": _words_version(), "profiles": entries}, out, separators=(",", ":")
+            )
         os.replace(name, cache)
     except OSError:
         pass
