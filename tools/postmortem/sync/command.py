@@ -16,8 +16,6 @@ from pathlib import Path
 from typing import Any
 
 import click
-import requests
-from github import GithubException
 
 from ..config import Config, ConfigError, load_config
 from ..document import Document, load_archive
@@ -353,6 +351,9 @@ def sync_command(
     if offline:
         _print_plan(plan_sync(documents, [], settings), settings, "offline dry run", 0)
         return
+    import requests
+    from github import GithubException  # PyGithub only when talking to GitHub
+
     api = _open_api(name, api_url, pace, max_wait)
     try:
         if dry_run:

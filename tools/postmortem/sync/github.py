@@ -43,7 +43,6 @@ from typing import Any, Protocol
 from urllib.parse import quote
 
 import requests
-from github import Auth, Github
 
 from .plan import (
     CLOSE_COMMENT_RE,
@@ -183,6 +182,8 @@ class GitHubIssues:
         self._assignable: dict[str, bool] = {}
         self._labels: set[str] | None = None
         self._token = token
+        from github import Auth, Github  # PyGithub only when talking to GitHub
+
         self.github = Github(
             auth=Auth.Token(token),
             base_url=api_url.rstrip("/"),
@@ -743,6 +744,7 @@ def sync(
     done, total = 0, len(plan.writes)
     exhausted = False
     reserve = 2 if state_branch else 0  # the mapping's save stays inside the budget
+    current = True  # `plan` is what make_plan() would give now (no issue changed since)
 
     for round_number in range(1, max_rounds + 1):
         result.rounds = round_number
@@ -775,6 +777,7 @@ def sync(
                 continue
             finished.add(action.key)
             issues = _replace(issues, replace(new, mapped_key=action.key))
+            current = False
             result.applied[action.kind] += 1
             done += 1
             if progress:
@@ -789,8 +792,9 @@ def sync(
         api.clock.sleep(settle)
         issues, gone = find_managed(api, settings.label, mapping, lambda _w: None)
         plan = make_plan()
+        current = True
 
-    final = make_plan()
+    final = plan if current else make_plan()  # a re-sync that wrote nothing plans once
     still = {a.key: a for a in final.writes}
     for key, text in unknown.items():
         if key not in still:
