@@ -2,8 +2,14 @@
 
 `build_site(documents, options, sync_state)` returns every generated page as Markdown (with
 raw HTML where Markdown has no construct: the metadata card, the archive table, the charts),
-the Atom feed, and warnings for the files that could not be published. The MkDocs plugin turns
-the pages into in-memory `File`s; `postmortem render` writes the same pages to a folder.
+the Atom feed, archive.json (every archive row, for filtering beyond the first page), and
+warnings for the files that could not be published. The MkDocs plugin turns the pages into
+in-memory `File`s; `postmortem render` writes the same pages to a folder.
+
+The HTML of the card, the tables, the filters and the statistics' tiles and data tables comes
+from Jinja templates (templates/postmortems/, overridable from the site's custom_dir: see
+theme.py); the charts are drawn in charts.py. Archive and listings hold PAGE_SIZE rows a page.
+Extra sections of a post-mortem page (after its body) are added through PAGE_SECTIONS.
 
 Links between generated pages are written relative to the page that holds them, computed here
 for the site's URL style (`directory_urls`), because raw HTML links are not rewritten by MkDocs.
