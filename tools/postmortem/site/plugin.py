@@ -155,6 +155,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         self.root = Path.cwd()
         self.archive_dir = Path("postmortems")
         self.serving = False
+        self.project: dict[str, Any] = {}
         self.dirty = False
         # Kept across the rebuilds of `mkdocs serve` (MkDocs keeps a plugin with on_startup):
         # the documents parsed, and a digest of each generated page as built into a site folder.
@@ -182,6 +183,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
                 "does not exist; set `archive:` in the plugin options"
             )
         self.severities = tuple(self.config.severities or project.get("severity_scale") or ())
+        self.project = project
         # Our partials (header with the Pagefind box, source link) go after the site's own
         # custom_dir, which can override them like any of Material's.
         position = 1 if config.theme.custom_dir else 0
@@ -238,6 +240,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
             feed_limit=self.config.feed_limit,
             archive_root=self.archive_dir,
             repo_root=self.root,
+            project=self.project,
         )
         # Only the pages are kept: the documents can be freed before MkDocs renders them.
         site = build_site(docs, options, state)
