@@ -112,7 +112,8 @@ def test_changed_since_reads_the_rest_of_the_archive_from_the_cache(tmp_path):
     one = validate_json(tmp_path, "--changed-since", "main")
     assert one["files_checked"] == 1
     assert suggestions(one) == {POOL_B: full[POOL_B]}  # the same answer as a full run
-    cache = json.loads((tmp_path / ".postmortem-cache" / "similarity.json").read_text("utf-8"))
+    cache = json.loads((tmp_path / ".git" / "postmortem" / "similarity.json").read_text("utf-8"))
+    assert not (tmp_path / ".postmortem-cache").exists()  # nothing in the working tree
     assert len(cache["profiles"]) == 4  # the four files not checked: profiles kept by content
 
 
