@@ -254,3 +254,23 @@ def test_a_dry_run_plans_exactly_what_the_real_run_does(github_emulator, clock, 
     result = run(github_emulator, clock, archive)
     assert [a.to_dict() for a in planned.actions] == [a.to_dict() for a in result.plan.actions]
     assert [d.key for d in planned.drift] == [d.key for d in result.drift] == [f"{DOC}/A1"]
+
+
+def test_an_owner_handed_over_to_someone_unassignable_unassigns_the_old_owner(
+    github_emulator, clock, archive
+):
+    run(github_emulator, clock, archive)
+    write_postmortem(archive, DOC, [*rows(4), ("A4", "Action number 4", "@mallory",
+                                               "2025-04-01", "P2", "open")])  # fmt: skip
+    api = api_for(github_emulator, clock)
+    from postmortem.sync.github import prepare
+
+    planned = prepare(load_archive([archive]), SETTINGS, api)
+    api.close()
+    result = run(github_emulator, clock, archive)
+    assert [a.to_dict() for a in planned.actions] == [a.to_dict() for a in result.plan.actions]
+    [issue] = [i for i in github_emulator.issues(REPO) if marker_key(i["body"]) == f"{DOC}/A4"]
+    assert issue["assignees"] == []  # alice handed over; mallory cannot be assigned
+    assert any("@mallory cannot be assigned" in w for w in result.warnings)
+    github_emulator.reset_counts()
+    assert run(github_emulator, clock, archive).writes == 0
