@@ -6,7 +6,7 @@ Generates an archive (benchmarks/generate.py) in a git repository, then times, e
 similarity rule and without it (`--ignore LE`):
   - a full validation of every file;
   - `--changed-since main` with one file edited, with no profile cache (a fresh CI checkout)
-    and with the cache a previous run left in `.postmortem-cache/`.
+    and with the cache a previous run left in `.git/postmortem/`.
 Wall-clock seconds and CPU seconds (this process's children: the CLI and its workers) are
 printed; on a shared machine the CPU figure is the steadier one.
 
@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import os
 import resource
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -28,12 +27,17 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from validate_archive import git  # noqa: E402
 
 from generate import TODAY, generate  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 CLI = str(ROOT / ".venv" / "bin" / "postmortem")
+
+
+def git(cwd: Path, *args: str) -> None:
+    env = {**os.environ, "GIT_AUTHOR_NAME": "b", "GIT_AUTHOR_EMAIL": "b@example.com",
+           "GIT_COMMITTER_NAME": "b", "GIT_COMMITTER_EMAIL": "b@example.com"}  # fmt: skip
+    subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, env=env, timeout=600)
 
 
 def timed(args: list[str], cwd: Path) -> tuple[float, float, subprocess.CompletedProcess]:
@@ -64,12 +68,12 @@ def main() -> None:
         git(repo, "add", "-A")
         git(repo, "commit", "-qm", "archive")
         base = [CLI, "validate", "--format", "json", "--today", TODAY]
-        cache = repo / ".postmortem-cache"
+        cache = repo / ".git" / "postmortem" / "similarity.json"
 
         def full(extra: list[str]) -> tuple[float, float]:
             runs = []
             for _ in range(args.repeat):
-                shutil.rmtree(cache, ignore_errors=True)
+                cache.unlink(missing_ok=True)
                 runs.append(timed([*base, *extra, "postmortems"], repo))
             return best(runs)
 
@@ -88,10 +92,10 @@ def main() -> None:
             runs = []
             for _ in range(args.repeat):
                 if cold:
-                    shutil.rmtree(cache, ignore_errors=True)
+                    cache.unlink(missing_ok=True)
                 runs.append(timed([*pr, *extra, "postmortems"], repo))
                 if cold:  # the next cold run must not see this run's cache either
-                    shutil.rmtree(cache, ignore_errors=True)
+                    cache.unlink(missing_ok=True)
             return best(runs)
 
         one_without = one(["--ignore", "LE"], cold=False)

@@ -2,7 +2,8 @@
 
 `--changed-since` checks one file but compares it with every published post-mortem: reading
 10,000 profiles from their Markdown takes seconds, from the cache a fraction of one. The cache
-(`.postmortem-cache/similarity.json` under the repository root; JSON, never pickle, since a pull
+(`.git/postmortem/similarity.json` in a git checkout, so it never shows in the working tree,
+else `.postmortem-cache/similarity.json` under the project root; JSON, never pickle, since a pull
 request could plant the file) maps a digest of each file's bytes to its profile, so it stays
 valid across checkouts and file moves; entries of files no longer present are dropped when it
 is written. A cache that cannot be read or written is ignored.
@@ -21,6 +22,7 @@ from ..document import MAX_FILE_BYTES
 from .profile import DATA, FIELDS, Profile, profile_from_text
 
 CACHE_FILE = Path(".postmortem-cache") / "similarity.json"
+GIT_CACHE_FILE = Path(".git") / "postmortem" / "similarity.json"
 VERSION = 1
 
 
@@ -94,12 +96,19 @@ def _save(cache: Path, entries: dict[str, list]) -> None:
         pass
 
 
+def cache_path(root: Path) -> Path:
+    """Where the profile cache of the project at `root` lives."""
+    if (root / ".git").is_dir():
+        return root / GIT_CACHE_FILE
+    return root / CACHE_FILE
+
+
 def archive_profiles(
     paths: Iterable[Path], known: dict[str, Profile] | None = None, root: Path | None = None
 ) -> list[Profile]:
     """A profile of every readable file (those in `known`, by display path, as given)."""
     known = known or {}
-    cache = root / CACHE_FILE if root is not None else None
+    cache = cache_path(root) if root is not None else None
     entries = _load(cache) if cache is not None else {}
     kept: dict[str, list] = {}
     profiles = []
