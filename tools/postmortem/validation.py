@@ -311,7 +311,24 @@ def _archive_findings(
     texts: dict[str, tuple[set[str], dict[int, set[str]]]] = {}
     for rule in enabled_rules(config, archive=True):
         ctx = Context(config=config, today=today, code=rule.code)
-        for entry, problem in rule.check(entries, ctx):
+        try:  # a rule bug must not hide the other rules' results (as for document rules)
+            problems = list(rule.check(entries, ctx))
+        except Exception as error:
+            where = min(reported) if reported else ""
+            findings.append(
+                Finding(
+                    where,
+                    1,
+                    1,
+                    INTERNAL,
+                    rule.category,
+                    "error",
+                    f"internal error in rule {rule.code}: {type(error).__name__}: {error}",
+                    "Please report this with the files attached.",
+                )
+            )
+            continue
+        for entry, problem in problems:
             if entry.path not in reported:
                 continue  # only files being checked get findings; others are context
             finding = _finding(rule, config, entry.path, problem)
