@@ -56,6 +56,8 @@ _FIELDS = {
     "rewrite",
     "examples",
 }
+# libyaml's safe loader when PyYAML has it: reading the patterns is part of every validate.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _CLASS_REF = re.compile(r"\{([a-z][a-z_]*)\}")
 _LETTERS = re.compile(r"[a-z]+")
 
@@ -134,7 +136,7 @@ def _read(code: str, name: str) -> tuple[str, Any]:
     except (FileNotFoundError, OSError) as error:
         raise LanguageDataError(f"{where}: cannot read language data: {error}") from None
     try:
-        return where, yaml.safe_load(text)
+        return where, yaml.load(text, Loader=_LOADER)  # noqa: S506 (a safe loader)
     except yaml.YAMLError as error:
         raise LanguageDataError(f"{where}: invalid YAML: {error}") from None
 
