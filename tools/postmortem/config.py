@@ -50,6 +50,8 @@ DEFAULTS: dict[str, Any] = {
     "rules": {},
     # proselint checks run on prose (see `postmortem rules`); an empty list turns prose off.
     "prose_checks": None,
+    # Contributing-factor categories ({} = the default taxonomy, data/factor_categories.yml).
+    "factor_categories": {},
     # GitHub sync and site settings are read by their adapters.
     "sync": {},
     "site": {},
@@ -181,6 +183,24 @@ def merge(raw: dict[str, Any], shown: str, lines: dict[str, int]) -> dict[str, A
                 f"{shown}:{lines.get('rules/' + str(code), 1)}: severity of "
                 f"`{code}` must be error, warning or info, not `{severity}`"
             )
+    similar = values["rules"].get("LE101")
+    if isinstance(similar, dict):
+        from .learning.similarity import Settings as SimilaritySettings
+        from .learning.similarity import SettingsError
+
+        try:
+            SimilaritySettings.from_options(similar)
+        except SettingsError as error:
+            where = lines.get("rules/LE101", 1)
+            raise ConfigError(f"{shown}:{where}: rule `LE101`: {error}") from None
+    if values["factor_categories"]:
+        from .learning.factors import TaxonomyError, build_taxonomy
+
+        try:
+            build_taxonomy(values["factor_categories"])
+        except TaxonomyError as error:
+            where = lines.get("factor_categories", 1)
+            raise ConfigError(f"{shown}:{where}: `factor_categories`: {error}") from None
     if values["timezone"]:
         from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 

@@ -27,6 +27,7 @@ from .document import (
 from .findings import Finding
 from .rules import REGISTRY, Context, Problem, Rule
 from .rules.archive import Entry
+from .rules.learning import PROFILE
 
 _SUPPRESS = re.compile(
     r"postmortem:\s*(?P<kind>disable-file|disable-next-line|disable)\s*=\s*"
@@ -123,9 +124,19 @@ def check_document(doc: Document, config: Config, today: date) -> list[Finding]:
     return sorted(f for f in findings if not _is_suppressed(f, whole, by_line))
 
 
-def entry_for(doc: Document) -> Entry:
+def entry_for(doc: Document, config: Config | None = None) -> Entry:
+    extra = {}
+    if config is not None and config.is_enabled("LE101") and doc.parsed:
+        from .learning.profile import profile_from_document  # no text engine imported here
+
+        extra[PROFILE] = profile_from_document(doc)
     return Entry(
-        doc.display_path, doc.id, doc.meta_line("id"), tuple(doc.related), doc.meta_line("related")
+        doc.display_path,
+        doc.id,
+        doc.meta_line("id"),
+        tuple(doc.related),
+        doc.meta_line("related"),
+        extra,
     )
 
 
@@ -213,7 +224,7 @@ def read_entry(path: Path | str) -> Entry:
 def _check_file(args: tuple[Path, Config, date]) -> tuple[list[Finding], Entry]:
     path, config, today = args
     doc = load_document(path)
-    return check_document(doc, config, today), entry_for(doc)
+    return check_document(doc, config, today), entry_for(doc, config)
 
 
 def _run_files(
@@ -300,7 +311,24 @@ def _archive_findings(
     texts: dict[str, tuple[set[str], dict[int, set[str]]]] = {}
     for rule in enabled_rules(config, archive=True):
         ctx = Context(config=config, today=today, code=rule.code)
-        for entry, problem in rule.check(entries, ctx):
+        try:  # a rule bug must not hide the other rules' results (as for document rules)
+            problems = list(rule.check(entries, ctx))
+        except Exception as error:
+            where = min(reported) if reported else ""
+            findings.append(
+                Finding(
+                    where,
+                    1,
+                    1,
+                    INTERNAL,
+                    rule.category,
+                    "error",
+                    f"internal error in rule {rule.code}: {type(error).__name__}: {error}",
+                    "Please report this with the files attached.",
+                )
+            )
+            continue
+        for entry, problem in problems:
             if entry.path not in reported:
                 continue  # only files being checked get findings; others are context
             finding = _finding(rule, config, entry.path, problem)

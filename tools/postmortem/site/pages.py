@@ -32,6 +32,7 @@ from typing import Any
 
 from ..document import Document, split_lines
 from . import charts, theme
+from . import learning as learning_site
 from .markup import escape_body, escape_cell, html_text, md_text, plain
 from .stats import (
     OVERDUE,
@@ -71,6 +72,7 @@ class SiteOptions:
     template_dirs: tuple[str, ...] = ()  # folders whose postmortems/*.html override ours
     archive_root: Path | None = None  # the post-mortems folder, for page paths
     repo_root: Path | None = None  # the repository, for source paths in edit links
+    project: dict = field(default_factory=dict)  # project configuration (factor categories, LE101)
 
 
 @dataclass(frozen=True)
@@ -297,8 +299,9 @@ class CardView:
 # Extra sections of a post-mortem page, after its body: functions (builder, entry) -> a list of
 # (title, Markdown) pairs. A feature that adds a section (e.g. similar incidents) appends here.
 PAGE_SECTIONS: list[Callable[[Any, Entry], list[tuple[str, str]]]] = []
-# Extra pages of the site (e.g. recurring themes): functions (builder) -> a list of
-# GeneratedPage, made with builder.make(...) like the pages here.
+PAGE_SECTIONS.append(learning_site.similar_sections)
+# Extra pages of the site: functions (builder) -> a list of GeneratedPage, made with
+# builder.make(...) like the pages here.
 EXTRA_PAGES: list[Callable[[Any], list[GeneratedPage]]] = []
 
 
@@ -394,6 +397,7 @@ class _Builder:
         self.tags = self._group(lambda e: e.doc.tags)
         self.years = self._group(lambda e: [str(e.doc.started.year)] if e.doc.started else [])
         self._pending: dict[str, tuple[str, bool]] = {}
+        self.learning = learning_site.learning_for(entries, options.project)
 
     def defer(self, html: str, late: bool = True) -> str:
         """A placeholder for a fragment of the page being built (see GeneratedPage)."""
@@ -466,6 +470,7 @@ class _Builder:
                 f'<a href="{self.href("statistics.md", uri)}">Statistics</a> · '
                 f'<a href="{self.href("services/index.md", uri)}">By service</a> · '
                 f'<a href="{self.href("tags.md", uri)}">By tag</a> · '
+                f'<a href="{self.href(learning_site.THEMES_PAGE, uri)}">Recurring themes</a> · '
                 + " ".join(
                     f'<a href="{self.href(self.year_uri(y), uri)}">{html_text(y)}</a>'
                     for y in sorted(self.years, reverse=True)
@@ -912,6 +917,7 @@ class _Builder:
                 .replace('<td data-label="Latest"></td>', "")
             ),
         ]
+        parts += learning_site.statistics_parts(self, self.learning)
         return self.make("statistics.md", "\n".join(parts), "Statistics", "statistics")
 
     # -- the feed --------------------------------------------------------------------------
@@ -1016,6 +1022,7 @@ def build_site(
             f"{len(group)} post-mortem{'s' if len(group) != 1 else ''} tagged {html_text(tag)}.",
         )
     pages.append(builder.statistics())
+    pages.append(learning_site.themes_page(builder, builder.learning))
     for extra in EXTRA_PAGES:
         pages += extra(builder)
     files = {}

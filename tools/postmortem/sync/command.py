@@ -567,6 +567,9 @@ def review_command(
         missing = "no repository (--repo)" if not name else "no token (GITHUB_TOKEN or GH_TOKEN)"
         note = f"State from the post-mortems' status column: {missing}, so GitHub was not read."
     review = build_review(documents, day, issues, wanted, name, note, settings, link)
+    from ..learning.themes import review_themes
+
+    review.themes = review_themes(documents, config.values, day)
     try:
         if escalate and api is not None:
             if settings.contact:
