@@ -81,7 +81,7 @@ class Pattern:
     id: str
     code: str
     regex: re.Pattern[str]
-    keys: frozenset[str]
+    keys: frozenset[str]  # any of these words lets the pattern run ...
     message: str
     rewrite: str
     about: str = ""
@@ -92,6 +92,16 @@ class Pattern:
     unless: re.Pattern[str] | None = None
     must_match: tuple[str, ...] = ()
     must_not_match: tuple[str, ...] = ()
+    # ... and a "word+word" key asks for all of its words: {"never": ({"again"},)}
+    together: dict[str, tuple[frozenset[str], ...]] = field(default_factory=dict)
+
+    def may_match(self, words: frozenset[str]) -> bool:
+        """The cheap prefilter: can the pattern match a block with these words?"""
+        for key in self.keys.intersection(words):
+            groups = self.together.get(key)
+            if groups is None or any(others <= words for others in groups):
+                return True
+        return False
 
 
 @dataclass(frozen=True)
@@ -180,7 +190,13 @@ def _pattern(entry: Any, classes: dict[str, frozenset[str]], where: str) -> Patt
     if entry.get("who") and "who" not in regex.groupindex:
         raise LanguageDataError(f"{where}: `who` needs a (?P<who>...) group in the regex")
     keys: set[str] = set()
+    together: dict[str, tuple[frozenset[str], ...]] = {}
     for key in _word_list(entry["keys"], where):
+        if "+" in key:  # "never+again": both words must be in the block
+            first, *rest = [w for part in key.split("+") for w in _LETTERS.findall(part)]
+            keys.add(first)
+            together[first] = (*together.get(first, ()), frozenset(rest))
+            continue
         ref = _CLASS_REF.fullmatch(key)
         keys.update(classes[ref.group(1)] if ref and ref.group(1) in classes else {key})
     examples = entry["examples"] or {}
@@ -194,6 +210,7 @@ def _pattern(entry: Any, classes: dict[str, frozenset[str]], where: str) -> Patt
         # The prefilter compares with the block's letter runs ("double-check" -> double,
         # check; "Victor's" -> victor, s), so keys are split the same way.
         keys=frozenset(w for k in keys for w in _LETTERS.findall(k)),
+        together=together,
         message=" ".join(str(entry["message"]).split()),
         rewrite=" ".join(str(entry["rewrite"]).split()),
         about=" ".join(str(entry.get("about", "")).split()),

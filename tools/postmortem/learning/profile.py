@@ -223,7 +223,8 @@ def profile_from_parts(
         found = words(text)
         stems = stem_words(found)
         for stem, word in zip(stems, found, strict=True):
-            surface.setdefault(stem, word)
+            if stem not in surface or len(word) < len(surface[stem]):
+                surface[stem] = word  # the plainest form: "pool" rather than "pooled"
         terms[name] = tuple(stems)
     started = parse_instant(meta.get("started"))
 
