@@ -23,6 +23,9 @@ from typing import Any
 
 import yaml
 
+# libyaml when it is there: the data files are read at import, on every run.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 DEFAULT_LANGUAGE = "en"
 
 # Codes a data pattern may carry, with the tier their default severity gives them.
@@ -134,7 +137,7 @@ def _read(code: str, name: str) -> tuple[str, Any]:
     except (FileNotFoundError, OSError) as error:
         raise LanguageDataError(f"{where}: cannot read language data: {error}") from None
     try:
-        return where, yaml.safe_load(text)
+        return where, yaml.load(text, Loader=_LOADER)
     except yaml.YAMLError as error:
         raise LanguageDataError(f"{where}: invalid YAML: {error}") from None
 
