@@ -23,6 +23,9 @@ from typing import Any
 
 import yaml
 
+# libyaml when it is there: the data files are read at import, on every run.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 DEFAULT_LANGUAGE = "en"
 
 # Codes a data pattern may carry, with the tier their default severity gives them.
@@ -56,8 +59,6 @@ _FIELDS = {
     "rewrite",
     "examples",
 }
-# libyaml's safe loader when PyYAML has it: reading the patterns is part of every validate.
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _CLASS_REF = re.compile(r"\{([a-z][a-z_]*)\}")
 _LETTERS = re.compile(r"[a-z]+")
 
@@ -136,7 +137,7 @@ def _read(code: str, name: str) -> tuple[str, Any]:
     except (FileNotFoundError, OSError) as error:
         raise LanguageDataError(f"{where}: cannot read language data: {error}") from None
     try:
-        return where, yaml.load(text, Loader=_LOADER)  # noqa: S506 (a safe loader)
+        return where, yaml.load(text, Loader=_LOADER)
     except yaml.YAMLError as error:
         raise LanguageDataError(f"{where}: invalid YAML: {error}") from None
 
