@@ -194,6 +194,17 @@ def test_archive_filters_live_in_the_url_and_load_every_row(page, server, built_
     first = page.locator("table.pm-archive td.pm-title > a").first.inner_text()
     fastest = min(everything, key=lambda r: (r["ttr"], 0))
     assert first == fastest["title"]
+
+    # A listing on one page sorts its own rows, and returns to newest first.
+    page.goto(server + "services/cdn/")
+    rows = page.locator("table.pm-listing tbody tr")
+    built = [r.get_attribute("data-date") for r in rows.all()]
+    page.locator("th[data-sort=ttr] button").click()
+    ttr = [int(r.get_attribute("data-ttr")) for r in rows.all()]
+    assert ttr == sorted(ttr) and ttr[0] != ttr[-1]
+    page.locator("th[data-sort=date] button").click()  # ascending
+    page.locator("th[data-sort=date] button").click()  # descending: as built
+    assert [r.get_attribute("data-date") for r in rows.all()] == built
     assert page.problems == []
 
 
