@@ -33,6 +33,22 @@ def test_example_matches(pattern: str, text: str) -> None:
     assert find_blame(text), f"{text!r} is flagged (by this pattern or a more specific rule)"
 
 
+@pytest.mark.parametrize(("pattern", "text"), MATCH, ids=[f"{p}: {t[:40]}" for p, t in MATCH])
+def test_the_prefilter_lets_every_matching_example_through(pattern: str, text: str) -> None:
+    # The keys ("word+word" alternatives) only skip blocks the regex cannot match: a key
+    # that asks for too much would silently lose findings the examples above still show.
+    words = frozenset(re.findall(r"[a-z]+", text.lower()))
+    assert BY_ID[pattern].may_match(words), f"{pattern}'s keys refuse {text!r}"
+
+
+def test_a_class_key_with_a_companion_asks_for_both() -> None:
+    fault = BY_ID["possessive-fault"]
+    assert fault.may_match(frozenset({"victor", "s", "typo"}))
+    assert fault.may_match(frozenset({"bob", "s", "screw", "up"}))  # "screw-up": first run
+    assert not fault.may_match(frozenset({"typo", "in", "the", "config"}))  # no possessive
+    assert not fault.may_match(frozenset({"it", "s", "down"}))
+
+
 @pytest.mark.parametrize(("pattern", "text"), NO_MATCH, ids=[f"{p}: {t[:40]}" for p, t in NO_MATCH])
 def test_example_does_not_match(pattern: str, text: str) -> None:
     assert not match_pattern(BY_ID[pattern], text), f"pattern {pattern} should not match {text!r}"

@@ -196,9 +196,18 @@ def _pattern(entry: Any, classes: dict[str, frozenset[str]], where: str) -> Patt
     together: dict[str, tuple[frozenset[str], ...]] = {}
     for key in _word_list(entry["keys"], where):
         if "+" in key:  # "never+again": both words must be in the block
-            first, *rest = [w for part in key.split("+") for w in _LETTERS.findall(part)]
-            keys.add(first)
-            together[first] = (*together.get(first, ()), frozenset(rest))
+            head, *tail = key.split("+")
+            rest = frozenset(w for part in tail for w in _LETTERS.findall(part))
+            ref = _CLASS_REF.fullmatch(head)
+            # "{fault_nouns}+s": any word of the class (by its first letter run) with "s"
+            firsts = (
+                {_LETTERS.findall(w)[0] for w in classes[ref.group(1)] if _LETTERS.findall(w)}
+                if ref and ref.group(1) in classes
+                else _LETTERS.findall(head)[:1]
+            )
+            for first in firsts:
+                keys.add(first)
+                together[first] = (*together.get(first, ()), rest)
             continue
         ref = _CLASS_REF.fullmatch(key)
         keys.update(classes[ref.group(1)] if ref and ref.group(1) in classes else {key})
