@@ -13,10 +13,9 @@ import pytest
 
 from postmortem.config import Config
 from postmortem.document import load_document, parse_document
-from postmortem.rules import REGISTRY, Context
 from postmortem.rules.security import find_secrets, mask
 
-from ruletools import ROOT, line_of, run_rules
+from ruletools import ROOT, checker_problems, line_of, run_rules
 
 CORPUS = ROOT.parent / "shared" / "corpus" / "real-postmortems"
 TODAY = date(2025, 3, 1)
@@ -46,15 +45,8 @@ SK_ANT = "sk-" + "ant-api03-" + fill(90)
 def findings(text: str) -> list[tuple[int, int, str, str, str]]:
     """(line, column, code, message, suggestion) of every SE rule, straight from the registry."""
     doc = parse_document(text, "x.md")
-    config = Config()
-    found = []
-    for code, rule in sorted(REGISTRY.items()):
-        if code.startswith("SE"):
-            ctx = Context(config=config, today=TODAY, code=code)
-            found += [
-                (p.line, p.column, code, p.message, p.suggestion) for p in rule.check(doc, ctx)
-            ]
-    return sorted(found)
+    found = checker_problems(doc, "SE", Config(), TODAY)
+    return sorted((p.line, p.column, code, p.message, p.suggestion) for code, p in found)
 
 
 def at(text: str) -> list[tuple[int, str]]:

@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 
 from ..document import ActionItem, Document
+from ..options import Texts, project
 from .base import Context, Problem, rule
 
 _FIELDS = ("id", "action", "owner", "deadline", "priority")
@@ -115,7 +116,7 @@ def deadline(doc: Document, ctx: Context) -> Iterator[Problem]:
             )
 
 
-@rule("AI104", "action-item-priority", "action-item")
+@rule("AI104", "action-item-priority", "action-item", options=project("priority_scale"))
 def priority(doc: Document, ctx: Context) -> Iterator[Problem]:
     """Priorities are on the configured scale (`priority_scale`, default P1..P4)."""
     scale = [str(p) for p in ctx.option("priority_scale")]
@@ -141,7 +142,13 @@ _DEFAULT_VAGUE = _vague_pattern(VAGUE_PHRASES)
 _SPECIFIC = re.compile(r"`[^`]+`|\d|[\w-]+\.[a-z]{2,4}\b|[a-z]+_[a-z_]+|[A-Z][a-z]+[A-Z]\w*")
 
 
-@rule("AI105", "vague-action", "action-item", severity="warning")
+@rule(
+    "AI105",
+    "vague-action",
+    "action-item",
+    severity="warning",
+    options={"vague_phrases": Texts(example="[improve monitoring]")},
+)
 def vague_action(doc: Document, ctx: Context) -> Iterator[Problem]:
     """An action is specific and verifiable, not an intention ("improve monitoring").
 

@@ -7,13 +7,15 @@ import sys
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
-from typing import Any
-
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError
+from typing import TYPE_CHECKING, Any
 
 from ..document import Document, Row, parse_instant
+from ..options import project
 from .base import Context, Problem, rule
+
+if TYPE_CHECKING:  # jsonschema is imported when a check first runs: settings stay light
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
 
 _SCHEMA_FILES = {
     "frontmatter": "postmortem.schema.json",
@@ -37,6 +39,8 @@ def schema(kind: str) -> dict[str, Any]:
 
 @cache
 def validator(kind: str) -> Draft202012Validator:
+    from jsonschema import Draft202012Validator
+
     return Draft202012Validator(schema(kind))
 
 
@@ -166,7 +170,7 @@ def action_item_schema(doc: Document, ctx: Context) -> Iterator[Problem]:
             yield from _row_problems("action", row, ctx)
 
 
-@rule("SC104", "severity-scale", "schema")
+@rule("SC104", "severity-scale", "schema", options=project("severity_scale"))
 def severity_scale(doc: Document, ctx: Context) -> Iterator[Problem]:
     """The severity must be one of the configured scale (`severity_scale`, default P1..P4)."""
     scale = [str(s) for s in ctx.option("severity_scale")]

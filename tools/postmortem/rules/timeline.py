@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 from ..document import Document
+from ..options import project
 from .base import Context, Problem, rule
 
 _WINDOW = ("started", "detected", "mitigated", "resolved")
@@ -64,7 +65,12 @@ def timeline_order(doc: Document, ctx: Context) -> Iterator[Problem]:
             previous = entry
 
 
-@rule("TL104", "timeline-window", "timeline")
+@rule(
+    "TL104",
+    "timeline-window",
+    "timeline",
+    options=project("timeline_lead_hours", "timeline_trail_hours"),
+)
 def timeline_window(doc: Document, ctx: Context) -> Iterator[Problem]:
     """Timeline rows fall inside the incident window.
 

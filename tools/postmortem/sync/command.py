@@ -23,14 +23,19 @@ from ..config import Config, ConfigError, load_config
 from ..document import Document, load_archive
 from .escalation import post_escalations
 from .github import (
-    DEFAULT_API_URL,
-    DEFAULT_MAX_WAIT,
-    DEFAULT_PACE,
     GitHubIssues,
     SyncAborted,
     SyncResult,
     state_payload,
     sync,
+)
+from .options import (
+    DEFAULT_API_URL,
+    DEFAULT_MAX_WAIT,
+    DEFAULT_PACE,
+    DEFAULT_STATE_FILE,
+    SyncOptions,
+    resolve,
 )
 from .plan import Plan, SyncSettings, document_link, plan_sync
 from .review import (
@@ -44,8 +49,6 @@ from .review import (
     build_review,
     review_settings,
 )
-
-DEFAULT_STATE_FILE = ".postmortem/issues.json"
 
 
 class Failure(click.ClickException):
@@ -62,7 +65,7 @@ class Failure(click.ClickException):
 # ------------------------------------------------------------------------------ helpers
 def _config() -> Config:
     try:
-        return load_config()
+        return load_config(check_prose=False)  # reading settings never loads proselint
     except ConfigError as error:
         raise Failure(str(error), 2) from None
 
@@ -77,8 +80,7 @@ def _token() -> str:
     return token
 
 
-def _repo_name(repo: str | None, config: dict[str, Any]) -> str | None:
-    name = repo or config.get("repo") or os.environ.get("GITHUB_REPOSITORY")
+def _repo_name(name: str | None) -> str | None:
     if name is None:
         return None
     name = str(name).strip()
@@ -115,24 +117,13 @@ def _documents(paths: Sequence[str], config: Config) -> tuple[list[Document], bo
     return load_archive([archive]), True
 
 
-def _statuses(option: tuple[str, ...], config: dict[str, Any]) -> tuple[str, ...]:
-    if option:
-        return tuple(s.lower() for s in option)
-    configured = config.get("statuses")
-    if isinstance(configured, list) and configured:
-        return tuple(str(s).lower() for s in configured)
-    return ("published",)
-
-
-def _settings(
-    repo: str, api_url: str, ref: str, statuses: tuple[str, ...], label: str, full: bool
-) -> SyncSettings:
+def _settings(repo: str, chosen: SyncOptions, full: bool) -> SyncSettings:
     root = _git_root(Path.cwd().resolve())
     return SyncSettings(
         repo=repo,
-        statuses=statuses,
-        label=label,
-        link_base=f"{_server_url(api_url)}/{repo}/blob/{ref}/",
+        statuses=chosen.statuses,
+        label=chosen.label,
+        link_base=f"{_server_url(chosen.api_url)}/{repo}/blob/{chosen.ref}/",
         root=root,
         base=Path.cwd().resolve().relative_to(root),
         full_archive=full,
@@ -276,35 +267,31 @@ def sync_command(
     title; an issue without the marker is never touched.
     """
     config = _config()
-    options = _sync_settings(config)
+    chosen = resolve(
+        _sync_settings(config),
+        repo=repo,
+        api_url=api_url,
+        ref=ref,
+        statuses=statuses,
+        label=label,
+        pace=pace,
+        max_wait=max_wait,
+        state_file=str(state_file) if state_file else None,
+    )
     if offline and not dry_run:
         raise Failure("--offline only plans: use it with --dry-run", 2)
-    name = _repo_name(repo, options)
+    name = _repo_name(chosen.repo)
     if name is None and offline:
         name = "OWNER/NAME"
     if name is None:
         raise Failure("no repository: pass --repo OWNER/NAME (or set GITHUB_REPOSITORY)", 2)
-    api_url = (
-        api_url or options.get("api_url") or os.environ.get("GITHUB_API_URL") or DEFAULT_API_URL
-    )
     documents, full = _documents(paths, config)
-    settings = _settings(
-        name,
-        api_url,
-        ref or str(options.get("ref") or "main"),
-        _statuses(statuses, options),
-        label or str(options.get("label") or "post-mortem"),
-        full,
-    )
-    pace = pace if pace is not None else float(options.get("pace", DEFAULT_PACE))
-    max_wait = (
-        max_wait if max_wait is not None else float(options.get("max_wait", DEFAULT_MAX_WAIT))
-    )
-    state_path = state_file or Path(options.get("state_file") or DEFAULT_STATE_FILE)
+    settings = _settings(name, chosen, full)
+    state_path = Path(chosen.state_file)
     if offline:
         _print_plan(plan_sync(documents, [], settings), settings, "offline dry run", 0)
         return
-    api = _open_api(name, api_url, pace, max_wait)
+    api = _open_api(name, chosen.api_url, chosen.pace, chosen.max_wait)
     try:
         if dry_run:
             _dry_run(documents, settings, api)
@@ -450,6 +437,7 @@ def review_command(
         raise Failure(f"--today: {today!r} is not a date (YYYY-MM-DD)", 2) from None
     config = _config()
     options = _sync_settings(config)
+    chosen = resolve(options, repo=repo, api_url=api_url, statuses=statuses, label=label)
     settings = _review_settings(
         config,
         options,
@@ -459,28 +447,21 @@ def review_command(
         priorities=escalation_priorities,
         grace_days=grace_days,
     )
-    name = _repo_name(repo, options)
+    name = _repo_name(chosen.repo)
     token = _token()
     if escalate and not (name and token):
         missing = "--repo OWNER/NAME" if not name else "a token (GITHUB_TOKEN or GH_TOKEN)"
         raise Failure(f"--escalate comments on the items' issues: it needs {missing}", 2)
     documents, _full = _documents(paths, config)
-    wanted = _statuses(statuses, options)
+    wanted = chosen.statuses
     issues = None
     link = None
     api = None
     if name and token:
-        api_url = (
-            api_url or options.get("api_url") or os.environ.get("GITHUB_API_URL") or DEFAULT_API_URL
-        )
-        try:
-            pace = float(options.get("pace", DEFAULT_PACE))
-        except (TypeError, ValueError):
-            raise Failure("`sync/pace` must be a number of seconds", 2) from None
-        api = GitHubIssues(name, token, api_url=api_url, pace=pace)
+        api = GitHubIssues(name, token, api_url=chosen.api_url, pace=chosen.pace)
         try:
             api.check_access()
-            listed = api.list_managed(label or str(options.get("label") or "post-mortem"))
+            listed = api.list_managed(chosen.label)
         except SyncAborted as error:
             api.close()
             raise Failure(api.scrub(str(error)), 2) from None
@@ -488,9 +469,7 @@ def review_command(
         for issue in sorted(listed, key=lambda i: i.number):
             if issue.key:
                 issues.setdefault(issue.key, issue)
-        sync_settings = _settings(
-            name, api_url, str(options.get("ref") or "main"), wanted, "post-mortem", True
-        )
+        sync_settings = _settings(name, chosen, True)
         link = lambda doc: document_link(doc, sync_settings)  # noqa: E731
         note = f"State from the GitHub issues of {name}; items without an issue use the table."
     else:

@@ -29,6 +29,7 @@ from typing import Any, Protocol
 import requests
 from github import Auth, Github, GithubException
 
+from .options import DEFAULT_API_URL, DEFAULT_MAX_WAIT, DEFAULT_PACE  # noqa: F401 (re-exported)
 from .plan import (
     CLOSE_COMMENT_RE,
     Action,
@@ -39,9 +40,6 @@ from .plan import (
     plan_sync,
 )
 
-DEFAULT_API_URL = "https://api.github.com"
-DEFAULT_PACE = 0.75  # seconds between writes: 80 content-creating requests a minute
-DEFAULT_MAX_WAIT = 120.0  # longest single wait for a rate limit, in seconds
 SECONDARY_LIMIT_WAIT = 60.0  # GitHub: wait at least a minute when no Retry-After is given
 MAX_ROUNDS = 8  # list -> plan -> apply rounds; a new round follows each failed write
 MAX_PAGES = 1_000  # 100,000 issues: a bound on pagination, never reached in practice

@@ -1,0 +1,102 @@
+"""The `sync:` section of the configuration: its schema, and its options resolved once.
+
+The settings layer checks the section against `SYNC` when the configuration is loaded (so a
+typo or `pace: fast` is a configuration error with file and line, exit 2). `resolve` gives
+`postmortem sync` and `postmortem review` every option in one place, in one order: the command
+line, then the file, then the environment, then the defaults. Importing this module is cheap:
+no PyGithub, no proselint.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ..options import Integer, Number, Section, Text, Texts
+
+DEFAULT_API_URL = "https://api.github.com"
+DEFAULT_PACE = 0.75  # seconds between writes: 80 content-creating requests a minute
+DEFAULT_MAX_WAIT = 120.0  # longest single wait for a rate limit, in seconds
+DEFAULT_STATE_FILE = ".postmortem/issues.json"
+DEFAULT_LABEL = "post-mortem"
+DEFAULT_REF = "main"
+DEFAULT_STATUSES = ("published",)
+
+REPO = r"[^/\s]+/[^/\s]+"
+CONTACT = r"@[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:/[A-Za-z0-9][A-Za-z0-9._-]*)?"
+
+SYNC = Section(
+    {
+        "repo": Text(pattern=REPO, example="acme/web"),
+        "api_url": Text(pattern=r"https?://\S+", example="https://github.example.com/api/v3"),
+        "ref": Text(example="main"),
+        "statuses": Texts(nonempty=True, example="[published]"),
+        "label": Text(example="post-mortem"),
+        "pace": Number(0, 3600, doc="seconds between writes"),
+        "max_wait": Number(0, 86_400, doc="longest rate-limit wait, in seconds"),
+        "state_file": Text(example=DEFAULT_STATE_FILE),
+        "due_soon_days": Integer(0),
+        "followup_review_days": Integer(1),
+        "escalation": Section(
+            {
+                "contact": Text(pattern=CONTACT, example='"@acme/sre-leads" (quoted in YAML)'),
+                "priorities": Texts(nonempty=True, single=True, example="[P1, P2]"),
+                "grace_days": Integer(0),
+            },
+            example='{contact: "@sre-leads", priorities: [P1], grace_days: 7}',
+        ),
+    },
+    example="{repo: acme/web, pace: 0.75}",
+)
+
+
+@dataclass(frozen=True)
+class SyncOptions:
+    """What `sync` and `review` need to reach GitHub, resolved once."""
+
+    repo: str | None
+    api_url: str
+    ref: str
+    statuses: tuple[str, ...]
+    label: str
+    pace: float
+    max_wait: float
+    state_file: str
+
+
+def resolve(
+    section: Mapping[str, Any],
+    env: Mapping[str, str] | None = None,
+    *,
+    repo: str | None = None,
+    api_url: str | None = None,
+    ref: str | None = None,
+    statuses: tuple[str, ...] = (),
+    label: str | None = None,
+    pace: float | None = None,
+    max_wait: float | None = None,
+    state_file: str | None = None,
+) -> SyncOptions:
+    """The command line (the keyword arguments), then the file's `sync:` section (already
+    checked against `SYNC`), then the environment, then the defaults."""
+    env = os.environ if env is None else env
+
+    def pick(cli: Any, key: str, variable: str | None, default: Any) -> Any:
+        for value in (cli, section.get(key), env.get(variable) if variable else None):
+            if value is not None and value != "" and value != ():
+                return value
+        return default
+
+    chosen = statuses or tuple(section.get("statuses") or ()) or DEFAULT_STATUSES
+    return SyncOptions(
+        repo=pick(repo, "repo", "GITHUB_REPOSITORY", None),
+        api_url=str(pick(api_url, "api_url", "GITHUB_API_URL", DEFAULT_API_URL)),
+        ref=str(pick(ref, "ref", None, DEFAULT_REF)),
+        statuses=tuple(str(s).lower() for s in chosen),
+        label=str(pick(label, "label", None, DEFAULT_LABEL)),
+        pace=float(pick(pace, "pace", None, DEFAULT_PACE)),
+        max_wait=float(pick(max_wait, "max_wait", None, DEFAULT_MAX_WAIT)),
+        state_file=str(pick(state_file, "state_file", None, DEFAULT_STATE_FILE)),
+    )
