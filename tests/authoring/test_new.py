@@ -28,6 +28,7 @@ SECTIONS = [
     "Action Items",
     "What Went Well",
     "Lessons Learned",
+    "Prevention",
 ]
 
 
@@ -75,13 +76,16 @@ def test_creates_the_file_from_the_template(archive: Path) -> None:
 
     doc = load_document(path)
     assert doc.problems == []
-    assert [s.title for s in doc.sections if s.level == 2] == SECTIONS
+    # The headings of the reference template, qualifier included.
+    titles = [s.title for s in doc.sections if s.level == 2]
+    assert titles == [t if t != "Timeline" else "Timeline (all times UTC)" for t in SECTIONS]
+    assert [s.key for s in doc.sections if s.level == 2] == [t.lower() for t in SECTIONS]
     text = path.read_text("utf-8")
-    for sub in ("### Immediate cause", "### Contributing factors", "### Systemic issues"):
+    for sub in ("### Immediate Cause", "### Contributing Factors", "### Systemic Issues"):
         assert f"\n{sub}\n" in text
     timeline, actions = doc.section("timeline").tables, doc.section("action items").tables
     assert timeline[0].headers == ["time", "event", "source", "actor"]  # normalised keys
-    assert "| Time (UTC) | Event | Source | Actor |" in text
+    assert "| Time | Event | Source | Actor |" in text
     assert actions[0].headers == ["id", "action", "owner", "deadline", "priority", "status"]
     assert timeline[0].rows == [] and actions[0].rows == []
     assert doc.timeline == [] and doc.action_items == []
@@ -136,11 +140,11 @@ def test_titles_with_yaml_syntax_survive(archive: Path) -> None:
         (["Outage", "--dir", "missing"], "does not exist"),
     ],
 )
-def test_bad_input_exits_1_with_a_clear_message(
+def test_bad_input_exits_2_with_a_clear_message(
     archive: Path, args: list[str], message: str
 ) -> None:
     result = new(*args)
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # a usage error
     assert message in result.stderr
     assert result.stderr.startswith("postmortem new: ")
     assert result.exception is None or isinstance(result.exception, SystemExit)
@@ -152,7 +156,7 @@ def test_the_configured_severity_scale_and_archive_are_used(archive: Path) -> No
         "archive: reports\nseverity_scale: [SEV1, SEV2, SEV3]\n", "utf-8"
     )
     (archive.parent / "reports").mkdir()
-    assert new("Outage", "--severity", "P2").exit_code == 1
+    assert new("Outage", "--severity", "P2").exit_code == 2
     result = new("Outage", "--severity", "SEV1", "--started", "2025-03-01T08:00Z")
     assert result.exit_code == 0, result.output
     assert result.stdout.strip() == "reports/2025-03-01-outage.md"
@@ -244,13 +248,14 @@ def fill(path: Path, started: datetime) -> None:
         "Root Cause": "The worker chart reads its replica count from a configuration key that "
         "a refactor renamed, so the count fell back to a default of two consumers, which cannot "
         "keep up with the morning peak.",
-        "Immediate cause": "- The consumer pool dropped from eight workers to two after the "
+        "Immediate Cause": "- The consumer pool dropped from eight workers to two after the "
         "deployment.",
-        "Contributing factors": "- The queue depth alert waits for 30 minutes of backlog "
+        "Contributing Factors": "- The queue depth alert waits for 30 minutes of backlog "
         "before it pages.\n- Staging traffic is too low to show the reduced throughput.",
-        "Systemic issues": "- Chart values have no schema, so renamed keys pass review unnoticed.",
+        "Systemic Issues": "- Chart values have no schema, so renamed keys pass review unnoticed.",
         "What Went Well": "- The rollback completed in four minutes.",
         "Lessons Learned": "- Configuration defaults deserve the same review as explicit values.",
+        "Prevention": "- Actions A1 and A2 catch a renamed key before and after it ships.",
     }
     timeline = [
         f"| {row(0)} | Worker deployment rolls out | Argo CD | deploy-bot |",
@@ -288,7 +293,7 @@ def fill(path: Path, started: datetime) -> None:
             continue  # instructions above tables, and second bullets already written
         out.append(line)
         if re.match(r"^\|[-| ]+\|$", line):
-            out.extend(timeline if section == "Timeline" else actions)
+            out.extend(timeline if section.startswith("Timeline") else actions)
     assert by_section == {}
     path.write_text("\n".join(out) + "\n", "utf-8")
 

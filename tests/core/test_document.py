@@ -105,7 +105,9 @@ id: x
     assert (
         entries[1].time == datetime(2025, 2, 9, 14, 0, tzinfo=UTC) and entries[1].utc_offset is None
     )
-    assert entries[2].time is None
+    # A time-only row takes its date from the dated row above it.
+    assert entries[2].time == datetime(2025, 2, 9, 14, 0, tzinfo=UTC)
+    assert entries[2].dated_by == "row"
 
 
 def test_bom_and_crlf_are_read():

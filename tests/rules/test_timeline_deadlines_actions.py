@@ -14,16 +14,19 @@ def test_seed_example_is_clean(seed):
         assert run_rules(seed, prefix) == [], prefix
 
 
-def test_tl101_time_without_date(seed):
+def test_tl101_time_that_is_not_a_time(seed):
+    text = seed.replace("| 2025-02-09 14:25 |", "| shortly after    |")
+    assert codes(run_rules(text, "TL101")) == [(line_of(text, "| shortly after "), "TL101")]
+    # A time-only row in a one-day incident takes the incident's date.
     text = seed.replace("| 2025-02-09 14:25 |", "| 14:25            |")
-    assert codes(run_rules(text, "TL101")) == [(line_of(text, "| 14:25 "), "TL101")]
+    assert run_rules(text, "TL") == []
 
 
 def test_tl102_non_utc_offset_gets_utc_rewrite(seed):
     text = seed.replace("| 2025-02-09 14:25 |", "| 2025-02-09 15:25+01:00 |")
     found = run_rules(text, "TL102")
     assert codes(found) == [(line_of(text, "15:25+01:00"), "TL102")]
-    assert found[0].suggestion.endswith("2025-02-09 14:25")
+    assert "Write it in UTC: 2025-02-09 14:25 " in found[0].suggestion
     assert run_rules(text, "TL103") == []  # converted to UTC, still in order
 
 
@@ -105,8 +108,12 @@ def test_ai103_impossible_and_early_deadline(seed):
 
 
 def test_ai104_priority_scale(seed):
-    text = seed.replace("| P3       | done   |", "| high     | done   |")
-    assert codes(run_rules(text, "AI104")) == [(line_of(text, "| high "), "AI104")]
+    text = seed.replace("| P3       | done   |", "| urgent   | done   |")
+    assert codes(run_rules(text, "AI104")) == [(line_of(text, "| urgent "), "AI104")]
+    # The default scale has the reference report's words for the same levels, in any case.
+    for word in ("High", "medium", "LOW", "Critical", "p2"):
+        text = seed.replace("| P3       | done   |", f"| {word:<8} | done   |")
+        assert run_rules(text, "AI104") == [], word
 
 
 def test_ai105_vague_action_and_specific_twin(seed):

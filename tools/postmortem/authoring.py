@@ -21,6 +21,7 @@ import click
 
 from .config import ConfigError, load_config
 from .document import parse_instant
+from .scales import Scale
 
 # Every placeholder starts with this marker; the validator's placeholder rule looks for it.
 PLACEHOLDER = "TODO:"
@@ -205,10 +206,10 @@ def new(
     """
     try:
         config = load_config(check_prose=False)
-        scale = [str(level) for level in config["severity_scale"]]
+        scale = Scale.from_setting(config["severity_scale"])
         if severity is not None and severity not in scale:
             raise AuthoringError(
-                f"--severity `{severity}` is not on the configured scale ({', '.join(scale)})"
+                f"--severity `{severity}` is not on the configured scale ({scale.describe()})"
             )
         if directory is None:
             directory = config.root / config["archive"]
@@ -220,11 +221,11 @@ def new(
             severity=severity,
             started=parse_started(started) if started is not None else None,
             authors=list(authors),
-            scale=scale,
+            scale=[level[0] for level in scale.levels],
         )
     except (AuthoringError, ConfigError) as error:
         click.echo(f"postmortem new: {error}", err=True)
-        raise SystemExit(1) from None
+        raise SystemExit(2) from None  # a usage error, like every other command's
     except OSError as error:
         click.echo(f"postmortem new: cannot write in {directory}: {error.strerror}", err=True)
         raise SystemExit(1) from None

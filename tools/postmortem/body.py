@@ -277,8 +277,14 @@ def _indents(content: str, lines: list[str], first: int) -> tuple[int, ...]:
     return tuple(columns)
 
 
+# A qualifier after a section's name: "Timeline (all times UTC)", "Impact: customers",
+# "Timeline - 9 February". The key is the name alone, so rules find the section either way.
+_QUALIFIER = re.compile(r"\s*(?:\(.*\)|\[.*\]|[:\u2013\u2014]\s.*|\s-\s.*|:)$")
+
+
 def _section_key(title: str) -> str:
-    return re.sub(r"\s+", " ", title.strip().lower())
+    key = re.sub(r"\s+", " ", title.strip().lower())
+    return _QUALIFIER.sub("", key) or key
 
 
 def _header_key(text: str) -> str:

@@ -8,17 +8,25 @@ from __future__ import annotations
 
 import os
 import sys
-from datetime import UTC, date, datetime
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from . import __version__
-from .config import Config, ConfigError, load_config
 from .reporters import FORMATS
+
+# Only click is imported at startup: `postmortem --version` and `--help` are the pre-commit
+# hook's and the user's first contact and must not pay for YAML, markdown-it, jsonschema,
+# proselint or PyGithub (tests/test_cli_startup.py checks what gets imported).
+if TYPE_CHECKING:
+    from datetime import date
+
+    from .config import Config
 
 
 def parse_today(value: str | None) -> date:
+    from datetime import UTC, date, datetime
+
     if value is None:
         return datetime.now(UTC).date()
     try:
@@ -28,6 +36,10 @@ def parse_today(value: str | None) -> date:
 
 
 def get_config(config_path: str | None) -> Config:
+    from pathlib import Path
+
+    from .config import ConfigError, load_config
+
     try:
         return load_config(Path(config_path) if config_path else None)
     except ConfigError as error:
@@ -38,6 +50,7 @@ def _codes(values: tuple[str, ...], option: str) -> list[str]:
     """Rule codes or prefixes from repeated and comma-separated options: `--select BL,TL`.
 
     Case-insensitive; a code that does not exist is a usage error (it would turn checks off)."""
+    from .options import ConfigError
     from .settings import check_codes
 
     try:
@@ -55,6 +68,17 @@ LAZY_COMMANDS = {
     "review": ("postmortem.sync.command", "review_command"),
     "digest": ("postmortem.digest", "digest"),
     "render": ("postmortem.site.render", "render"),
+}
+# Their one-line help for `postmortem --help`, so that listing them imports none of them
+# (a test checks that each matches the command's own help).
+LAZY_HELP = {
+    "new": "Start a post-mortem from the template and print the path of the new file.",
+    "timeline": "Turn raw incident data into Timeline rows (UTC, sorted, with Source).",
+    "sync": "Create, update, close or reopen one GitHub issue per action item.",
+    "review": "The weekly review: escalations, overdue items by owner, items due soon, "
+    "follow-up reviews.",
+    "digest": "Create or update the one weekly digest issue with the given Markdown.",
+    "render": "Write the archive's generated pages as plain Markdown into OUT.",
 }
 
 
@@ -74,6 +98,21 @@ class ExitCodeGroup(click.Group):
             except (ImportError, AttributeError):
                 return None  # not installed in this build: click reports "No such command"
         return super().get_command(ctx, name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """click's listing, with the lazy commands' help taken from LAZY_HELP (no import)."""
+        names = self.list_commands(ctx)
+        limit = formatter.width - 6 - max((len(n) for n in names), default=0)
+        rows = []
+        for name in names:
+            command = self.commands.get(name)
+            if command is None and name in LAZY_HELP:
+                command = click.Command(name, help=LAZY_HELP[name])
+            if command is not None and not command.hidden:
+                rows.append((name, command.get_short_help_str(limit)))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
 
     def invoke(self, ctx: click.Context):  # noqa: D102
         try:
@@ -147,9 +186,10 @@ def validate(
 
     Exit 0 when there are no errors (warnings allowed), 1 when any error, 2 for usage errors.
     """
+    from pathlib import Path
+
     from . import reporters
-    from .validation import GitError
-    from .validation import changed_since as git_changed
+    from .archive_index import GitError, git_changes
     from .validation import validate as run
 
     config = get_config(config_path)
@@ -162,15 +202,16 @@ def validate(
     for target in targets:
         if not target.exists():
             raise click.ClickException(f"{target}: no such file or folder")
-    only = None
+    only = changes = None
     if changed_since:
         try:
-            only = git_changed(changed_since, targets)
+            changes = git_changes(changed_since)
         except GitError as error:
             raise click.ClickException(str(error)) from None
+        only = changes.changed
     in_actions = os.environ.get("GITHUB_ACTIONS") == "true"
     fmt = fmt or ("github" if in_actions else "text")
-    report = run(targets, config, day, only=only, workers=workers)
+    report = run(targets, config, day, only=only, workers=workers, changes=changes)
     if output:
         with open(output, "w", encoding="utf-8") as handle:
             reporters.write(report, fmt, handle)
@@ -188,6 +229,7 @@ def validate(
 @click.argument("code", required=False)
 def list_rules(code: str | None) -> None:
     """List the rules, a family of them (`rules BL`), or one rule's documentation (`rules BL101`)."""
+    from .options import ConfigError
     from .rules import REGISTRY
     from .settings import check_codes
 

@@ -22,6 +22,7 @@ from . import statuses
 from .body import Cell, ProseBlock, Row, Section, Table, parse_body
 from .findings import Finding, input_error
 from .frontmatter import MAX_YAML_DEPTH, MAX_YAML_NODES, load_frontmatter, path_key
+from .times import resolve_rows
 
 __all__ = [
     "MAX_FILE_BYTES",
@@ -43,7 +44,6 @@ __all__ = [
     "parse_day",
     "parse_document",
     "parse_instant",
-    "parse_table_time",
     "split_lines",
 ]
 
@@ -61,7 +61,12 @@ class TimelineEntry:
     event: str
     source: str
     actor: str
-    utc_offset: str | None = None  # the offset as written, when it is not UTC
+    utc_offset: str | None = None  # the offset or zone as written, when it is not UTC
+    # How the row got its date: "cell" (written), "row" (an earlier dated row), "window"
+    # (the incident's day); and why it has no time, when it has none (see times.py).
+    dated_by: str = ""
+    problem: str | None = None
+    row: Row | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -225,18 +230,23 @@ class Document:
         table = self._first_table("timeline")
         if table is None:
             return []
+        texts = [row.text("time") for row in table.rows]
+        start = self.started or self.detected
+        end = self.resolved or self.mitigated
         entries = []
-        for row in table.rows:
-            when, offset = parse_table_time(row.text("time"))
+        for row, when in zip(table.rows, resolve_rows(texts, start, end), strict=True):
             entries.append(
                 TimelineEntry(
                     line=row.line,
-                    time=when,
+                    time=when.time,
                     time_text=row.text("time"),
                     event=row.text("event"),
                     source=row.text("source"),
                     actor=row.text("actor"),
-                    utc_offset=offset,
+                    utc_offset=when.cell.written_offset if when.cell else None,
+                    dated_by=when.dated_by,
+                    problem=when.problem,
+                    row=row,
                 )
             )
         return entries
@@ -312,36 +322,6 @@ def parse_instant(value: Any) -> datetime | None:
     if parsed.tzinfo is None:
         return None
     return _usable(parsed)
-
-
-_TABLE_TIME = re.compile(
-    r"^\s*(?P<date>\d{4}-\d{2}-\d{2})[T ](?P<time>\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)"
-    r"\s*(?P<zone>Z|UTC|GMT|[+-]\d{2}:?\d{2})?\s*$",
-    re.IGNORECASE,
-)
-
-
-def parse_table_time(text: str) -> tuple[datetime | None, str | None]:
-    """A timeline cell's time as UTC, and the offset as written when it is not UTC.
-
-    A time without a zone is read as UTC: the Timeline header says all times are UTC.
-    """
-    match = _TABLE_TIME.match(_strip_markup(text))
-    if not match:
-        return None, None
-    zone = (match["zone"] or "").upper()
-    offset = None
-    if zone in ("", "Z", "UTC", "GMT", "+00:00", "+0000", "-00:00", "-0000"):
-        suffix = "+00:00"
-    else:
-        suffix = zone if ":" in zone else f"{zone[:3]}:{zone[3:]}"
-        offset = zone
-    try:
-        when = datetime.fromisoformat(f"{match['date']}T{match['time']}{suffix}")
-    except ValueError:
-        return None, None
-    when = _usable(when)
-    return (when, offset) if when else (None, None)
 
 
 def parse_day(text: str) -> date | None:

@@ -14,6 +14,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from .scales import DEFAULT_PRIORITY_SCALE, DEFAULT_SEVERITY_SCALE
+
 MAX_NUMBER = 1_000_000  # hours or days; more would overflow the rules' date arithmetic
 
 # Where a setting is written: path ("sync/escalation/contact") -> "file:line".
@@ -167,15 +169,55 @@ class Section(Spec):
                 spec.validate(item, sub, where)
 
 
+@dataclass(frozen=True)
+class Levels(Spec):
+    """An ordered scale: a list of levels, each a word or a list of synonyms (`[P2, High]`)."""
+
+    example: str = "[P1, P2, P3, P4] or [[P1, Critical], [P2, High]]"
+    default: Any = None
+    doc: str = ""
+
+    def check(self, value: Any) -> str | None:
+        def word(v: Any) -> bool:
+            return isinstance(v, str | int) and not isinstance(v, bool) and str(v).strip() != ""
+
+        if not isinstance(value, list) or not value:
+            return f"a list of levels such as {self.example}"
+        for level in value:
+            words = level if isinstance(level, list) else [level]
+            if not words or not all(word(w) for w in words):
+                return f"a list of levels such as {self.example}"
+        return None
+
+
+@dataclass(frozen=True)
+class TimeZone(Spec):
+    """An IANA time zone name; empty for none."""
+
+    default: Any = None
+    doc: str = ""
+
+    def check(self, value: Any) -> str | None:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        if value == "":
+            return None
+        try:
+            ZoneInfo(value) if isinstance(value, str) else None
+        except (ZoneInfoNotFoundError, ValueError):
+            pass
+        else:
+            if isinstance(value, str):
+                return None
+        return "an IANA time zone name such as Europe/Dublin or America/Chicago"
+
+
 # The project's settings that rules read: each may also be given per rule
 # (`rules: {TL104: {timeline_lead_hours: 2}}`), so rules declare them among their options.
 PROJECT: dict[str, Spec] = {
-    "severity_scale": Texts(
-        nonempty=True, example="[P1, P2, P3, P4]", default=["P1", "P2", "P3", "P4"]
-    ),
-    "priority_scale": Texts(
-        nonempty=True, example="[P1, P2, P3, P4]", default=["P1", "P2", "P3", "P4"]
-    ),
+    # Most urgent first; a level may list synonyms: [P2, High] (see scales.py).
+    "severity_scale": Levels(default=DEFAULT_SEVERITY_SCALE),
+    "priority_scale": Levels(default=DEFAULT_PRIORITY_SCALE),
     # The seed: the report is published within 48 hours; a draft untouched for a week is stale.
     "publish_within_hours": Number(default=48, doc="report due this long after resolution"),
     "stale_draft_days": Integer(default=7, doc="a draft untouched this long is stale"),
@@ -183,6 +225,9 @@ PROJECT: dict[str, Spec] = {
     # Timeline rows may precede impact (the change that triggered it) by this much.
     "timeline_lead_hours": Number(default=24),
     "timeline_trail_hours": Number(default=0),
+    # The team's time zone (an IANA name such as Europe/Dublin): only used to read zone
+    # abbreviations with several meanings (IST, CST, BST) in timeline rows.
+    "timezone": TimeZone(default=""),
     "required_sections": Texts(
         example="[Summary, Impact]",
         default=[

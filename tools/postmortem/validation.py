@@ -9,18 +9,17 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from .archive_index import GitChanges, index_entries, list_archive
 from .config import Config
 from .document import (
     MAX_FILE_BYTES,
     Document,
-    iter_markdown_files,
     load_document,
     load_frontmatter,
     split_lines,
@@ -107,9 +106,10 @@ def check_document(doc: Document, config: Config, today: date) -> list[Finding]:
     """Every enabled checker on one parsed document, each run once; findings of enabled rules."""
     path = doc.display_path
     findings: list[Finding] = []
+    shared: dict = {}
     for checker in enabled_checkers(config, archive=False):
         try:
-            results = checker.run(doc, Context(config=config, today=today))
+            results = checker.run(doc, Context(config, today, cache=shared))
         except Exception as error:  # a checker bug must not hide the other checkers' results
             findings.append(
                 Finding(
@@ -164,7 +164,7 @@ def _unquoted_or_quoted(name: str) -> bool:
     return True
 
 
-def read_entry(path: Path) -> Entry:
+def read_entry(path: Path | str) -> Entry:
     """The archive index entry of a file from its frontmatter alone (no body parsing).
 
     Archive rules need only `id` and `related` of files not being checked; in the usual plain
@@ -173,9 +173,9 @@ def read_entry(path: Path) -> Entry:
     about duplicate and related ids): a file the parser cannot read has no id here either, and
     the frontmatter is delimited by the same lines.
     """
-    shown = path.as_posix()
+    shown = path if isinstance(path, str) else path.as_posix()
     try:
-        with path.open("rb") as handle:
+        with open(path, "rb") as handle:
             data = handle.read(_INDEX_BYTES)
             size = os.fstat(handle.fileno()).st_size
     except OSError:
@@ -246,28 +246,34 @@ def validate(
     paths: Iterable[Path | str],
     config: Config,
     today: date,
-    only: set[Path] | None = None,
+    only: set[Path] | set[str] | None = None,
     workers: int | None = None,
     archive_paths: Iterable[Path | str] | None = None,
+    changes: GitChanges | None = None,
 ) -> Report:
     """Check files fully (all of them, or those in `only`) and the archive-wide rules.
 
+    `only` holds absolute paths with symbolic links resolved (`git_changes(ref).changed`).
     `archive_paths` is the whole archive for archive rules (default: `paths`); files not
-    checked fully are indexed from their frontmatter only.
+    checked fully are indexed from their frontmatter only, from the cache of index entries
+    when `changes` tells which files git vouches for (see archive_index.py).
     """
-    files = list(dict.fromkeys(iter_markdown_files(paths)))
-    checked = files if only is None else [f for f in files if f.resolve() in only]
-    results = _run_files(checked, config, today, workers)
+    files = list_archive(paths)
+    if only is None:
+        checked = files
+    else:
+        wanted = {os.fspath(p) for p in only}
+        checked = [f for f in files if f.real in wanted]
+    results = _run_files([Path(f.shown) for f in checked], config, today, workers)
     report = Report(files_checked=len(checked))
     entries: dict[str, Entry] = {}
     for findings, entry in results:
         report.findings.extend(findings)
         entries[entry.path] = entry
-    archive_files = files if archive_paths is None else list(iter_markdown_files(archive_paths))
-    for path in archive_files:
-        shown = path.as_posix()
-        if shown not in entries:
-            entries[shown] = read_entry(path)
+    archive_files = files if archive_paths is None else list_archive(archive_paths)
+    rest = [f for f in archive_files if f.shown not in entries]
+    for entry in index_entries(rest, read_entry, changes):
+        entries[entry.path] = entry
     report.findings.extend(
         _archive_findings(list(entries.values()), config, today, {e.path for _, e in results})
     )
@@ -293,39 +299,3 @@ def _archive_findings(
             if not _is_suppressed(finding, *texts[entry.path]):
                 findings.append(finding)
     return findings
-
-
-class GitError(Exception):
-    pass
-
-
-def changed_since(ref: str, paths: Iterable[Path | str]) -> set[Path]:
-    """Files changed since the merge base with `ref`: committed, staged, unstaged or untracked."""
-
-    def git(*args: str, cwd: str | None = None) -> subprocess.CompletedProcess:
-        try:
-            return subprocess.run(
-                ["git", *args], capture_output=True, text=True, timeout=60, cwd=cwd
-            )
-        except (OSError, subprocess.SubprocessError) as error:
-            raise GitError(f"cannot run git: {error}") from None
-
-    def fail(result: subprocess.CompletedProcess, what: str) -> GitError:
-        lines = result.stderr.strip().splitlines()
-        return GitError(f"{what}: {lines[-1] if lines else 'git failed'}")
-
-    top = git("rev-parse", "--show-toplevel")
-    if top.returncode != 0:
-        raise fail(top, "--changed-since needs a git repository")
-    root = top.stdout.strip()
-    base = git("merge-base", ref, "HEAD", cwd=root)
-    if base.returncode != 0:
-        raise fail(base, f"cannot compare with `{ref}`")
-    diff = git(
-        "diff", "--name-only", "--diff-filter=ACMR", "-z", base.stdout.strip(), "--", cwd=root
-    )
-    if diff.returncode != 0:
-        raise fail(diff, f"cannot compare with `{ref}`")
-    untracked = git("ls-files", "--others", "--exclude-standard", "-z", cwd=root)
-    names = [n for n in (diff.stdout + untracked.stdout).split("\0") if n]
-    return {(Path(root) / n).resolve() for n in names}

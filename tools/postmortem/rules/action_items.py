@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from ..document import ActionItem, Document
 from ..options import Texts, project
+from ..scales import Scale
 from .base import Context, Problem, rule
 
 _FIELDS = ("id", "action", "owner", "deadline", "priority")
@@ -118,14 +119,20 @@ def deadline(doc: Document, ctx: Context) -> Iterator[Problem]:
 
 @rule("AI104", "action-item-priority", "action-item", options=project("priority_scale"))
 def priority(doc: Document, ctx: Context) -> Iterator[Problem]:
-    """Priorities are on the configured scale (`priority_scale`, default P1..P4)."""
-    scale = [str(p) for p in ctx.option("priority_scale")]
+    """Priorities are on the configured scale (`priority_scale`).
+
+    The default scale has four levels, most urgent first, each with two spellings:
+    P1 or Critical, P2 or High, P3 or Medium, P4 or Low (any case). The weekly digest and
+    escalation order items by these levels.
+    """
+    scale = Scale.from_setting(ctx.option("priority_scale"))
     for item in doc.action_items:
-        if item.priority and item.priority not in scale:
+        text = item.priority.strip().strip("`*_ ")
+        if text and text not in ("-", "?") and text not in scale:
             yield Problem(
                 item.line,
-                f"priority `{item.priority}` of {item.id} is not on the scale {', '.join(scale)}",
-                f"Use one of {', '.join(scale)}.",
+                f"priority `{item.priority}` of {item.id} is not on the scale {scale.describe()}",
+                f"Use one of {scale.describe()}.",
                 _column(item, "priority"),
             )
 

@@ -75,6 +75,9 @@ class Context:
     config: Config
     today: date
     code: str = ""  # the rule whose options `option` reads by default
+    # What checkers share about one document (the engine gives every checker of a document the
+    # same dict): a derived view computed once, such as the timeline read in a time zone.
+    cache: dict[Any, Any] = field(default_factory=dict)
 
     def option(self, name: str, default: Any = None, code: str | None = None) -> Any:
         """A rule's own setting from `rules: {CODE: {name: ...}}`, else the project setting,

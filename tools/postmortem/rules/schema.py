@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..document import Document, Row, parse_instant
 from ..options import project
+from ..scales import Scale
 from .base import Context, Problem, rule
 
 if TYPE_CHECKING:  # jsonschema is imported when a check first runs: settings stay light
@@ -173,12 +174,12 @@ def action_item_schema(doc: Document, ctx: Context) -> Iterator[Problem]:
 @rule("SC104", "severity-scale", "schema", options=project("severity_scale"))
 def severity_scale(doc: Document, ctx: Context) -> Iterator[Problem]:
     """The severity must be one of the configured scale (`severity_scale`, default P1..P4)."""
-    scale = [str(s) for s in ctx.option("severity_scale")]
+    scale = Scale.from_setting(ctx.option("severity_scale"))
     if doc.severity and doc.severity not in scale:
         yield Problem(
             doc.meta_line("severity"),
-            f"severity `{doc.severity}` is not on the scale {', '.join(scale)}",
-            f"Use one of {', '.join(scale)}.",
+            f"severity `{doc.severity}` is not on the scale {scale.describe()}",
+            f"Use one of {scale.describe()}.",
         )
 
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
-from ..document import Document
+from ..document import Document, TimelineEntry
 from ..options import project
+from ..times import format_utc, resolve_rows
 from .base import Context, Problem, rule
 
 _WINDOW = ("started", "detected", "mitigated", "resolved")
@@ -16,42 +18,111 @@ def _utc(value: datetime) -> str:
     return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
-@rule("TL101", "timeline-time-format", "timeline")
+@rule("TL101", "timeline-time-format", "timeline", options=project("timezone"))
 def time_format(doc: Document, ctx: Context) -> Iterator[Problem]:
-    """Every Timeline row has a full date and time: `2025-02-09 14:05` (UTC).
+    """Every Timeline row has a time the reader can place: `2025-02-09 14:05`, or `14:05`.
 
-    A time without a date is ambiguous once an incident crosses midnight.
+    A time-only row (`HH:MM` or `HH:MM:SS`, as in the reference template) takes its date from
+    the row with a full date above it, or else from the incident window when the incident
+    lies within one UTC day. An incident that crosses midnight needs a dated row first.
+    Zones other than UTC may be written as an offset (`+01:00`) or an abbreviation (`CET`);
+    TL102 then asks for UTC, and `postmortem validate --fix` rewrites them. An abbreviation
+    with several meanings (`IST`, `CST`, `BST`) needs `timezone:` in the configuration.
     """
-    for entry in doc.timeline:
-        if entry.time is None and entry.time_text.strip() not in ("",):
+    window = _window_text(doc)
+    for entry in timeline(doc, ctx):
+        text = entry.time_text.strip()
+        if entry.time is not None:
+            continue
+        if not text:
             yield Problem(
                 entry.line,
-                f"timeline time `{entry.time_text}` is not a date and time",
-                "Write it as YYYY-MM-DD HH:MM in UTC, e.g. 2025-02-09 14:05.",
+                "timeline row has no time",
+                "Write it as HH:MM (UTC), or YYYY-MM-DD HH:MM when the incident spans days.",
+                _column(entry),
             )
-        elif entry.time is None:
+        elif entry.problem == "undated":
+            day = doc.started or doc.detected or doc.resolved
+            example = f"{day:%Y-%m-%d} {text}" if day else f"YYYY-MM-DD {text}"
+            why = (
+                f"the incident window ({window}) spans more than one day"
+                if window
+                else "the frontmatter has no incident window (`started`, `resolved`)"
+            )
             yield Problem(
-                entry.line, "timeline row has no time", "Write it as YYYY-MM-DD HH:MM in UTC."
+                entry.line,
+                f"timeline time `{text}` has no date, and it cannot be known: {why}",
+                f"Write the date on this row, e.g. `{example}`; the time-only rows after it "
+                "take that date.",
+                _column(entry),
+            )
+        else:
+            problem = entry.problem
+            if problem == "out of range":
+                problem = "the date is out of range"
+            yield Problem(
+                entry.line,
+                f"timeline time `{text}` "
+                + (f"cannot be read: {problem}" if problem else "is not a date and time"),
+                "Write it as HH:MM in UTC, or YYYY-MM-DD HH:MM, e.g. 2025-02-09 14:05.",
+                _column(entry),
             )
 
 
-@rule("TL102", "timeline-utc", "timeline")
+@rule("TL102", "timeline-utc", "timeline", options=project("timezone"))
 def timeline_utc(doc: Document, ctx: Context) -> Iterator[Problem]:
-    """Timeline times are in UTC; a row with another offset is flagged with its UTC equivalent."""
-    for entry in doc.timeline:
+    """Timeline times are in UTC; a row with another offset or zone is flagged with its UTC time.
+
+    `postmortem validate --fix` rewrites such rows in UTC.
+    """
+    for entry in timeline(doc, ctx):
         if entry.utc_offset and entry.time is not None:
             yield Problem(
                 entry.line,
-                f"timeline time `{entry.time_text}` is not UTC (offset {entry.utc_offset})",
-                f"Write it in UTC: {entry.time.strftime('%Y-%m-%d %H:%M')}",
+                f"timeline time `{entry.time_text}` is not UTC ({entry.utc_offset})",
+                f"Write it in UTC: {format_utc(entry.time)} (`postmortem validate --fix` does it)",
+                _column(entry),
             )
 
 
-@rule("TL103", "timeline-order", "timeline")
+def timeline(doc: Document, ctx: Context) -> list[TimelineEntry]:
+    """The document's timeline, with zone abbreviations read in the configured `timezone`."""
+    tz = str(ctx.option("timezone") or "")
+    if not tz:
+        return doc.timeline
+    cache = ctx.cache  # shared by the timeline rules for this document
+    if ("timeline", tz) not in cache:
+        start, end = doc.started or doc.detected, doc.resolved or doc.mitigated
+        rows = resolve_rows([e.time_text for e in doc.timeline], start, end, tz)
+        cache["timeline", tz] = [
+            replace(
+                entry,
+                time=row.time,
+                utc_offset=row.cell.written_offset if row.cell else None,
+                dated_by=row.dated_by,
+                problem=row.problem,
+            )
+            for entry, row in zip(doc.timeline, rows, strict=True)
+        ]
+    return cache["timeline", tz]
+
+
+def _column(entry: TimelineEntry) -> int:
+    return entry.row.column("time") if entry.row else 1
+
+
+def _window_text(doc: Document) -> str:
+    start, end = doc.started or doc.detected, doc.resolved or doc.mitigated
+    if start is None or end is None:
+        return ""
+    return f"{_utc(start)} – {_utc(end)}"
+
+
+@rule("TL103", "timeline-order", "timeline", options=project("timezone"))
 def timeline_order(doc: Document, ctx: Context) -> Iterator[Problem]:
     """Timeline rows are in chronological order."""
     previous = None
-    for entry in doc.timeline:
+    for entry in timeline(doc, ctx):
         if entry.time is None:
             continue
         if previous is not None and entry.time < previous.time:
@@ -69,7 +140,7 @@ def timeline_order(doc: Document, ctx: Context) -> Iterator[Problem]:
     "TL104",
     "timeline-window",
     "timeline",
-    options=project("timeline_lead_hours", "timeline_trail_hours"),
+    options=project("timeline_lead_hours", "timeline_trail_hours", "timezone"),
 )
 def timeline_window(doc: Document, ctx: Context) -> Iterator[Problem]:
     """Timeline rows fall inside the incident window.
@@ -83,7 +154,7 @@ def timeline_window(doc: Document, ctx: Context) -> Iterator[Problem]:
         return
     first = started - timedelta(hours=float(ctx.option("timeline_lead_hours", 24)))
     last = resolved + timedelta(hours=float(ctx.option("timeline_trail_hours", 0)))
-    for entry in doc.timeline:
+    for entry in timeline(doc, ctx):
         if entry.time is not None and not first <= entry.time <= last:
             yield Problem(
                 entry.line,
@@ -111,14 +182,14 @@ def window_order(doc: Document, ctx: Context) -> Iterator[Problem]:
             previous = (key, value)
 
 
-@rule("TL106", "timeline-coverage", "timeline", severity="warning")
+@rule("TL106", "timeline-coverage", "timeline", severity="warning", options=project("timezone"))
 def timeline_coverage(doc: Document, ctx: Context) -> Iterator[Problem]:
     """The Timeline covers the incident: a row at or before detection and one at or after resolution.
 
     Readers use the timeline to see how long each phase took; a timeline that stops before the
     end hides the slowest part.
     """
-    times = [e.time for e in doc.timeline if e.time is not None]
+    times = [e.time for e in timeline(doc, ctx) if e.time is not None]
     if not times:
         return
     section = doc.section("timeline")

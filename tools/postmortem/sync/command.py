@@ -21,6 +21,7 @@ from github import GithubException
 
 from ..config import Config, ConfigError, load_config
 from ..document import Document, load_archive
+from ..scales import priority_scale
 from .escalation import post_escalations
 from .github import (
     GitHubIssues,
@@ -376,7 +377,8 @@ def _review_settings(config: Config, options: dict[str, Any], **overrides: Any) 
         return f"{source}:{line}" if line else source
 
     try:
-        return review_settings(options, where, **overrides)
+        scale = priority_scale(config.values.get("priority_scale"))
+        return review_settings(options, where, scale=scale, **overrides)
     except SettingsError as error:
         raise Failure(str(error), 2) from None
 

@@ -26,6 +26,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 
+from ..scales import DEFAULT_PRIORITIES, Scale
 from .plan import DocumentLike, ListedIssue, item_key, item_state, owner_handles
 
 DEFAULT_DUE_SOON_DAYS = 7
@@ -59,8 +60,13 @@ class ReviewSettings:
     contact: str | None = None  # who escalated items are mentioned to, e.g. "@acme/sre-leads"
     priorities: tuple[str, ...] = DEFAULT_ESCALATION_PRIORITIES
     grace_days: int = DEFAULT_GRACE_DAYS
+    # The project's priority scale: `[P1]` escalates `Critical` items too (the same level).
+    scale: Scale = DEFAULT_PRIORITIES
 
     def escalates(self, priority: str) -> bool:
+        rank = self.scale.rank(priority)
+        if rank is not None and rank in self.scale.ranks(self.priorities):
+            return True
         wanted = {p.strip().upper() for p in self.priorities}
         return priority.strip().upper() in wanted
 
@@ -115,6 +121,7 @@ def review_settings(
     contact: str | None = None,
     priorities: Iterable[str] = (),
     grace_days: int | None = None,
+    scale: Scale | None = None,
 ) -> ReviewSettings:
     """Settings from the `sync:` mapping of the configuration, overridden by the CLI options.
 
@@ -168,6 +175,8 @@ def review_settings(
         values["priorities"] = _priorities(chosen, "--escalation-priority")
     if grace_days is not None:
         values["grace_days"] = _days(grace_days, "--grace-days", 0)
+    if scale is not None:
+        values["scale"] = scale
     return ReviewSettings(**values)
 
 
@@ -363,7 +372,11 @@ def build_review(
         followup = _followup(doc, today, settings, counted, closed, link)
         if followup is not None:
             review.followups.append(followup)
-    review.items.sort(key=lambda i: (-i.days_overdue, i.deadline or "9999", i.key))
+    # Most overdue first; on the same deadline, the most urgent priority first.
+    order = settings.scale.sort_key
+    review.items.sort(
+        key=lambda i: (-i.days_overdue, i.deadline or "9999", order(i.priority), i.key)
+    )
     review.followups.sort(key=lambda f: (f.due, f.postmortem))
     return review
 

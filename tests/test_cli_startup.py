@@ -1,0 +1,83 @@
+"""Startup of the command line: `--version` and `--help` import only click.
+
+Not a timing test: what makes them slow is importing the libraries that only checking,
+syncing or publishing needs, so the test looks at which modules a real process imported.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from postmortem import cli
+
+HEAVY = ("click", "yaml", "markdown_it", "jsonschema", "proselint", "github", "mkdocs", "re2")
+
+PROBE = """
+import json, sys
+from postmortem.launcher import run
+args, watched = json.loads(sys.argv[1]), set(json.loads(sys.argv[2]))
+sys.argv = ["postmortem", *args]
+code = 0
+try:
+    run()
+except SystemExit as done:
+    code = done.code
+heavy = sorted({m.split(".")[0] for m in sys.modules} & watched)
+sys.stderr.write("\\nIMPORTED " + json.dumps(heavy) + " EXIT " + str(code) + "\\n")
+"""
+
+
+def imported_by(*args: str) -> tuple[list[str], str, int]:
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, json.dumps(args), json.dumps(HEAVY)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    tail = done.stderr.rsplit("IMPORTED ", 1)[1]
+    heavy, code = tail.split(" EXIT ")
+    return json.loads(heavy), done.stdout, int(code.strip() if code.strip() != "None" else 0)
+
+
+@pytest.mark.parametrize("args", [("--version",), ("--help",), ("validate", "--help")])
+def test_startup_imports_no_heavy_library(args: tuple[str, ...]) -> None:
+    heavy, output, code = imported_by(*args)
+    assert code == 0
+    assert output.strip()
+    assert heavy == ([] if args == ("--version",) else ["click"])
+
+
+def test_version_is_what_click_prints() -> None:
+    """The launcher answers `--version` without click, in click's words."""
+    _, output, _ = imported_by("--version")
+    assert output == CliRunner().invoke(cli.main, ["--version"]).output
+
+
+def test_help_lists_every_command() -> None:
+    _, output, _ = imported_by("--help")
+    for name in cli.LAZY_COMMANDS:
+        assert f"  {name} " in output
+
+
+def test_validate_still_imports_what_it_needs(tmp_path) -> None:
+    (tmp_path / "x.md").write_text("no frontmatter\n", "utf-8")
+    heavy, output, code = imported_by("validate", str(tmp_path / "x.md"))
+    assert code == 1, output
+    assert "yaml" in heavy  # the probe sees imports: validation really ran
+
+
+@pytest.mark.parametrize("name", sorted(cli.LAZY_COMMANDS))
+def test_static_short_help_matches_the_command(name: str) -> None:
+    """The one-line help shown without importing a command is the command's own."""
+    command = cli.main.get_command(click.Context(cli.main), name)
+    assert command is not None
+    for width in (30, 60, 80, 200):
+        expected = command.get_short_help_str(width)
+        placeholder = click.Command(name, help=cli.LAZY_HELP[name])
+        assert placeholder.get_short_help_str(width) == expected
