@@ -54,6 +54,7 @@ def test_labelled_set_recall_per_family() -> None:
         assert fam.recall >= FLOOR, code
 
 
+@pytest.mark.shared
 def test_dev_set_precision_and_recall() -> None:
     assert DEV.exists(), f"shared corpus missing: {DEV}"
     cases = load_dev_cases(DEV)
@@ -77,6 +78,7 @@ def _corpus_blocks(text: str) -> list[str]:
     return [b for b in re.split(r"\n\s*\n|\n(?=\s*[-*|])", text) if b.strip()]
 
 
+@pytest.mark.shared
 def test_every_real_postmortem_is_scanned_without_crash_and_with_few_flags() -> None:
     files = sorted(CORPUS.rglob("*.md"))
     assert len(files) >= 40
@@ -94,6 +96,7 @@ def test_every_real_postmortem_is_scanned_without_crash_and_with_few_flags() -> 
     assert 0 < hits < words / 1000
 
 
+@pytest.mark.shared
 @pytest.mark.parametrize(
     ("relative", "needle", "code"),
     [

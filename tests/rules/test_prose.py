@@ -203,6 +203,7 @@ def test_in_place_suppression_and_severity_override(seed):
     assert run_rules("\n".join(lines) + "\n", "PR") == []
 
 
+@pytest.mark.shared
 def test_real_postmortems_few_findings_and_no_crash():
     """The default set stays quiet on real reports: measured 16 findings in ~31,000 words."""
     files = sorted(CORPUS.rglob("*.md"))
@@ -231,6 +232,7 @@ def test_codes_of_paths():
     assert prose.code_of("some_new_family.check") == "PR100"
 
 
+@pytest.mark.shared
 def test_prefilter_finds_exactly_what_every_check_finds(monkeypatch):
     """The RE2 pre-selection of checks changes speed, never results (real reports, all checks)."""
     every = prose.enabled_checks(tuple(sorted(set(prose.FAMILIES) - {"restricted"})), None)
