@@ -16,11 +16,24 @@ It behaves like GitHub where it matters for issue sync:
   token; 403 + ``Retry-After`` (secondary limit), 403 with ``x-ratelimit-remaining: 0``
   (primary limit) and 429 on demand; a switch that answers 502 after committing a write;
   connection resets before or after the commit; hooks to stop the client process mid-request.
-- every request is counted by method and path.
+- ``state_reason`` only applies with a change of ``state`` (GitHub ignores it otherwise);
+- an installation token with too few permissions (``Emulator.permissions``) gets 403
+  "Resource not accessible by integration"; ``GET /user`` is 403 for it, as on GitHub;
+- 410 when the repository has issues disabled, and for a deleted issue; 301 to
+  ``/repositories/{id}/issues/{n}`` for a transferred issue;
+- 422 for a label name over 50 characters;
+- list endpoints lag writes by ``read_lag`` seconds of ``clock`` (injectable, so tests share
+  the sync's fake clock and never sleep);
+- the contents API and git refs, enough to keep a file on a branch;
+- every request is counted by method and path, and logged with its headers, query, body and
+  response (``Emulator.log``) for the OpenAPI conformance test.
 """
 
 from __future__ import annotations
 
+import base64
+import copy
+import hashlib
 import json
 import re
 import socket
@@ -35,6 +48,7 @@ from typing import Any
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 TITLE_MAX = 256
+LABEL_MAX = 50
 BODY_MAX = 65_536
 WRITE_METHODS = frozenset({"POST", "PATCH", "PUT", "DELETE"})
 DOCS = "https://docs.github.com/rest"
@@ -89,6 +103,14 @@ class Repo:
     comments: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
     assignable: set[str] = field(default_factory=set)
     next_number: int = 1
+    has_issues: bool = True
+    default_branch: str = "main"
+    # branch -> {path: (bytes, blob sha)}; "main" holds nothing the sync reads
+    branches: dict[str, dict[str, tuple[bytes, str]]] = field(default_factory=dict)
+    heads: dict[str, str] = field(default_factory=dict)  # branch -> commit sha
+    moved: dict[int, tuple[str, int]] = field(default_factory=dict)  # number -> (repo, number)
+    deleted: set[int] = field(default_factory=set)
+    history: dict[int, list[tuple[float, dict[str, Any]]]] = field(default_factory=dict)
 
     @property
     def full_name(self) -> str:
@@ -109,6 +131,12 @@ class Emulator:
         self.rate_remaining = 5000
         self.rate_reset_in = 3600  # seconds from "now" for x-ratelimit-reset
         self.response_delay = 0.0  # seconds to wait before answering any request
+        # An installation token's permissions (GITHUB_TOKEN): scope -> "read" | "write".
+        self.permissions: dict[str, str] = {"issues": "write", "contents": "write"}
+        self.integration = True  # GET /user answers 403, as for an installation token
+        self.read_lag = 0.0  # list endpoints show writes this many seconds late
+        self.clock: Callable[[], float] = time.time
+        self.log: list[dict[str, Any]] = []  # every request and response, for conformance
         self._ids = 1000
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -155,6 +183,8 @@ class Emulator:
         with self.lock:
             repo = Repo(owner, name, self._next_id(), assignable=set(assignable or ()))
             repo.assignable.add(self.login)
+            repo.branches["main"] = {}
+            repo.heads["main"] = hashlib.sha1(full_name.encode()).hexdigest()
             self.repos[full_name.lower()] = repo
             return repo
 
@@ -184,6 +214,66 @@ class Emulator:
             }
             pr["html_url"] = base
             return pr
+
+    def person_edit(self, full_name: str, number: int, **changes: Any) -> dict[str, Any]:
+        """What a person does in the web UI: edit fields, labels (names), assignees (logins)."""
+        with self.lock:
+            repo = self.repo(full_name)
+            issue = repo.issues[number]
+            if "labels" in changes:
+                issue["labels"] = [self._label(repo, n) for n in changes.pop("labels")]
+            if "assignees" in changes:
+                self._set_assignees(issue, changes.pop("assignees"))
+            state = changes.pop("state", None)
+            if state is not None and state != issue["state"]:
+                reason = changes.pop("state_reason", None)
+                closed = state == "closed"
+                issue.update(
+                    state=state,
+                    state_reason=(reason or "completed") if closed else "reopened",
+                    closed_at=_now() if closed else None,
+                )
+            issue.update(changes)
+            self._touch(repo, issue)
+            return issue
+
+    def transfer(self, full_name: str, number: int, to: str) -> dict[str, Any]:
+        """Move an issue to another repository (created when missing); the old number redirects."""
+        with self.lock:
+            source = self.repo(full_name)
+            target = self.repos.get(to.lower()) or self.add_repo(to)
+            issue = source.issues.pop(number)
+            source.history.pop(number, None)
+            moved = self._create_issue(target, {"title": issue["title"], "body": issue["body"]})
+            for key in ("labels", "assignees", "assignee", "state", "state_reason", "closed_at"):
+                moved[key] = copy.deepcopy(issue[key])
+            source.moved[number] = (target.full_name, moved["number"])
+            return moved
+
+    def delete_issue(self, full_name: str, number: int) -> None:
+        with self.lock:
+            repo = self.repo(full_name)
+            repo.issues.pop(number)
+            repo.history.pop(number, None)
+            repo.deleted.add(number)
+
+    def _touch(self, repo: Repo, issue: dict[str, Any]) -> None:
+        issue["updated_at"] = _now()
+        repo.history.setdefault(issue["number"], []).append((self.clock(), copy.deepcopy(issue)))
+
+    def _visible(self, repo: Repo) -> list[dict[str, Any]]:
+        """The issues as a list endpoint shows them: as they were read_lag seconds ago."""
+        if not self.read_lag:
+            return list(repo.issues.values())
+        horizon = self.clock() - self.read_lag
+        shown = []
+        for number, issue in repo.issues.items():
+            versions = [v for t, v in repo.history.get(number, []) if t <= horizon]
+            if versions:
+                shown.append(versions[-1])
+            elif number not in repo.history:
+                shown.append(issue)  # made by the test set-up, before any history
+        return shown
 
     def inject(self, kind: str, **kw: Any) -> Fault:
         if kind not in FAULT_KINDS:
@@ -231,14 +321,26 @@ class Emulator:
 
     # ------------------------------------------------------------ state changes
     def _user(self, login: str) -> dict[str, Any]:
+        api = f"{API}/users/{login}"
         return {
             "login": login,
-            "id": abs(hash(login)) % 10_000_000,
+            "id": int(hashlib.sha1(login.encode()).hexdigest()[:7], 16),
             "node_id": f"U_{login}",
-            "type": "User",
-            "site_admin": False,
-            "url": f"{API}/users/{login}",
+            "avatar_url": f"https://avatars.githubusercontent.com/{login}",
+            "gravatar_id": "",
+            "url": api,
             "html_url": f"https://github.com/{login}",
+            "followers_url": api + "/followers",
+            "following_url": api + "/following{/other_user}",
+            "gists_url": api + "/gists{/gist_id}",
+            "starred_url": api + "/starred{/owner}{/repo}",
+            "subscriptions_url": api + "/subscriptions",
+            "organizations_url": api + "/orgs",
+            "repos_url": api + "/repos",
+            "events_url": api + "/events{/privacy}",
+            "received_events_url": api + "/received_events",
+            "type": "Bot" if login.endswith("[bot]") else "User",
+            "site_admin": False,
         }
 
     def _label(self, repo: Repo, name: str, color: str = "ededed", description: str | None = None):
@@ -288,6 +390,7 @@ class Emulator:
         }
         self._set_assignees(issue, data.get("assignees") or [])
         repo.issues[number] = issue
+        self._touch(repo, issue)
         return issue
 
     def _set_assignees(self, issue: dict[str, Any], logins: list[str]) -> None:
@@ -332,6 +435,26 @@ def _validation(field_name: str, code: str, value: Any = None, message: str | No
     )
 
 
+def _integration() -> dict[str, Any]:
+    return {
+        "message": "Resource not accessible by integration",
+        "documentation_url": DOCS,
+        "status": "403",
+    }
+
+
+def _gone(message: str) -> HttpError:
+    return HttpError(410, {"message": message, "documentation_url": DOCS, "status": "410"})
+
+
+def _check_label_names(names: list[Any]) -> None:
+    for name in names:
+        if isinstance(name, str) and len(name) > LABEL_MAX:
+            err = _validation("name", "invalid", name, f"name is too long (maximum is {LABEL_MAX})")
+            err.body["errors"][0]["resource"] = "Label"
+            raise err
+
+
 def _not_found() -> HttpError:
     return HttpError(404, {"message": "Not Found", "documentation_url": DOCS, "status": "404"})
 
@@ -373,20 +496,44 @@ class _Handler(BaseHTTPRequestHandler):
         host = self.headers.get("Host") or f"127.0.0.1:{em.port}"
         # Counted before answering, so a client that has its answer sees its request counted.
         entry = [method, path, 0]
+        record: dict[str, Any] = {
+            "method": method,
+            "path": path,
+            "query": query,
+            "headers": {k.lower(): v for k, v in self.headers.items()},
+            "body": None,
+            "status": None,
+            "response": None,
+            "fault": None,
+        }
+        try:
+            record["body"] = json.loads(raw) if raw else None
+        except ValueError:
+            record["body"] = raw.decode("utf-8", "replace")
         with em.lock:
             em.requests.append(entry)
+            em.log.append(record)
         try:
             if em.response_delay:
                 time.sleep(em.response_delay)
             try:
                 fault = em._take_fault(method, path)
+                record["fault"] = fault.kind if fault else None
                 status, body, headers = self._handle(method, path, query, raw, host, fault)
             except HttpError as err:
                 status, body, headers = err.status, err.body, err.headers
             entry[2] = status
+            record["status"] = status
+            record["response"] = (
+                json.loads(json.dumps(body).replace(API, f"http://{host}"))
+                if body is not None
+                else None
+            )
+            record["response_headers"] = dict(headers)
             self._send(status, body, headers, host)
         except _Reset:
             entry[2] = -1
+            record["status"] = -1
             self._reset()
 
     def _reset(self) -> None:
@@ -455,6 +602,7 @@ class _Handler(BaseHTTPRequestHandler):
             )
         if fault is not None:
             self._fault_before(fault)
+        self._check_permission(method, path)
         try:
             data = json.loads(raw) if raw else {}
         except ValueError as err:
@@ -464,6 +612,20 @@ class _Handler(BaseHTTPRequestHandler):
         if fault is not None:
             self._fault_after(fault)
         return result
+
+    def _check_permission(self, method: str, path: str) -> None:
+        em = self.emulator
+        if path == "/user" and em.integration:
+            raise HttpError(403, _integration())
+        scope = "contents" if re.search(r"^/repos/[^/]+/[^/]+/(contents|git)/", path) else "issues"
+        if not path.startswith(("/repos/", "/repositories/")) or path.count("/") < 3:
+            return
+        if path.count("/") == 3 and scope == "issues":
+            return  # GET /repos/{owner}/{repo}: metadata, always readable
+        level = em.permissions.get(scope)
+        needed = "read" if method == "GET" else "write"
+        if level is None or (needed == "write" and level != "write"):
+            raise HttpError(403, _integration())
 
     def _fault_before(self, fault: Fault) -> None:
         retry = {"Retry-After": str(fault.retry_after)}
@@ -517,15 +679,39 @@ class _Handler(BaseHTTPRequestHandler):
                 "used": em.rate_limit - max(em.rate_remaining, 0),
             }
             return 200, {"resources": {"core": core}, "rate": core}, {}
-        match = re.fullmatch(r"/repos/([^/]+)/([^/]+)(/.*)?", path)
-        if not match:
-            raise _not_found()
-        repo = em.repos.get(f"{match[1]}/{match[2]}".lower())
-        if repo is None:
-            raise _not_found()
-        rest = match[3] or ""
+        by_id = re.fullmatch(r"/repositories/(\d+)(/.*)?", path)
+        if by_id:
+            found = [r for r in em.repos.values() if r.id == int(by_id[1])]
+            if not found:
+                raise _not_found()
+            repo, rest = found[0], by_id[2] or ""
+        else:
+            match = re.fullmatch(r"/repos/([^/]+)/([^/]+)(/.*)?", path)
+            if not match:
+                raise _not_found()
+            found_repo = em.repos.get(f"{match[1]}/{match[2]}".lower())
+            if found_repo is None:
+                raise _not_found()
+            repo, rest = found_repo, match[3] or ""
         if rest == "" and method == "GET":
             return 200, self._repo_json(repo, host), {}
+        if rest.startswith("/issues") and not repo.has_issues:
+            raise _gone("Issues are disabled for this repo")
+        if m := re.fullmatch(r"/issues/(\d+)(/.*)?", rest):
+            number = int(m[1])
+            if number in repo.deleted:
+                raise _gone("This issue was deleted")
+            if number in repo.moved:
+                target_name, target_number = repo.moved[number]
+                target = em.repo(target_name)
+                url = f"http://{host}/repositories/{target.id}/issues/{target_number}{m[2] or ''}"
+                raise HttpError(
+                    301,
+                    {"message": "Moved Permanently", "url": url, "documentation_url": DOCS},
+                    {"Location": url},
+                )
+        if rest.startswith(("/contents/", "/git/")):
+            return self._git(repo, method, rest, query, data)
         if rest == "/issues":
             if method == "GET":
                 return self._list_issues(repo, query, host, path)
@@ -560,6 +746,7 @@ class _Handler(BaseHTTPRequestHandler):
                 }
                 comments.append(comment)
                 repo.issues[number]["comments"] = len(comments)
+                em._touch(repo, repo.issues[number])
                 return 201, comment, {}
         if rest == "/labels":
             if method == "GET":
@@ -568,6 +755,7 @@ class _Handler(BaseHTTPRequestHandler):
                 name = data.get("name")
                 if not isinstance(name, str) or not name:
                     raise _validation("name", "missing_field")
+                _check_label_names([name])
                 if name.lower() in repo.labels:
                     err = _validation("name", "already_exists", name)
                     err.body["errors"][0]["resource"] = "Label"
@@ -588,6 +776,117 @@ class _Handler(BaseHTTPRequestHandler):
                 raise _not_found()
         raise _not_found()
 
+    def _git(self, repo: Repo, method: str, rest: str, query: dict[str, str], data: Any):
+        """The contents API and git refs, enough to keep one file on a branch."""
+        if m := re.fullmatch(r"/git/ref/heads/(.+)", rest):
+            branch = unquote(m[1])
+            if method != "GET" or branch not in repo.heads:
+                raise _not_found()
+            return 200, self._ref_json(repo, branch), {}
+        if rest == "/git/refs" and method == "POST":
+            ref, sha = data.get("ref"), data.get("sha")
+            if not isinstance(ref, str) or not ref.startswith("refs/heads/"):
+                raise _validation("ref", "invalid", ref)
+            branch = ref.removeprefix("refs/heads/")
+            if branch in repo.heads:
+                raise HttpError(422, {"message": "Reference already exists", "status": "422"})
+            source = next((b for b, head in repo.heads.items() if head == sha), None)
+            if source is None:
+                raise HttpError(422, {"message": "Object does not exist", "status": "422"})
+            repo.heads[branch] = sha
+            repo.branches[branch] = dict(repo.branches[source])
+            return 201, self._ref_json(repo, branch), {}
+        if m := re.fullmatch(r"/contents/(.+)", rest):
+            path = unquote(m[1])
+            if method == "GET":
+                branch = query.get("ref") or repo.default_branch
+                files = repo.branches.get(branch)
+                if files is None or path not in files:
+                    raise _not_found()
+                content, sha = files[path]
+                return 200, self._content_json(repo, path, content, sha, branch), {}
+            if method == "PUT":
+                branch = data.get("branch") or repo.default_branch
+                files = repo.branches.get(branch)
+                if files is None:
+                    raise _not_found()
+                if not isinstance(data.get("message"), str) or "content" not in data:
+                    raise _validation("content", "missing_field")
+                current = files.get(path)
+                if current is not None and data.get("sha") != current[1]:
+                    raise HttpError(409, {"message": f"{path} does not match {data.get('sha')}",
+                                          "documentation_url": DOCS, "status": "409"})  # fmt: skip
+                if current is None and data.get("sha"):
+                    raise HttpError(422, {"message": "sha wasn't supplied.", "status": "422"})
+                content = base64.b64decode(data["content"])
+                sha = hashlib.sha1(b"blob %d\0" % len(content) + content).hexdigest()
+                files[path] = (content, sha)
+                commit = hashlib.sha1((repo.heads[branch] + sha).encode()).hexdigest()
+                repo.heads[branch] = commit
+                body = {
+                    "content": self._content_json(repo, path, content, sha, branch),
+                    "commit": self._commit_json(repo, commit, data["message"]),
+                }
+                return (200 if current else 201), body, {}
+        raise _not_found()
+
+    def _ref_json(self, repo: Repo, branch: str) -> dict[str, Any]:
+        sha = repo.heads[branch]
+        return {
+            "ref": f"refs/heads/{branch}",
+            "node_id": f"REF_{sha[:8]}",
+            "url": f"{API}/repos/{repo.full_name}/git/refs/heads/{branch}",
+            "object": {
+                "type": "commit",
+                "sha": sha,
+                "url": f"{API}/repos/{repo.full_name}/git/commits/{sha}",
+            },
+        }
+
+    def _content_json(self, repo: Repo, path: str, content: bytes, sha: str, branch: str):
+        api = f"{API}/repos/{repo.full_name}/contents/{quote(path)}?ref={quote(branch)}"
+        html = f"https://github.com/{repo.full_name}/blob/{quote(branch)}/{quote(path)}"
+        git = f"{API}/repos/{repo.full_name}/git/blobs/{sha}"
+        return {
+            "type": "file",
+            "encoding": "base64",
+            "size": len(content),
+            "name": path.rsplit("/", 1)[-1],
+            "path": path,
+            "content": base64.b64encode(content).decode("ascii"),
+            "sha": sha,
+            "url": api,
+            "git_url": git,
+            "html_url": html,
+            "download_url": f"https://raw.githubusercontent.com/{repo.full_name}/{branch}/{path}",
+            "_links": {"self": api, "git": git, "html": html},
+        }
+
+    def _commit_json(self, repo: Repo, sha: str, message: str) -> dict[str, Any]:
+        person = {"name": "postmortem-sync", "email": "sync@example.com", "date": _now()}
+        url = f"{API}/repos/{repo.full_name}/git/commits/{sha}"
+        return {
+            "sha": sha,
+            "node_id": f"C_{sha[:8]}",
+            "url": url,
+            "html_url": f"https://github.com/{repo.full_name}/commit/{sha}",
+            "author": person,
+            "committer": person,
+            "message": message,
+            "tree": {
+                "sha": sha[::-1],
+                "url": f"{API}/repos/{repo.full_name}/git/trees/{sha[::-1]}",
+            },
+            "parents": [],
+            "verification": {
+                "verified": False,
+                "reason": "unsigned",
+                "signature": None,
+                "payload": None,
+                "verified_at": None,
+            },  # fmt: skip
+        }
+
     def _repo_json(self, repo: Repo, host: str) -> dict[str, Any]:
         return {
             "id": repo.id,
@@ -598,8 +897,8 @@ class _Handler(BaseHTTPRequestHandler):
             "private": False,
             "html_url": f"https://github.com/{repo.full_name}",
             "url": f"{API}/repos/{repo.full_name}",
-            "has_issues": True,
-            "default_branch": "main",
+            "has_issues": repo.has_issues,
+            "default_branch": repo.default_branch,
         }
 
     def _list_issues(self, repo: Repo, query: dict[str, str], host: str, path: str):
@@ -608,7 +907,7 @@ class _Handler(BaseHTTPRequestHandler):
             raise _validation("state", "invalid", state)
         wanted = [n.strip().lower() for n in query.get("labels", "").split(",") if n.strip()]
         items = []
-        for issue in repo.issues.values():
+        for issue in self.emulator._visible(repo):
             if state != "all" and issue["state"] != state:
                 continue
             names = {label["name"].lower() for label in issue["labels"]}
@@ -667,11 +966,13 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _post_issue(self, repo: Repo, data: dict[str, Any], host: str) -> dict[str, Any]:
         self._check_text(data, required=True)
+        _check_label_names(data.get("labels") or [])
         assignees = self._check_assignees(repo, data)
         return self.emulator._create_issue(repo, {**data, "assignees": assignees or []})
 
     def _patch_issue(self, repo: Repo, issue: dict[str, Any], data: dict[str, Any]):
         self._check_text(data, required=False)
+        _check_label_names(data.get("labels") or [])
         assignees = self._check_assignees(repo, data)
         state = data.get("state")
         if state is not None and state not in ("open", "closed"):
@@ -686,11 +987,10 @@ class _Handler(BaseHTTPRequestHandler):
             issue["labels"] = [self.emulator._label(repo, n) for n in data["labels"] or []]
         if assignees is not None:
             self.emulator._set_assignees(issue, assignees)
+        # GitHub: "state_reason ... Ignored unless `state` is changed."
         if state == "closed" and issue["state"] != "closed":
             issue.update(state="closed", closed_at=_now(), state_reason=reason or "completed")
         elif state == "open" and issue["state"] != "open":
             issue.update(state="open", closed_at=None, state_reason="reopened")
-        elif state in (None, "closed") and reason and issue["state"] == "closed":
-            issue["state_reason"] = reason
-        issue["updated_at"] = _now()
+        self.emulator._touch(repo, issue)
         return issue

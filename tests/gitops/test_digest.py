@@ -98,7 +98,8 @@ def test_a_failed_create_is_reported_and_the_next_run_finds_the_issue(emulator: 
     emulator.inject("502_after_commit", method="POST", path=f"/repos/{REPO}/issues")
     failed = post(emulator, "week 1\n")
     assert failed.exit_code == 1, failed.output
-    assert "run again" in failed.output
+    assert "HTTP 502" in failed.output and "does not post it twice" in failed.output
+    assert "internal error" not in failed.output and "Traceback" not in failed.output
     again = post(emulator, "week 1\n")
     assert again.exit_code == 0, again.output
     assert len(digests(emulator)) == 1  # the committed create was found, not repeated

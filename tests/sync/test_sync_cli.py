@@ -38,7 +38,7 @@ def invoke(args, token: str | None = TOKEN, env: dict | None = None):
 
 
 def sync_args(em, *extra: str) -> list[str]:
-    return ["sync", "--repo", REPO, "--api-url", em.url, "--pace", "0", *extra]
+    return ["sync", "--repo", REPO, "--api-url", em.url, "--pace", "0", "--settle", "0", *extra]
 
 
 def test_dry_run_prints_the_plan_and_changes_nothing(github_emulator, workdir):
@@ -101,6 +101,7 @@ def test_sync_then_resync_writes_nothing(github_emulator, workdir):
 
     state = json.loads((workdir / ".postmortem" / "issues.json").read_text("utf-8"))
     assert state["repo"] == REPO and state["synced_at"].endswith("Z")
+    assert state["items"][f"{DOC}/A1"].pop("updated_at").endswith("Z")
     assert state["items"][f"{DOC}/A1"] == {
         "number": 1,
         "url": f"https://github.com/{REPO}/issues/1",
@@ -150,7 +151,8 @@ def test_failed_writes_exit_1(github_emulator, workdir):
     github_emulator.inject("reset_before_commit", method="POST", path=r"/issues$", times=100)
     result = invoke(sync_args(github_emulator))
     assert result.exit_code == 1
-    assert "error: 2 change(s) not applied" in result.output
+    assert "2 failed" in result.output and "never twice" in result.output
+    assert github_emulator.count("POST", r"/issues$") == 2  # each create sent once, no more
     assert github_emulator.issues(REPO) == []
 
 
@@ -186,10 +188,20 @@ def test_review_reads_the_issues_real_state(github_emulator, workdir):
     assert first["days_overdue"] == 10
     assert first["issue"] == 1 and first["url"] == f"https://github.com/{REPO}/issues/1"
     assert first["owner"] == "@alice"
-    # someone closes the issue on GitHub: the review follows the issue, not the table
-    github_emulator.issues(REPO)[0]["state"] = "closed"
-    data = json.loads(invoke(review_args(github_emulator, "--format", "json")).output)
-    assert [i["key"] for i in data["items"]] == [f"{DOC}/A3"]
+    # someone closes the issue on GitHub while the row says open: the sync's rule holds, the
+    # row decides, and the difference is reported as drift
+    github_emulator.person_edit(REPO, 1, state="closed")
+    result = invoke(review_args(github_emulator, "--format", "json"))
+    data = json.loads(result.stdout)
+    assert [i["key"] for i in data["items"]] == [f"{DOC}/A1", f"{DOC}/A3"]
+    assert [(d["key"], d["status"], d["state"]) for d in data["drift"]] == [
+        (f"{DOC}/A1", "open", "closed")
+    ]
+    assert "drift:" in result.stderr and "#1 is closed" in result.stderr
+    # a row without a status leaves the state to the issue
+    github_emulator.person_edit(REPO, 2, state="closed")
+    data = json.loads(invoke(review_args(github_emulator, "--format", "json")).stdout)
+    assert [i["key"] for i in data["items"]] == [f"{DOC}/A1"]
 
 
 def test_review_markdown_and_text(github_emulator, workdir):

@@ -164,3 +164,104 @@ def test_requests_are_counted_by_method_and_path(github_emulator, gh):
         repo.create_label("Post-Mortem", "5319e7")
     assert twice.value.data["errors"][0]["code"] == "already_exists"
     assert repo.get_label("post-mortem").color == "5319e7"
+
+
+# ----------------------------------------------------------- as GitHub documents it
+def test_state_reason_applies_only_with_a_change_of_state(github_emulator, gh):
+    """GitHub: state_reason is "Ignored unless `state` is changed"."""
+    issue = gh.get_repo(REPO).create_issue("t")
+    issue.edit(state="closed", state_reason="completed")
+    issue.edit(state="closed", state_reason="not_planned")  # no change of state: ignored
+    stored = github_emulator.issues(REPO)[0]
+    assert (stored["state"], stored["state_reason"]) == ("closed", "completed")
+
+
+def test_an_installation_token_without_permission_gets_403_from_an_integration(github_emulator, gh):
+    github_emulator.permissions = {"issues": "read"}
+    assert raw(github_emulator, "/user").status_code == 403  # as for GITHUB_TOKEN
+    with pytest.raises(GithubException) as refused:
+        gh.get_repo(REPO).create_issue("t")
+    assert refused.value.status == 403
+    assert refused.value.data["message"] == "Resource not accessible by integration"
+    assert raw(github_emulator, f"/repos/{REPO}/issues").status_code == 200  # reading is fine
+
+
+def test_issues_disabled_answer_410(github_emulator):
+    github_emulator.repo(REPO).has_issues = False
+    response = raw(github_emulator, f"/repos/{REPO}/issues")
+    assert response.status_code == 410
+    assert response.json()["message"] == "Issues are disabled for this repo"
+    assert raw(github_emulator, f"/repos/{REPO}").json()["has_issues"] is False
+
+
+def test_a_transferred_issue_answers_301_and_a_deleted_one_410(github_emulator, gh):
+    em = github_emulator
+    em.add_issue(REPO, "moving")
+    em.add_issue(REPO, "deleted")
+    moved = em.transfer(REPO, 1, "acme/platform")
+    em.delete_issue(REPO, 2)
+    response = requests.get(
+        em.url + f"/repos/{REPO}/issues/1",
+        headers={"Authorization": f"token {TOKEN}"},
+        allow_redirects=False,
+        timeout=5,
+    )
+    assert response.status_code == 301
+    assert response.headers["Location"].endswith(f"/issues/{moved['number']}")
+    followed = gh.get_repo(REPO).get_issue(1)  # PyGithub follows the redirect
+    assert followed.title == "moving" and followed.repository.full_name == "acme/platform"
+    assert raw(em, f"/repos/{REPO}/issues/2").status_code == 410
+
+
+def test_lists_lag_writes_by_the_configured_delay(github_emulator, gh):
+    em = github_emulator
+    now = [1000.0]
+    em.clock = lambda: now[0]
+    em.read_lag = 5
+    gh.get_repo(REPO).create_issue("fresh")
+    assert raw(em, f"/repos/{REPO}/issues").json() == []  # not listed yet
+    assert raw(em, f"/repos/{REPO}/issues/1").status_code == 200  # but readable by number
+    now[0] += 5
+    assert [i["title"] for i in raw(em, f"/repos/{REPO}/issues").json()] == ["fresh"]
+    em.person_edit(REPO, 1, title="renamed")
+    assert [i["title"] for i in raw(em, f"/repos/{REPO}/issues").json()] == ["fresh"]
+    now[0] += 5
+    assert [i["title"] for i in raw(em, f"/repos/{REPO}/issues").json()] == ["renamed"]
+
+
+def test_a_label_name_over_50_characters_is_422(github_emulator, gh):
+    repo = gh.get_repo(REPO)
+    with pytest.raises(GithubException) as refused:
+        repo.create_issue("t", labels=["x" * 51])
+    assert refused.value.status == 422
+    assert refused.value.data["errors"][0]["resource"] == "Label"
+    repo.create_issue("t", labels=["x" * 50])
+
+
+def test_a_file_can_be_kept_on_a_branch(github_emulator):
+    em = github_emulator
+    auth = {"Authorization": f"token {TOKEN}"}
+    head = raw(em, f"/repos/{REPO}/git/ref/heads/main").json()["object"]["sha"]
+    made = requests.post(
+        em.url + f"/repos/{REPO}/git/refs",
+        json={"ref": "refs/heads/state", "sha": head},
+        headers=auth,
+        timeout=5,
+    )
+    assert made.status_code == 201
+    body = {"message": "m", "content": "e30K", "branch": "state"}  # "{}\n"
+    put = requests.put(
+        em.url + f"/repos/{REPO}/contents/a.json", json=body, headers=auth, timeout=5
+    )
+    assert put.status_code == 201
+    sha = put.json()["content"]["sha"]
+    stale = requests.put(
+        em.url + f"/repos/{REPO}/contents/a.json",
+        json={**body, "sha": "0" * 40},
+        headers=auth,
+        timeout=5,
+    )
+    assert stale.status_code == 409  # a stale sha never overwrites
+    got = raw(em, f"/repos/{REPO}/contents/a.json", ref="state").json()
+    assert got["sha"] == sha and got["content"] == "e30K"
+    assert raw(em, f"/repos/{REPO}/contents/a.json", ref="main").status_code == 404

@@ -53,6 +53,24 @@ def issue_for(plan_action, number=7, state="open", state_reason=None, **kw) -> L
     )
 
 
+def applied(issue: ListedIssue, action) -> ListedIssue:
+    """The issue after GitHub applied an action's changes (as the emulator would)."""
+    changes = action.changes
+    state = changes.get("state", issue.state)
+    reason = issue.state_reason
+    if state != issue.state:
+        reason = changes.get("state_reason") or ("completed" if state == "closed" else "reopened")
+    return replace(
+        issue,
+        title=changes.get("title", issue.title),
+        body=changes.get("body", issue.body),
+        labels=tuple(changes.get("labels", issue.labels)),
+        assignees=tuple(changes.get("assignees", issue.assignees)),
+        state=state,
+        state_reason=reason,
+    )
+
+
 def synced(rows, **kw) -> ListedIssue:
     """The issue of the first row after a clean sync."""
     first = plan_sync([doc(rows)], [], SETTINGS).actions[0]
@@ -162,17 +180,23 @@ def test_wont_do_closes_as_not_planned():
     assert (action.kind, action.changes["state_reason"]) == ("close", "not_planned")
 
 
-def test_closed_issue_with_other_reason_gets_the_reason_fixed():
-    issue = synced([row()], state="closed", state_reason="completed")
+def test_state_reason_is_never_sent_without_a_change_of_state():
+    """GitHub ignores state_reason unless state changes: such a write would repeat forever."""
+    issue = synced([row()], state="closed", state_reason="completed")  # a person closed it
     action = only(plan_sync([doc([row(status="wont-do")])], [issue], SETTINGS))
     assert action.kind == "update"
-    assert action.changes == {"state": "closed", "state_reason": "not_planned"}
+    assert set(action.changes) == {"body"}  # the status is recorded; the reason is left
+    after = replace(issue, body=action.changes["body"])
+    assert only(plan_sync([doc([row(status="wont-do")])], [after], SETTINGS)).kind == "unchanged"
 
 
-def test_explicit_open_status_reopens_a_closed_issue():
-    issue = synced([row()], state="closed", state_reason="completed")
+def test_a_status_changed_in_the_table_reopens_a_closed_issue():
+    issue = applied(synced([row()]), plan_sync([doc([row(status="done")])], [synced([row()])],
+                                               SETTINGS).actions[0])  # fmt: skip
+    assert (issue.state, issue.state_reason) == ("closed", "completed")
     action = only(plan_sync([doc([row(status="in-progress")])], [issue], SETTINGS))
     assert (action.kind, action.changes["state"]) == ("reopen", "open")
+    assert "state_reason" not in action.changes
 
 
 def test_blank_status_leaves_the_issue_state_to_github():
@@ -258,3 +282,98 @@ def test_plan_is_deterministic():
     first = plan_sync(docs, issues, SETTINGS)
     second = plan_sync(docs, issues, SETTINGS)
     assert [a.to_dict() for a in first.actions] == [a.to_dict() for a in second.actions]
+
+
+# ------------------------------------------------------------------- people at work
+def test_notes_people_write_in_the_body_are_kept():
+    issue = synced([row()])
+    noted = replace(issue, body=issue.body + "\n\nBlocked on the vendor ticket 4711. -- bob")
+    assert only(plan_sync([doc([row()])], [noted], SETTINGS)).kind == "unchanged"
+    action = only(plan_sync([doc([row(deadline="2025-05-01")])], [noted], SETTINGS))
+    assert action.kind == "update" and set(action.changes) == {"body"}
+    assert action.changes["body"].endswith("Blocked on the vendor ticket 4711. -- bob")
+    assert "2025-05-01" in action.changes["body"]
+
+
+def test_a_body_from_before_the_managed_markers_is_converted_and_notes_kept():
+    old = (
+        "Action item **A1** of the post-mortem.\n\n"
+        f"<!-- postmortem-sync: key={DOC}/A1 -->\n\nA note from carol."
+    )
+    issue = replace(synced([row()]), body=old)
+    action = only(plan_sync([doc([row()])], [issue], SETTINGS))
+    body = action.changes["body"]
+    assert body.count("postmortem-sync: key=") == 1 and body.endswith("A note from carol.")
+    again = only(plan_sync([doc([row()])], [applied(issue, action)], SETTINGS))
+    assert again.kind == "unchanged"
+
+
+def test_a_deleted_marker_is_restored_around_the_persons_text():
+    issue = replace(synced([row()]), body="My own summary of the work.", mapped_key=f"{DOC}/A1")
+    action = only(plan_sync([doc([row()])], [issue], SETTINGS))
+    assert marker_key(action.changes["body"]) == f"{DOC}/A1"
+    assert action.changes["body"].endswith("My own summary of the work.")
+
+
+def test_assignees_people_add_are_kept_and_only_the_old_owner_is_replaced():
+    issue = synced([row()], assignees=["alice", "carol"])  # carol added by a person
+    assert only(plan_sync([doc([row()])], [issue], SETTINGS)).kind == "unchanged"
+    action = only(plan_sync([doc([row(owner="@bob")])], [issue], SETTINGS))
+    assert action.changes["assignees"] == ["carol", "bob"]
+
+
+def test_an_assignee_a_person_removed_is_not_put_back_while_the_row_is_unchanged():
+    issue = synced([row()], assignees=[])
+    assert only(plan_sync([doc([row()])], [issue], SETTINGS)).kind == "unchanged"
+
+
+def test_a_title_edited_on_github_is_kept_until_the_action_changes():
+    issue = synced([row()], title="Pool alert (see runbook)")
+    assert only(plan_sync([doc([row()])], [issue], SETTINGS)).kind == "unchanged"
+    action = only(plan_sync([doc([row(action="Alert on pool use")])], [issue], SETTINGS))
+    assert action.changes["title"] == "Alert on pool use"
+
+
+def test_an_issue_a_person_closes_is_drift_reported_once_never_reopened():
+    issue = synced([row()], state="closed", state_reason="completed")
+    plan = plan_sync([doc([row()])], [issue], SETTINGS)
+    action = only(plan)
+    assert action.kind == "update" and "state" not in action.changes
+    assert "drift=closed" in action.comment and "set the row's Status" in action.comment
+    assert [(d.status, d.state) for d in plan.drift] == [("open", "closed")]
+    again = plan_sync([doc([row()])], [applied(issue, action)], SETTINGS)
+    assert only(again).kind == "unchanged"  # noted once: no second comment, no write
+    assert [d.number for d in again.drift] == [7]  # still reported
+    # the person reopens it: the drift is gone and the note cleared
+    reopened = replace(applied(issue, action), state="open", state_reason="reopened")
+    cleared = plan_sync([doc([row()])], [reopened], SETTINGS)
+    assert cleared.drift == [] and only(cleared).comment is None
+
+
+def test_an_issue_a_person_reopens_after_done_is_drift_not_closed_again():
+    issue = synced([row()])
+    close = only(plan_sync([doc([row(status="done")])], [issue], SETTINGS))
+    reopened = replace(applied(issue, close), state="open", state_reason="reopened")
+    plan = plan_sync([doc([row(status="done")])], [reopened], SETTINGS)
+    assert "state" not in only(plan).changes
+    assert [(d.status, d.state) for d in plan.drift] == [("done", "open")]
+
+
+def test_a_label_longer_than_50_characters_fails_that_item_only():
+    long = "P1-customer-facing-outage-with-regulatory-reporting-duty"
+    plan = plan_sync([doc([row(priority=long), row(item="A2", action="Other")])], [], SETTINGS)
+    assert [a.key for a in plan.writes] == [f"{DOC}/A2"]
+    assert len(plan.errors) == 1 and "longer than GitHub's 50" in plan.errors[0]
+    assert plan.errors[0].startswith(f"postmortems/{DOC}.md:")
+
+
+def test_a_person_reopening_a_removed_row_issue_is_drift():
+    issue = synced([row(status="")])
+    close = only(plan_sync([doc([row(item="A2", action="Other")])], [issue], SETTINGS))
+    reopened = replace(applied(issue, close), state="open", state_reason="reopened")
+    plan = plan_sync([doc([row(item="A2", action="Other")])], [reopened], SETTINGS)
+    action = only(plan)
+    assert action.kind == "update" and "state" not in action.changes
+    assert plan.drift and action.comment
+    assert only(plan_sync([doc([row(item="A2", action="Other")])],
+                          [applied(reopened, action)], SETTINGS)).kind == "unchanged"  # fmt: skip

@@ -130,7 +130,7 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=str))
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, allow_dash=True, path_type=str))
 @click.option(
     "--format",
     "fmt",
@@ -171,6 +171,22 @@ def main() -> None:
     type=click.Path(dir_okay=False, writable=True),
     help="Write the report to this file instead of standard output.",
 )
+@click.option(
+    "--fix",
+    is_flag=True,
+    help="Apply the repairs the validator knows (UTC times, YAML quoting, table cells), "
+    "then report what is left to do by hand.",
+)
+@click.option("--diff", is_flag=True, help="Print the repairs --fix would make; change nothing.")
+@click.option(
+    "--quiet", "-q", is_flag=True, help="Print the findings only: no totals, no progress."
+)
+@click.option("--statistics", is_flag=True, help="Count the findings per rule instead.")
+@click.option(
+    "--stdin-filename",
+    metavar="PATH",
+    help="The name of the post-mortem read from standard input (`-`), for the report.",
+)
 def validate(
     paths: tuple[str, ...],
     fmt: str | None,
@@ -181,23 +197,43 @@ def validate(
     ignore: tuple[str, ...],
     workers: int | None,
     output: str | None,
+    fix: bool,
+    diff: bool,
+    quiet: bool,
+    statistics: bool,
+    stdin_filename: str | None,
 ) -> None:
-    """Check post-mortems (files or folders; default: the archive folder).
+    """Check post-mortems (files or folders; default: the archive folder; `-`: standard input).
 
     Exit 0 when there are no errors (warnings allowed), 1 when any error, 2 for usage errors.
+    With --diff: 1 when there is something to repair.
     """
     from pathlib import Path
 
-    from . import reporters
     from .archive_index import GitError, git_changes
     from .validation import validate as run
 
+    if fix and diff:
+        raise click.UsageError("--fix and --diff do not go together: --diff only shows the repairs")
+    if statistics and fmt not in (None, "text", "json"):
+        raise click.UsageError("--statistics prints text or json, not " + str(fmt))
+    from_stdin = "-" in paths
+    if from_stdin and len(paths) > 1:
+        raise click.UsageError("`-` (standard input) cannot be mixed with files or folders")
+    if stdin_filename and not from_stdin:
+        raise click.UsageError("--stdin-filename names the post-mortem read from `-`")
+    if from_stdin and changed_since:
+        raise click.UsageError("--changed-since does not apply to standard input")
     config = get_config(config_path)
     if select:
         config.values["select"] = _codes(select, "--select")
     if ignore:
         config.values["ignore"] = [*config.values["ignore"], *_codes(ignore, "--ignore")]
     day = parse_today(today)
+    in_actions = os.environ.get("GITHUB_ACTIONS") == "true"
+    fmt = fmt or ("github" if in_actions else "text")
+    if from_stdin:
+        sys.exit(_validate_stdin(config, day, fmt, stdin_filename, fix, diff, quiet, statistics))
     targets = [Path(p) for p in paths] or [config.archive_path()]
     for target in targets:
         if not target.exists():
@@ -209,20 +245,149 @@ def validate(
         except GitError as error:
             raise click.ClickException(str(error)) from None
         only = changes.changed
-    in_actions = os.environ.get("GITHUB_ACTIONS") == "true"
-    fmt = fmt or ("github" if in_actions else "text")
-    report = run(targets, config, day, only=only, workers=workers, changes=changes)
-    if output:
-        with open(output, "w", encoding="utf-8") as handle:
-            reporters.write(report, fmt, handle)
+    if fix or diff:
+        from .document import iter_markdown_files
+        from .fix import fix_paths
+
+        wanted = None if only is None else {os.fspath(p) for p in only}
+        files = [
+            f
+            for f in iter_markdown_files(targets)
+            if wanted is None or os.fspath(f.resolve()) in wanted
+        ]
+        repaired = fix_paths(files, config, write=fix)
+        if diff:
+            for result in repaired:
+                click.echo(result.diff(), nl=False)
+            changed = sum(1 for r in repaired if r.changed)
+            if not quiet:
+                click.echo(_repair_totals(repaired, "would repair"), err=True)
+            sys.exit(1 if changed else 0)
+        # What changed goes to standard error when standard output is for machines.
+        if not quiet:
+            for result in repaired:
+                for change in result.changes:
+                    click.echo(
+                        f"{result.path}:{change.line}: fixed: {change.what}", err=fmt != "text"
+                    )
+    progress = None if quiet else _progress_bar()
+    report = run(
+        targets, config, day, only=only, workers=workers, changes=changes, progress=progress
+    )
+    _write_report(report, fmt, output, quiet, statistics)
+    if fix and not quiet:
+        click.echo(_repair_totals(repaired, "repaired", report), err=fmt != "text")
+    sys.exit(report.exit_code)
+
+
+def _validate_stdin(
+    config: Config,
+    day: date,
+    fmt: str,
+    name: str | None,
+    fix: bool,
+    diff: bool,
+    quiet: bool,
+    statistics: bool,
+) -> int:
+    """`postmortem validate -`: check (or repair, printing the repaired text) standard input."""
+    from .validation import validate_text
+
+    data = sys.stdin.buffer.read(MAX_STDIN_BYTES + 1)
+    shown = name or "-"
+    if fix or diff:
+        from .fix import fix_text
+
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            text = None
+        if text is not None and len(data) <= MAX_STDIN_BYTES:
+            result = fix_text(text, shown, config)
+            if diff:
+                click.echo(result.diff(), nl=False)
+                return 1 if result.changed else 0
+            click.echo(result.fixed, nl=False)  # like `ruff --fix -`: the repaired text
+            data = result.fixed.encode("utf-8")
+            for change in result.changes if not quiet else ():
+                click.echo(f"{shown}:{change.line}: fixed: {change.what}", err=True)
+    report = validate_text(data, shown, config, day)
+    if fix:  # standard output holds the repaired text: the findings go to standard error
+        _write_report(report, fmt, None, quiet, statistics, stream=sys.stderr)
     else:
-        colour = fmt == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
-        reporters.write(report, fmt, sys.stdout, colour=colour)
+        _write_report(report, fmt, None, quiet, statistics)
+    return report.exit_code
+
+
+MAX_STDIN_BYTES = 2_000_000
+PROGRESS_MIN_FILES = 200  # below this, checking is quick enough not to need a bar
+
+
+def _progress_bar():
+    """A progress bar on standard error for large archives, only on a terminal."""
+    if not sys.stderr.isatty() or os.environ.get("TERM") == "dumb":
+        return None
+
+    def start(total: int):
+        if total < PROGRESS_MIN_FILES:
+            return None
+        from rich.progress import Progress  # imported only when a bar is drawn
+
+        bar = Progress(transient=True, console=None)
+        bar.start()
+        task = bar.add_task("Checking post-mortems", total=total)
+        done = [0]
+
+        def advance() -> None:
+            done[0] += 1
+            bar.advance(task)
+            if done[0] >= total:
+                bar.stop()
+
+        return advance
+
+    return start
+
+
+def _write_report(report, fmt: str, output: str | None, quiet: bool, statistics: bool, stream=None):
+    from . import reporters
+
+    def emit(handle, colour: bool) -> None:
+        if statistics:
+            reporters.write_statistics(report, fmt, handle, quiet=quiet)
+        else:
+            reporters.write(report, fmt, handle, colour=colour, quiet=quiet)
+
+    if output:
+        try:
+            with open(output, "w", encoding="utf-8") as handle:
+                emit(handle, False)
+        except OSError as error:
+            raise click.ClickException(
+                f"{output}: cannot write the report: {error.strerror}"
+            ) from None
+    else:
+        out = stream or sys.stdout
+        colour = fmt == "text" and out.isatty() and "NO_COLOR" not in os.environ
+        emit(out, colour)
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if summary:
         with open(summary, "a", encoding="utf-8") as handle:
             handle.write(reporters.markdown_summary(report))
-    sys.exit(report.exit_code)
+
+
+def _repair_totals(results, verb: str, report=None) -> str:
+    changes = sum(len(r.changes) for r in results)
+    files = sum(1 for r in results if r.changed)
+    line = f"{verb} {changes} problem{'s' if changes != 1 else ''} in {files} file{'s' if files != 1 else ''}"
+    if report is not None:
+        left = sum(1 for f in report.findings if f.severity == "error")
+        line += (
+            f"; {left} error{'s' if left != 1 else ''} left to fix by hand (listed above)"
+            if left
+            else "; no errors left"
+        )
+    return line
 
 
 @main.command("rules")

@@ -16,9 +16,8 @@ from dataclasses import dataclass
 from typing import Any, TextIO
 
 import click
-from github import GithubException
 
-from .sync.github import DEFAULT_API_URL, GitHubIssues, SyncAborted
+from .sync.github import DEFAULT_API_URL, GitHubIssues, SyncAborted, WriteFailed
 from .sync.plan import ListedIssue
 
 MARKER = "<!-- postmortem:weekly-digest -->"
@@ -34,6 +33,7 @@ class DigestAction:
     kind: str  # "create" | "update" | "unchanged"
     number: int | None
     fields: dict[str, Any]
+    url: str = ""
 
 
 def digest_body(markdown: str) -> str:
@@ -71,20 +71,21 @@ def plan_digest(issues: list[ListedIssue], title: str, markdown: str, label: str
         # Someone closed it: the digest is reopened rather than duplicated.
         changes["state"] = "open"
     if not changes:
-        return DigestAction("unchanged", current.number, {})
-    return DigestAction("update", current.number, changes)
+        return DigestAction("unchanged", current.number, {}, current.url)
+    return DigestAction("update", current.number, changes, current.url)
 
 
 def apply_digest(api: GitHubIssues, action: DigestAction, label: str) -> str:
-    """Make the one write the plan asks for; return the issue's URL."""
+    """Make the one write the plan asks for (never repeated); return the issue's URL."""
     if action.kind == "create":
         api.ensure_labels([label])
-        issue = api.repo.create_issue(**action.fields)
-        return issue.html_url
-    issue = api.repo.get_issue(action.number)
+        data = api.send("POST", f"{api.repo_path}/issues", action.fields, "create the digest issue")
+        return str(data.get("html_url") or "")
+    url = f"{api.repo_path}/issues/{action.number}"
     if action.kind == "update":
-        issue.edit(**action.fields)
-    return issue.html_url
+        data = api.send("PATCH", url, action.fields, f"update digest issue #{action.number}")
+        return str(data.get("html_url") or "")
+    return action.url
 
 
 def fail(message: str, code: int) -> None:
@@ -135,9 +136,13 @@ def digest(
         link = apply_digest(api, action, label)
     except SyncAborted as error:
         fail(api.scrub(str(error)), 2)
-    except GithubException as error:
-        message = error.data.get("message") if isinstance(error.data, dict) else error.data
-        fail(api.scrub(f"GitHub answered {error.status}: {message}; run again to retry"), 1)
+    except WriteFailed as failure:
+        hint = (
+            "it may have been stored: the next run finds it and does not post it twice"
+            if failure.unknown
+            else "nothing was changed; run again to retry"
+        )
+        fail(api.scrub(f"{failure}; {hint}"), 1)
     except OSError as error:
         fail(api.scrub(f"cannot reach GitHub: {error}; run again to retry"), 1)
     finally:

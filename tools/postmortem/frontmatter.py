@@ -75,6 +75,23 @@ def load_frontmatter(
         line = first_line + (places.line(mark) if mark else 0)
         column = places.column(mark) if mark else 1
         what = error.problem or "invalid YAML"
+        hint = "Check indentation, and quote values containing `: ` or `#`."
+        source_lines = source.split("\n")
+        number = places.line(mark) if mark else len(source_lines)
+        text_line = source_lines[number] if number < len(source_lines) else ""
+        at = text_line[column - 1 : column] if mark else ""
+        if at in ("@", "`"):
+            # `authors: [@alice]`: YAML reserves these characters at the start of a value.
+            what = f"a value cannot start with `{at}` unless it is quoted"
+            hint = (
+                f'Quote it: "{at}..." (for example `authors: ["@alice", "@bob"]`); '
+                "`postmortem validate --fix` quotes them for you."
+            )
+        elif "mapping values are not allowed" in what:
+            hint = (
+                'Quote the value that contains `: ` (for example `title: "Outage: API down"`); '
+                "`postmortem validate --fix` quotes it for you."
+            )
         return (
             {},
             lines,
@@ -84,7 +101,7 @@ def load_frontmatter(
                     line,
                     "IN012",
                     f"invalid YAML in frontmatter: {what}",
-                    "Check indentation, and quote values containing `: ` or `#`.",
+                    hint,
                     column=column,
                 )
             ],

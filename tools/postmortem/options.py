@@ -96,8 +96,11 @@ class Text(Spec):
     example: str = ""
     default: Any = None
     doc: str = ""
+    allow_empty: bool = False
 
     def check(self, value: Any) -> str | None:
+        if self.allow_empty and value == "":
+            return None
         if self.choices:
             if not isinstance(value, str) or value.lower() not in self.choices:
                 return "one of " + ", ".join(self.choices)

@@ -9,7 +9,7 @@ from urllib.parse import quote
 
 import click
 
-from . import __version__
+from . import PROJECT_URL, __version__
 from .findings import Finding
 
 if TYPE_CHECKING:
@@ -30,8 +30,9 @@ def _totals(report: Report) -> str:
     return f"{files}: " + (", ".join(parts) if parts else "no problems")
 
 
-def write_text(report: Report, out: TextIO, colour: bool) -> None:
-    """`path:line:col: CODE [severity] message`, then the suggestion indented, then totals."""
+def write_text(report: Report, out: TextIO, colour: bool, quiet: bool = False) -> None:
+    """`path:line:col: CODE [severity] message`, then the suggestion indented, then totals
+    (not with `quiet`: the findings and nothing else)."""
     for f in report.findings:
         severity = (
             click.style(f.severity, fg=_COLOURS.get(f.severity), bold=True)
@@ -48,7 +49,8 @@ def write_text(report: Report, out: TextIO, colour: bool) -> None:
         if f.suggestion:
             hint = f"    suggestion: {f.suggestion}"
             out.write((click.style(hint, dim=True) if colour else hint) + "\n")
-    out.write(_totals(report) + "\n")
+    if not quiet:
+        out.write(_totals(report) + "\n")
 
 
 def _escape_data(value: str) -> str:
@@ -59,7 +61,7 @@ def _escape_property(value: str) -> str:
     return _escape_data(value).replace(":", "%3A").replace(",", "%2C")
 
 
-def write_github(report: Report, out: TextIO) -> None:
+def write_github(report: Report, out: TextIO, quiet: bool = False) -> None:
     """Workflow commands: each finding becomes an annotation on its line of the pull request."""
     level = {"error": "error", "warning": "warning", "info": "notice"}
     for f in report.findings:
@@ -70,7 +72,8 @@ def write_github(report: Report, out: TextIO) -> None:
             f"line={f.line},col={f.column},title={_escape_property(title)}::"
             f"{_escape_data(message)}\n"
         )
-    out.write(_totals(report) + "\n")
+    if not quiet:
+        out.write(_totals(report) + "\n")
 
 
 def write_json(report: Report, out: TextIO) -> None:
@@ -124,7 +127,7 @@ def sarif(report: Report) -> dict:
                     "driver": {
                         "name": "postmortem",
                         "version": __version__,
-                        "informationUri": "https://github.com/",
+                        "informationUri": PROJECT_URL,
                         "rules": rules,
                     }
                 },
@@ -158,11 +161,44 @@ def markdown_summary(report: Report) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write(report: Report, fmt: str, out: TextIO, colour: bool = False) -> None:
+def statistics(report: Report) -> list[dict[str, object]]:
+    """Findings counted per rule, most frequent first (`--statistics`)."""
+    from .rules import REGISTRY
+
+    counts = Counter((f.rule, f.severity) for f in report.findings)
+    rows = []
+    for (code, severity), count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+        rule = REGISTRY.get(code)
+        rows.append(
+            {
+                "rule": code,
+                "name": rule.name if rule else code.lower(),
+                "severity": severity,
+                "count": count,
+            }
+        )
+    return rows
+
+
+def write_statistics(report: Report, fmt: str, out: TextIO, quiet: bool = False) -> None:
+    """`count  CODE  [severity]  name` per rule, as `ruff --statistics` prints them."""
+    rows = statistics(report)
+    if fmt == "json":
+        json.dump({"files_checked": report.files_checked, "statistics": rows}, out, indent=2)
+        out.write("\n")
+        return
+    width = max((len(str(r["count"])) for r in rows), default=1)
+    for row in rows:
+        out.write(f"{row['count']:>{width}}  {row['rule']}  [{row['severity']}]  {row['name']}\n")
+    if not quiet:
+        out.write(_totals(report) + "\n")
+
+
+def write(report: Report, fmt: str, out: TextIO, colour: bool = False, quiet: bool = False) -> None:
     if fmt == "text":
-        write_text(report, out, colour)
+        write_text(report, out, colour, quiet)
     elif fmt == "github":
-        write_github(report, out)
+        write_github(report, out, quiet)
     elif fmt == "json":
         write_json(report, out)
     elif fmt == "sarif":

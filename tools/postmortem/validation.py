@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
@@ -22,6 +22,7 @@ from .document import (
     Document,
     load_document,
     load_frontmatter,
+    parse_bytes,
     split_lines,
 )
 from .findings import Finding
@@ -231,15 +232,28 @@ def _check_file(args: tuple[Path, Config, date]) -> tuple[list[Finding], Entry]:
 
 
 def _run_files(
-    paths: Sequence[Path], config: Config, today: date, workers: int | None
+    paths: Sequence[Path],
+    config: Config,
+    today: date,
+    workers: int | None,
+    progress: Callable[[], None] | None = None,
 ) -> list[tuple[list[Finding], Entry]]:
     jobs = [(p, config, today) for p in paths]
     workers = workers if workers is not None else (os.cpu_count() or 1)
+    results: list[tuple[list[Finding], Entry]] = []
     if workers <= 1 or len(jobs) < PARALLEL_THRESHOLD:
-        return [_check_file(job) for job in jobs]
+        for job in jobs:
+            results.append(_check_file(job))
+            if progress:
+                progress()
+        return results
     chunk = max(1, min(64, len(jobs) // (workers * 4)))
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(_check_file, jobs, chunksize=chunk))
+        for result in pool.map(_check_file, jobs, chunksize=chunk):
+            results.append(result)
+            if progress:
+                progress()
+    return results
 
 
 def validate(
@@ -250,13 +264,15 @@ def validate(
     workers: int | None = None,
     archive_paths: Iterable[Path | str] | None = None,
     changes: GitChanges | None = None,
+    progress: Callable[[int], Callable[[], None] | None] | None = None,
 ) -> Report:
     """Check files fully (all of them, or those in `only`) and the archive-wide rules.
 
     `only` holds absolute paths with symbolic links resolved (`git_changes(ref).changed`).
     `archive_paths` is the whole archive for archive rules (default: `paths`); files not
     checked fully are indexed from their frontmatter only, from the cache of index entries
-    when `changes` tells which files git vouches for (see archive_index.py).
+    when `changes` tells which files git vouches for (see archive_index.py). `progress(total)`
+    returns a function called after each file is checked (a progress bar), or None.
     """
     files = list_archive(paths)
     if only is None:
@@ -264,7 +280,8 @@ def validate(
     else:
         wanted = {os.fspath(p) for p in only}
         checked = [f for f in files if f.real in wanted]
-    results = _run_files([Path(f.shown) for f in checked], config, today, workers)
+    advance = progress(len(checked)) if progress else None
+    results = _run_files([Path(f.shown) for f in checked], config, today, workers, advance)
     report = Report(files_checked=len(checked))
     entries: dict[str, Entry] = {}
     for findings, entry in results:
@@ -279,6 +296,14 @@ def validate(
     )
     report.findings.sort()
     return report
+
+
+def validate_text(data: bytes, name: str, config: Config, today: date) -> Report:
+    """Check one post-mortem given as bytes (standard input), reported under `name`.
+
+    Archive-wide rules need the other files and are not run."""
+    doc = parse_bytes(data, Path(name))
+    return Report(files_checked=1, findings=check_document(doc, config, today))
 
 
 def _archive_findings(

@@ -42,6 +42,7 @@ from typing import Any
 from ..document import Document
 from ..options import ConfigError
 from .base import Context, Problem, Rule, checker
+from .repeats import RepeatedWords
 
 # proselint check family -> (code, rule name). Codes are stable: never renumber.
 FAMILIES: dict[str, tuple[str, str]] = {
@@ -261,6 +262,28 @@ def _raw_patterns(check: Any) -> list[str] | None:
     return [padding.format(p) for p in patterns]
 
 
+def run_check(check: Any, text: str) -> Iterator[Any]:
+    """proselint's results of one check on a text; its repeated-phrase check (lexical
+    illusions) is run by `RepeatedWords`, which finds the same matches in one linear pass."""
+    from proselint.registry.checks import Padding, engine, types
+
+    kind = check.check_type
+    if (
+        check.path == "lexical_illusions"
+        and isinstance(kind, types.ExistenceSimple)
+        and isinstance(check.engine, engine.Fancy)
+        and kind.pattern == _LEXICAL_ILLUSIONS
+    ):
+        exceptions = check.engine.make_set(Padding.RAW, kind.exceptions, engine.Anchor.ANCHOR_BOTH)
+        finder = RepeatedWords(check.engine.compiled_pattern(kind.pattern))
+        results = types._process_existence(finder, exceptions, text, check)
+        return check.flags.apply(results, len(text))
+    return check.check_with_flags(text)
+
+
+# proselint 0.16's pattern, which RepeatedWords was written (and is tested) against.
+_LEXICAL_ILLUSIONS = r"(?<![A-Za-z'-])(\w+(?:\s+\w+){0,3})(\s+\1)+(?![A-Za-z'-])"
+
 _PLANS: dict[int, tuple[Sequence[Any], _Plan]] = {}
 
 
@@ -300,7 +323,7 @@ def lint_prose(doc: Document, checks: Sequence[Any]) -> list[tuple[int, int, str
     blanked = _LONG_WORD.sub(lambda m: "\u00b7" * len(m[0]), content)
     for check in _plan(checks).select(content):
         text = blanked if check.path == "lexical_illusions" else content
-        for result in check.check_with_flags(text):
+        for result in run_check(check, text):
             start, end = result.span
             if (start, end) in seen:
                 continue  # two checks with the same finding (e.g. "in regards to")

@@ -25,15 +25,21 @@ from ..scales import priority_scale
 from .escalation import post_escalations
 from .github import (
     GitHubIssues,
+    Mapping,
     SyncAborted,
     SyncResult,
+    find_managed,
+    prepare,
     state_payload,
     sync,
 )
 from .options import (
     DEFAULT_API_URL,
     DEFAULT_MAX_WAIT,
+    DEFAULT_MAX_WRITES,
     DEFAULT_PACE,
+    DEFAULT_SETTLE,
+    DEFAULT_STATE_BRANCH,
     DEFAULT_STATE_FILE,
     SyncOptions,
     resolve,
@@ -131,27 +137,9 @@ def _settings(repo: str, chosen: SyncOptions, full: bool) -> SyncSettings:
     )
 
 
-def _known_numbers(path: Path, repo: str) -> dict[str, int]:
-    """Issue numbers from the last state file of the same repository (to adopt, never trust)."""
-    try:
-        data = json.loads(path.read_text("utf-8"))
-    except (OSError, ValueError):
-        return {}
-    if not isinstance(data, dict) or data.get("repo") != repo:
-        return {}
-    items = data.get("items")
-    if not isinstance(items, dict):
-        return {}
-    return {
-        key: value["number"]
-        for key, value in items.items()
-        if isinstance(value, dict) and isinstance(value.get("number"), int)
-    }
-
-
 def _write_state(path: Path, result: SyncResult, repo: str) -> None:
     now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    payload = state_payload(repo, result.issues, now)
+    payload = state_payload(repo, result.issues, now, result.gone)
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(path.name + ".tmp")
     temporary.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n", "utf-8")
@@ -179,11 +167,19 @@ def _summary_markdown(repo: str, result: SyncResult, dry_run: bool = False) -> s
         "| Created | Updated | Closed | Reopened | Unchanged | Failed |",
         "|---:|---:|---:|---:|---:|---:|",
         f"| {applied.get('create', 0)} | {applied.get('update', 0)} | {applied.get('close', 0)} "
-        f"| {applied.get('reopen', 0)} | {result.plan.counts()['unchanged']} "
+        f"| {applied.get('reopen', 0)} | {result.unchanged} "
         f"| {len(result.failures)} |",
         "",
         f"{result.requests} API requests, {result.writes} writes, {result.rounds} round(s).",
     ]
+    if result.deferred:
+        lines += ["", f"**{_deferred_text(result.deferred)}**"]
+    if result.drift:
+        lines += [
+            "",
+            "**Changed on GitHub, not in the post-mortem (drift, left as is):**",
+            *(f"- [#{d.number}]({d.url}) `{d.key}`: {d.message}" for d in result.drift),
+        ]
     if result.failures:
         lines += ["", "**Failed:**", *(f"- {f}" for f in result.failures)]
     if result.recovered:
@@ -198,6 +194,13 @@ def _summary_markdown(repo: str, result: SyncResult, dry_run: bool = False) -> s
             link = f"[#{issue.number}]({issue.url})" if issue else "—"
             lines.append(f"| {action.kind} | `{action.key}` | {link} | {action.reason} |")
     return "\n".join(lines) + "\n"
+
+
+def _deferred_text(count: int) -> str:
+    return (
+        f"{count} change(s) left for the next run: one run makes at most --max-writes writes, "
+        "to stay under GitHub's 500 content-creating requests an hour"
+    )
 
 
 def _progress_reporter():
@@ -243,7 +246,16 @@ def _open_api(repo: str, api_url: str, pace: float, max_wait: float) -> GitHubIs
               help="Post-mortem status to sync (repeatable; default: published).")  # fmt: skip
 @click.option("--label", default=None, help="The managed label (default: post-mortem).")
 @click.option("--pace", type=click.FloatRange(min=0), default=None,
-              help=f"Seconds between writes (default {DEFAULT_PACE}: ~80 a minute).")  # fmt: skip
+              help=f"Seconds between writes (default {DEFAULT_PACE:g}, as GitHub asks).")  # fmt: skip
+@click.option("--max-writes", type=click.IntRange(min=1), default=None,
+              help=f"Most writes in one run (default {DEFAULT_MAX_WRITES}); the rest is left "
+              "to the next run.")  # fmt: skip
+@click.option("--settle", type=click.FloatRange(min=0), default=None,
+              help=f"Seconds to let GitHub's lists catch up after a write of unknown outcome "
+              f"(default {DEFAULT_SETTLE:g}).")  # fmt: skip
+@click.option("--state-branch", default=None, metavar="BRANCH",
+              help=f"Branch that keeps the item -> issue mapping (default {DEFAULT_STATE_BRANCH}; "
+              "'' to keep none).")  # fmt: skip
 @click.option("--max-wait", type=click.FloatRange(min=0), default=None,
               help=f"Longest rate-limit wait in seconds (default {DEFAULT_MAX_WAIT:.0f}).")  # fmt: skip
 @click.option("--state-file", type=click.Path(dir_okay=False, path_type=Path), default=None,
@@ -258,6 +270,9 @@ def sync_command(
     statuses: tuple[str, ...],
     label: str | None,
     pace: float | None,
+    max_writes: int | None,
+    settle: float | None,
+    state_branch: str | None,
     max_wait: float | None,
     state_file: Path | None,
     ref: str | None,
@@ -278,6 +293,9 @@ def sync_command(
         pace=pace,
         max_wait=max_wait,
         state_file=str(state_file) if state_file else None,
+        max_writes=max_writes,
+        settle=settle,
+        state_branch=state_branch,
     )
     if offline and not dry_run:
         raise Failure("--offline only plans: use it with --dry-run", 2)
@@ -288,6 +306,11 @@ def sync_command(
         raise Failure("no repository: pass --repo OWNER/NAME (or set GITHUB_REPOSITORY)", 2)
     documents, full = _documents(paths, config)
     settings = _settings(name, chosen, full)
+    run_options = {
+        "max_writes": chosen.max_writes,
+        "settle": chosen.settle,
+        "state_branch": chosen.state_branch,
+    }
     state_path = Path(chosen.state_file)
     if offline:
         _print_plan(plan_sync(documents, [], settings), settings, "offline dry run", 0)
@@ -295,9 +318,9 @@ def sync_command(
     api = _open_api(name, chosen.api_url, chosen.pace, chosen.max_wait)
     try:
         if dry_run:
-            _dry_run(documents, settings, api)
+            _dry_run(documents, settings, api, run_options["state_branch"])
             return
-        _run(documents, settings, api, state_path)
+        _run(documents, settings, api, state_path, run_options)
     except (GithubException, requests.RequestException, OSError) as error:
         # Anything the adapter did not classify: one clear line, never a traceback.
         detail = f"HTTP {error.status}" if isinstance(error, GithubException) else str(error)
@@ -307,18 +330,23 @@ def sync_command(
         api.close()
 
 
-def _dry_run(documents: list[Document], settings: SyncSettings, api: GitHubIssues) -> None:
+def _dry_run(
+    documents: list[Document], settings: SyncSettings, api: GitHubIssues, branch: str | None
+) -> None:
     try:
-        api.check_access()
-        issues = api.list_managed(settings.label)
+        plan = prepare(documents, settings, api, branch)
     except SyncAborted as error:
         raise Failure(api.scrub(str(error)), 2) from None
-    _print_plan(plan_sync(documents, issues, settings), settings, "dry run", api.requests)
+    _print_plan(plan, settings, "dry run", api.requests)
 
 
 def _print_plan(plan: Plan, settings: SyncSettings, what: str, requests: int) -> None:
     for warning in plan.warnings:
         click.echo(f"warning: {warning}", err=True)
+    for error in plan.errors:
+        click.echo(f"error: {error}", err=True)
+    for drift in plan.drift:
+        click.echo(f"drift: {drift.message}", err=True)
     click.echo(f"Plan for {settings.repo} ({what}, nothing changed):")
     for line in _plan_lines(plan):
         click.echo(f"  {line}")
@@ -330,29 +358,39 @@ def _print_plan(plan: Plan, settings: SyncSettings, what: str, requests: int) ->
 
 
 def _run(
-    documents: list[Document], settings: SyncSettings, api: GitHubIssues, state_path: Path
+    documents: list[Document],
+    settings: SyncSettings,
+    api: GitHubIssues,
+    state_path: Path,
+    options: dict[str, Any],
 ) -> None:
     progress, update = _progress_reporter()
     try:
         if progress:
             progress.start()
-        result = sync(documents, settings, api, _known_numbers(state_path, settings.repo), update)
+        result = sync(documents, settings, api, update, **options)
     except SyncAborted as error:
-        code = 2 if error.unreachable and api.writes == 0 else 1
-        raise Failure(api.scrub(str(error)), code) from None
+        code = 2 if error.permission or (error.unreachable and api.writes == 0) else 1
+        detail = f" ({api.requests} requests, {api.writes} writes)"
+        raise Failure(api.scrub(str(error)) + detail, code) from None
     finally:
         if progress:
             progress.stop()
     _write_state(state_path, result, settings.repo)
     for warning in result.warnings:
         click.echo(f"warning: {api.scrub(warning)}", err=True)
+    for drift in result.drift:
+        click.echo(f"drift: {drift.message}", err=True)
     for failure in result.failures:
         click.echo(f"error: {failure}", err=True)
+    if result.deferred:
+        click.echo(f"note: {_deferred_text(result.deferred)}", err=True)
     applied = result.applied
     click.echo(
         f"sync {settings.repo}: {applied['create']} created, {applied['update']} updated, "
         f"{applied['close']} closed, {applied['reopen']} reopened, "
-        f"{result.plan.counts()['unchanged']} unchanged, {len(result.failures)} failed "
+        f"{result.unchanged} unchanged, {len(result.failures)} failed, "
+        f"{len(result.drift)} drifted, {result.deferred} deferred "
         f"({result.requests} requests, {result.writes} writes)"
     )
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
@@ -463,7 +501,11 @@ def review_command(
         api = GitHubIssues(name, token, api_url=chosen.api_url, pace=chosen.pace)
         try:
             api.check_access()
-            listed = api.list_managed(chosen.label)
+            mapping = Mapping()
+            if chosen.state_branch:
+                payload, sha = api.read_state(chosen.state_branch)
+                mapping = Mapping.from_payload(payload, name, sha)
+            listed, _gone = find_managed(api, chosen.label, mapping, lambda _w: None)
         except SyncAborted as error:
             api.close()
             raise Failure(api.scrub(str(error)), 2) from None
@@ -499,6 +541,12 @@ def review_command(
     if fmt != "text":  # the text output says it already
         for why in review.unreadable:
             click.echo(f"warning: left out of the review, cannot be read: {why}", err=True)
+    for drift in review.drift:
+        click.echo(
+            f"drift: {drift.path}:{drift.line}: {drift.key}: the row says {drift.status!r} but "
+            f"issue #{drift.issue} is {drift.state} on GitHub",
+            err=True,
+        )
     for key in review.failed_comments:
         click.echo(f"error: escalation comment for {key}: {review.comments[key].detail}", err=True)
     if review.failed_comments:

@@ -14,9 +14,7 @@ import re
 from collections.abc import Iterable
 from urllib.parse import quote, unquote
 
-from github import GithubException
-
-from .github import GitHubIssues, SyncAborted, WriteFailed, _message
+from .github import GitHubIssues, SyncAborted, WriteFailed
 from .review import CommentOutcome, ReviewItem
 
 MARKER_RE = re.compile(r"<!--\s*postmortem-review:\s*escalated\s+key=(\S+?)\s*-->")
@@ -66,9 +64,9 @@ def post_escalations(
             continue
         number = item.issue
         try:
-            comments = list(api._pages(f"/repos/{api.name}/issues/{number}/comments", {}))
-        except GithubException as error:  # 404: the issue is gone or hidden
-            detail = f"cannot read the comments of #{number} ({_message(error)})"
+            comments = api.comments(number)
+        except WriteFailed as error:  # 404: the issue is gone or hidden
+            detail = f"cannot read the comments of #{number} ({error})"
             outcomes[item.key] = CommentOutcome("failed", api.scrub(detail))
             continue
         except SyncAborted as error:
@@ -84,9 +82,11 @@ def post_escalations(
             )
             continue
         body = escalation_comment(item, contact, grace_days)
-        issue = api.repo.get_issue(number)  # lazy: no request
         try:
-            api._write(f"comment on #{number}", lambda i=issue, b=body: i.create_comment(b))
+            api.send_once(
+                "POST", f"{api.repo_path}/issues/{number}/comments", {"body": body},
+                f"comment on #{number}",
+            )  # fmt: skip
         except WriteFailed as failure:
             detail = api.scrub(str(failure))
             if failure.unknown:
@@ -97,7 +97,7 @@ def post_escalations(
             continue
         except SyncAborted as error:
             outcomes[item.key] = CommentOutcome("failed", api.scrub(str(error)))
-            stop = "GitHub refused the token; the next run tries again"
+            stop = "GitHub refused the request; the next run tries again"
             continue
         outcomes[item.key] = CommentOutcome("posted")
     return outcomes

@@ -17,8 +17,11 @@ from typing import Any
 from ..options import Integer, Number, Section, Text, Texts
 
 DEFAULT_API_URL = "https://api.github.com"
-DEFAULT_PACE = 0.75  # seconds between writes: 80 content-creating requests a minute
+DEFAULT_PACE = 1.0  # seconds between writes: GitHub asks for at least one second
 DEFAULT_MAX_WAIT = 120.0  # longest single wait for a rate limit, in seconds
+DEFAULT_MAX_WRITES = 450  # per run: GitHub allows about 500 content-creating requests an hour
+DEFAULT_SETTLE = 5.0  # seconds to let GitHub's lists catch up after an unknown write outcome
+DEFAULT_STATE_BRANCH = "postmortem-sync"
 DEFAULT_STATE_FILE = ".postmortem/issues.json"
 DEFAULT_LABEL = "post-mortem"
 DEFAULT_REF = "main"
@@ -36,6 +39,12 @@ SYNC = Section(
         "label": Text(example="post-mortem"),
         "pace": Number(0, 3600, doc="seconds between writes"),
         "max_wait": Number(0, 86_400, doc="longest rate-limit wait, in seconds"),
+        "max_writes": Integer(1, doc="writes per run at most"),
+        "settle": Number(0, 3600, doc="seconds to wait after a write of unknown outcome"),
+        # The branch holding the issue mapping; empty: none.
+        "state_branch": Text(
+            pattern=r"[^\s~^:?*\[\\]*", example="postmortem-sync", allow_empty=True
+        ),
         "state_file": Text(example=DEFAULT_STATE_FILE),
         "due_soon_days": Integer(0),
         "followup_review_days": Integer(1),
@@ -64,6 +73,9 @@ class SyncOptions:
     pace: float
     max_wait: float
     state_file: str
+    max_writes: int = DEFAULT_MAX_WRITES
+    settle: float = DEFAULT_SETTLE
+    state_branch: str | None = DEFAULT_STATE_BRANCH  # None: no state branch
 
 
 def resolve(
@@ -78,6 +90,9 @@ def resolve(
     pace: float | None = None,
     max_wait: float | None = None,
     state_file: str | None = None,
+    max_writes: int | None = None,
+    settle: float | None = None,
+    state_branch: str | None = None,
 ) -> SyncOptions:
     """The command line (the keyword arguments), then the file's `sync:` section (already
     checked against `SYNC`), then the environment, then the defaults."""
@@ -99,4 +114,12 @@ def resolve(
         pace=float(pick(pace, "pace", None, DEFAULT_PACE)),
         max_wait=float(pick(max_wait, "max_wait", None, DEFAULT_MAX_WAIT)),
         state_file=str(pick(state_file, "state_file", None, DEFAULT_STATE_FILE)),
+        max_writes=int(pick(max_writes, "max_writes", None, DEFAULT_MAX_WRITES)),
+        settle=float(pick(settle, "settle", None, DEFAULT_SETTLE)),
+        # An empty branch (on the command line or in the file) means none: not "unset".
+        state_branch=next(
+            (b for b in (state_branch, section.get("state_branch")) if b is not None),
+            DEFAULT_STATE_BRANCH,
+        )
+        or None,
     )

@@ -9,9 +9,12 @@ recur. The review answers, in this order:
 4. which post-mortems are due for their 4-week follow-up review (``resolved`` + 28 days) and
    have no ``followup_review`` recorded in the frontmatter.
 
-What counts for an item is the state of its tracked issue (people close issues when the work
-is done, and the table may lag behind), so the review reads the issues' real state; without
-GitHub access it falls back to the post-mortems' own status column and says so.
+What counts for an item follows the sync's rule (see `plan.py`): a row with a status decides
+the item's state; a row without one takes the state of its issue. When the issue's state and
+the row's status disagree (a person closed or reopened the issue on GitHub), the item is
+listed by its row and the difference is reported as drift in its own section, for a person
+to settle in the table or on the issue. Without GitHub access the review reads the
+post-mortems' status column only, and says so.
 Pure functions: documents + issues + today + settings -> a Review -> text, JSON or Markdown
 (the Markdown is the body of the weekly digest issue). Posting escalation comments is the
 adapter's job (`escalation.py`); it reports back through ``Review.comments``.
@@ -28,6 +31,20 @@ from typing import Any, Protocol
 
 from ..scales import DEFAULT_PRIORITIES, Scale
 from .plan import DocumentLike, ListedIssue, item_key, item_state, owner_handles
+
+
+@dataclass(frozen=True)
+class DriftItem:
+    """An item whose issue a person closed or reopened against the row's status."""
+
+    key: str
+    status: str  # the row's status
+    state: str  # the issue's state on GitHub
+    issue: int
+    url: str | None
+    path: str
+    line: int
+
 
 DEFAULT_DUE_SOON_DAYS = 7
 DEFAULT_FOLLOWUP_REVIEW_DAYS = 28
@@ -239,6 +256,7 @@ class Review:
     followups: list[FollowupReview] = field(default_factory=list)
     comments: dict[str, CommentOutcome] = field(default_factory=dict)  # escalation comments
     unreadable: list[str] = field(default_factory=list)  # "path:line: why" of files left out
+    drift: list[DriftItem] = field(default_factory=list)
 
     @property
     def overdue(self) -> list[ReviewItem]:
@@ -304,6 +322,7 @@ class Review:
             "later": [entry(i) for i in self.later],
             "followup_reviews": [asdict(f) for f in self.followups],
             "unreadable": list(self.unreadable),
+            "drift": [asdict(d) for d in self.drift],
         }
 
 
@@ -339,11 +358,25 @@ def build_review(
             counted += 1
             key = item_key(doc, item)
             issue = issues.get(key) if issues is not None else None
-            if issue is not None:
+            wanted_state, _reason = item_state(item.status)
+            if issue is not None and not issue.moved_to:
                 state, source = issue.state, "issue"
                 owner = ", ".join(f"@{a}" for a in issue.assignees) or item.owner
+                if wanted_state is not None and wanted_state != issue.state:
+                    # The sync's rule: the row decides; the difference is drift, reported.
+                    state, source = wanted_state, "table"
+                    review.drift.append(
+                        DriftItem(
+                            key,
+                            item.status.strip().lower(),
+                            issue.state,
+                            issue.number,
+                            issue.url or None,
+                            doc.path.as_posix(),
+                            item.line,
+                        )  # fmt: skip
+                    )
             else:
-                wanted_state, _reason = item_state(item.status)
                 state = "closed" if wanted_state == "closed" else "open"
                 source, owner = "table", item.owner
             if state != "open":
@@ -502,6 +535,14 @@ def _item_line(item: ReviewItem) -> list[str]:
     ]
 
 
+def _drift_line(drift: DriftItem) -> str:
+    where = f"#{drift.issue} {drift.url}" if drift.url else f"#{drift.issue}"
+    return (
+        f"  {drift.key:<40} row says {drift.status!r}, issue is {drift.state}  {where}  "
+        f"({drift.path}:{drift.line})"
+    )
+
+
 def render_text(review: Review) -> str:
     """The same sections as the digest, for a terminal."""
     settings = review.settings
@@ -544,6 +585,12 @@ def render_text(review: Review) -> str:
             for f in review.followups
         ],
     )
+    if review.drift:
+        section(
+            f"Changed on GitHub, not in the post-mortem ({len(review.drift)}): "
+            "listed by the row; update the row or the issue",
+            [_drift_line(d) for d in review.drift],
+        )
     section(
         f"Open, due later or without a deadline ({len(review.later)}):",
         [line for item in review.later for line in _item_line(item)],
@@ -673,6 +720,24 @@ def render_markdown(review: Review) -> str:
         )
     none_or(rows)
 
+    if review.drift:
+        out += [
+            f"### Changed on GitHub, not in the post-mortem ({len(review.drift)})",
+            "",
+            "A person closed or reopened these issues, but the row's status says otherwise. "
+            "The sync leaves both as they are; the row decides what this review counts. "
+            "Update the row's Status in the post-mortem, or the issue.",
+            "",
+            "| Action item | Row says | Issue is | Issue | Where |",
+            "|---|---|---|---|---|",
+            *(
+                f"| `{_md(d.key)}` | {_md(d.status)} | {d.state} "
+                f"| {f'[#{d.issue}]({d.url})' if d.url else f'#{d.issue}'} "
+                f"| `{_md(d.path)}:{d.line}` |"
+                for d in review.drift
+            ),
+            "",
+        ]
     later = review.later
     out += [
         "<details>",
