@@ -8,6 +8,7 @@ import json
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -16,6 +17,8 @@ from postmortem.site.pages import SiteOptions, build_site, load_sync_state
 from postmortem.validation import INTERNAL, read_entry, validate
 
 from fuzzing import CONFIG, SEED, TODAY, file_lines, mutated_seed, structured_document
+
+pytestmark = pytest.mark.slow  # property tests over hundreds of generated inputs
 
 # The project's Hypothesis profile (tests/conftest.py), with fewer examples: each is slower.
 FUZZ = settings(max_examples=max(1, settings().max_examples // 3))

@@ -21,6 +21,8 @@ from fuzzing import (
     structured_document,
 )
 
+pytestmark = pytest.mark.slow  # property tests over hundreds of generated inputs
+
 PATH = Path("postmortems/2025-02-09-api-service-degradation.md")
 FUZZ = settings()  # the project's Hypothesis profile (tests/conftest.py)
 

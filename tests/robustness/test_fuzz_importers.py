@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -21,6 +22,8 @@ from postmortem.importers import (
 )
 
 from fuzzing import SEED, mutated_seed
+
+pytestmark = pytest.mark.slow  # property tests over hundreds of generated inputs
 
 FUZZ = settings()  # the project's Hypothesis profile (tests/conftest.py)
 

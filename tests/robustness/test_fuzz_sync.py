@@ -6,12 +6,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from hypothesis import event, given, settings
 
 from postmortem.document import parse_bytes
 from postmortem.sync.plan import ListedIssue, plan_sync
 
 from fuzzing import SETTINGS, mutated_body, mutated_seed, structured_document
+
+pytestmark = pytest.mark.slow  # property tests over hundreds of generated inputs
 
 # The project's Hypothesis profile (tests/conftest.py), with fewer examples: each is slower.
 FUZZ = settings(max_examples=max(1, settings().max_examples // 2))

@@ -26,7 +26,7 @@ from .document import (
     split_lines,
 )
 from .findings import Finding
-from .rules import CHECKERS, Checker, Context, Problem, Rule
+from .rules import CHECKERS, REGISTRY, Checker, Context, Problem, Rule
 from .rules.archive import Entry
 
 _SUPPRESS = re.compile(
@@ -108,6 +108,7 @@ def check_document(doc: Document, config: Config, today: date) -> list[Finding]:
     path = doc.display_path
     findings: list[Finding] = []
     shared: dict = {}
+    enabled = {code for code in REGISTRY if config.is_enabled(code)}
     for checker in enabled_checkers(config, archive=False):
         try:
             results = checker.run(doc, Context(config, today, cache=shared))
@@ -126,7 +127,7 @@ def check_document(doc: Document, config: Config, today: date) -> list[Finding]:
             )
             continue
         findings.extend(
-            _finding(rule, config, path, p) for rule, p in results if config.is_enabled(rule.code)
+            _finding(rule, config, path, p) for rule, p in results if rule.code in enabled
         )
     whole, by_line = suppressions(doc.text)
     return sorted(f for f in findings if not _is_suppressed(f, whole, by_line))
