@@ -737,6 +737,9 @@ class _Handler(BaseHTTPRequestHandler):
                     raise _validation("body", "missing_field")
                 comment = {
                     "id": em._next_id(),
+                    "node_id": f"IC_{em._ids}",
+                    "issue_url": repo.issues[number]["url"],
+                    "author_association": "NONE",
                     "body": data["body"],
                     "user": em._user(em.login),
                     "created_at": _now(),
@@ -888,6 +891,24 @@ class _Handler(BaseHTTPRequestHandler):
         }
 
     def _repo_json(self, repo: Repo, host: str) -> dict[str, Any]:
+        """GET /repos/{owner}/{repo}: every property GitHub's "full-repository" requires."""
+        api = f"{API}/repos/{repo.full_name}"
+        templates = {
+            "archive": "/{archive_format}{/ref}", "assignees": "{/user}", "blobs": "{/sha}",
+            "branches": "{/branch}", "collaborators": "{/collaborator}", "comments": "{/number}",
+            "commits": "{/sha}", "compare": "/{base}...{head}", "contents": "/{+path}",
+            "contributors": "", "deployments": "", "downloads": "", "events": "", "forks": "",
+            "git_commits": "{/sha}", "git_refs": "{/sha}", "git_tags": "{/sha}", "hooks": "",
+            "issue_comment": "{/number}", "issue_events": "{/number}", "issues": "{/number}",
+            "keys": "{/key_id}", "labels": "{/name}", "languages": "", "merges": "",
+            "milestones": "{/number}", "notifications": "{?since,all,participating}",
+            "pulls": "{/number}", "releases": "{/id}", "stargazers": "", "statuses": "/{sha}",
+            "subscribers": "", "subscription": "", "tags": "", "teams": "", "trees": "{/sha}",
+        }  # fmt: skip
+        paths = {"git_commits": "git/commits", "git_refs": "git/refs", "git_tags": "git/tags",
+                 "issue_comment": "issues/comments", "issue_events": "issues/events"}  # fmt: skip
+        urls = {f"{k}_url": f"{api}/{paths.get(k, k)}{t}" for k, t in templates.items()}
+        open_count = sum(1 for i in repo.issues.values() if i["state"] == "open")
         return {
             "id": repo.id,
             "node_id": f"R_{repo.id}",
@@ -896,9 +917,39 @@ class _Handler(BaseHTTPRequestHandler):
             "owner": self.emulator._user(repo.owner),
             "private": False,
             "html_url": f"https://github.com/{repo.full_name}",
-            "url": f"{API}/repos/{repo.full_name}",
-            "has_issues": repo.has_issues,
+            "description": None,
+            "fork": False,
+            "url": api,
+            **urls,
+            "git_url": f"git://github.com/{repo.full_name}.git",
+            "ssh_url": f"git@github.com:{repo.full_name}.git",
+            "clone_url": f"https://github.com/{repo.full_name}.git",
+            "svn_url": f"https://github.com/{repo.full_name}",
+            "mirror_url": None,
+            "homepage": None,
+            "language": "Python",
+            "forks": 0,
+            "forks_count": 0,
+            "stargazers_count": 0,
+            "watchers": 0,
+            "watchers_count": 0,
+            "size": 1,
             "default_branch": repo.default_branch,
+            "open_issues": open_count,
+            "open_issues_count": open_count,
+            "has_issues": repo.has_issues,
+            "has_projects": False,
+            "has_wiki": False,
+            "has_pages": False,
+            "has_discussions": False,
+            "archived": False,
+            "disabled": False,
+            "license": None,
+            "pushed_at": "2025-01-01T00:00:00Z",
+            "created_at": "2024-01-01T00:00:00Z",
+            "updated_at": "2025-01-01T00:00:00Z",
+            "network_count": 0,
+            "subscribers_count": 0,
         }
 
     def _list_issues(self, repo: Repo, query: dict[str, str], host: str, path: str):

@@ -143,3 +143,31 @@ def test_plan_renames_and_clips_to_githubs_limit() -> None:
     assert action.fields == {"title": TITLE}
     body = digest_body("y" * (MAX_BODY * 2))
     assert len(body) <= MAX_BODY and body.rstrip().endswith(MARKER)
+
+
+def test_a_digest_whose_label_was_removed_is_found_not_duplicated(emulator: Emulator) -> None:
+    assert post(emulator, "week 1\n").exit_code == 0
+    [issue] = digests(emulator)
+    emulator.person_edit(REPO, issue["number"], labels=[])
+    again = post(emulator, "week 2\n")
+    assert again.exit_code == 0, again.output
+    assert "updated" in again.output
+    [issue] = digests(emulator)
+    assert "week 2" in issue["body"]
+
+
+def test_every_write_failure_is_a_message_never_an_internal_error(emulator: Emulator) -> None:
+    emulator.permissions = {"issues": "read"}
+    refused = post(emulator, "week 1\n")
+    assert refused.exit_code == 2
+    assert "`issues: write`" in refused.output
+    emulator.permissions = {"issues": "write"}
+    assert post(emulator, "week 1\n").exit_code == 0
+    emulator.inject("secondary_limit", method="PATCH", times=5, retry_after=0)
+    limited = post(emulator, "week 2\n")
+    assert limited.exit_code == 1 and "rate limited" in limited.output
+    emulator.repo(REPO).has_issues = False
+    disabled = post(emulator, "week 3\n")
+    assert disabled.exit_code == 2 and "issues are disabled" in disabled.output
+    for result in (refused, limited, disabled):
+        assert "internal error" not in result.output and "Traceback" not in result.output

@@ -15,7 +15,7 @@ CASES = [
     ("The on-call engineer failed to notice the alert.", "BL101", "The cache failed to warm up."),
     ("Alice forgot to drain the node first.", "BL101", "Alice drained the node first."),
     ("@mgarcia neglected to rotate the key.", "BL101", "@mgarcia rotated the key at 09:10."),
-    ("We missed the page at 02:14.", "BL101", "The pager missed a heartbeat at 02:14."),
+    ("Thi missed the page at 02:14.", "BL101", "The pager missed a heartbeat at 02:14."),
     ("Kenji broke the login flow.", "BL101", "The deploy broke the login flow."),
     (
         "The DBA misconfigured the replica.",
@@ -34,7 +34,7 @@ CASES = [
         "The bug responsible for the outage is fixed.",
     ),
     ("The SRE did not check the runbook.", "BL101", "The script did not check the exit code."),
-    ("Alice accidentally deleted the index.", "BL101", "Alice accidentally found the root cause."),
+    ("Alice accidentally deleted the index.", "BL110", "Alice accidentally found the root cause."),
     (
         "The developer made a mistake in the query.",
         "BL101",
@@ -52,8 +52,9 @@ CASES = [
     ),
     # BL103 counterfactuals about people
     ("Alice should have paged the DBA.", "BL103", "We should have paging for the DBA team."),
-    ("This should have been caught in testing.", "BL103", "This will be caught by the new test."),
-    ("We shouldn't have merged on Friday.", "BL103", "We merged on Friday at 17:00."),
+    ("This should have been caught in testing.", "BL108", "This will be caught by the new test."),
+    ("We shouldn't have merged on Friday.", "BL108", "We merged on Friday at 17:00."),
+    ("Kofi shouldn't have merged on Friday.", "BL103", "Kofi merged on Friday at 17:00."),
     (
         "If only Kenji had waited for CI.",
         "BL103",
@@ -78,7 +79,7 @@ CASES = [
     ("It was a lapse in judgment.", "BL104", "It was a lapse in monitoring coverage."),
     (
         "We wrongly assumed the flag was off.",
-        "BL104",
+        "BL108",
         "We assumed the flag was off, as documented.",
     ),
     ("Nothing was done for two hours.", "BL104", "Nothing changed for two hours."),
@@ -122,8 +123,19 @@ CASES = [
         "After the deploy, the pods kept restarting and failed to pull the image.",
     ),
     ("Engineer did mistake and not check it.", "BL101", "Support team not informed about it."),
-    ("The commander lost track of the timeline.", "BL101", "The scheduler lost track of the job."),
-    ("Be more careful with prod credentials.", "BL104", "Be more specific in alert names."),
+    ("The commander lost track of the timeline.", "BL104", "The scheduler lost track of the job."),
+    ("Be more careful with prod credentials.", "BL109", "Be more specific in alert names."),
+    # BL107 consequences for people
+    ("The engineer has been reprimanded.", "BL107", "The engineer has been paged."),
+    ("It was a people problem, plain and simple.", "BL107", "It was a DNS problem."),
+    # BL108 self-blame and lapses (warning)
+    ("We missed the page at 02:14.", "BL108", "We acknowledged the page at 02:14."),
+    ("The expiry warning went unnoticed for a week.", "BL108", "The expiry warning fired."),
+    # BL109 vigilance as the fix (warning)
+    ("Never ignore errors again.", "BL109", "Errors now page the on-call."),
+    ("Strictly adhere to the release policy.", "BL109", "The release policy is in the handbook."),
+    # BL110 names who triggered it (warning)
+    ("An engineer unintentionally deleted the namespace.", "BL110", "A job deleted the namespace."),
     ("sara: @tom why didn't you?", "BL106", "sara: why didn't it page?"),
     ("mark: who approved this??", "BL106", "mark: how did this get approved??"),
 ]
@@ -152,7 +164,7 @@ def test_suggestion_is_a_concrete_rewrite() -> None:
     assert "The alert was not noticed" in hit.suggestion
     assert "what made it hard to notice" in hit.suggestion
     [hit] = find_blame("This should have been caught in review.")
-    assert "This was not caught in review" in hit.suggestion
+    assert "This was not caught in review" in hit.suggestion and hit.tier == "warning"
     [hit] = find_blame("We wrongly assumed the chart set limits.")
     assert "We assumed the chart set limits" in hit.suggestion
     [hit] = find_blame("Why did the developer forget to check the endpoint?")
@@ -242,8 +254,10 @@ def test_a_long_block_costs_in_proportion_to_its_length(growth) -> None:
         "human error ",
         "very ",
         "a",
+        "It was ",
+        "Not ",
     ],
-    ids=["failed-to", "why", "should-ve", "human-error", "long-gap", "no-spaces"],
+    ids=["failed-to", "why", "should-ve", "human-error", "long-gap", "no-spaces", "cleft", "not"],
 )
 def test_pathological_blocks_stay_linear(unit: str, growth) -> None:
     size = 15_000 // len(unit)  # the larger run is about 60 KB of one pattern

@@ -36,7 +36,7 @@ authors: ["<b>Mallory</b> (@mallory)"]
 reviewers: ["@kenji-watanabe"]
 services: ["<svg onload=alert(3)>", orders-api]
 tags: ["<img src=y onerror=alert(4)>", security]
-related: [2025-05-06-cache-stampede]
+related: [2025-05-06-cache-stampede, 2025-07-08-draft-dns, 2025-08-09-restricted-breach]
 ---
 
 # Title in the body
@@ -46,6 +46,14 @@ related: [2025-05-06-cache-stampede]
 The body has raw HTML: <img src=z onerror=alert(5)> and <script>alert(6)</script>, a
 [link](javascript:alert(7)) and an attribute list { onclick="alert(8)" }. Inline code stays
 exact: `List<String>`.
+
+Links that spell a script scheme another way: [a](&#106;avascript:alert(11)),
+[b](javascript&colon;alert(12)), [c](java&Tab;script:alert(13)), [d](JaVaScRiPt:alert(14)),
+[e](&#x6A;&#x61;vascript:alert(15)), [f][ref] and [g](data:text/html,<script>alert(16)</script>).
+Safe links stay: [docs](https://example.com/runbook), [mail](mailto:oncall@example.com),
+[up](2025-05-06-cache-stampede.md) and [top](#summary).
+
+[ref]: &#106;avascript:alert(17)
 
 ## Timeline
 
@@ -184,6 +192,10 @@ class BuiltSite:
         return (self.site / path).read_text("utf-8")
 
 
+# Enough post-mortems for two pages of the archive (PAGE_SIZE rows a page).
+SYNTHETIC = 110
+
+
 def make_repo(
     folder: Path, synthetic: int = 12, special: bool = True, config: str | None = None
 ) -> Path:
@@ -220,7 +232,7 @@ def mkdocs_build(
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
-    root = make_repo(tmp_path_factory.mktemp("archive"))
+    root = make_repo(tmp_path_factory.mktemp("archive"), synthetic=SYNTHETIC)
     result = mkdocs_build(root, "--strict")
     assert result.returncode == 0, result.stderr
     from postmortem.document import load_archive

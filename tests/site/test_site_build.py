@@ -12,9 +12,22 @@ from pathlib import Path
 import pytest
 
 from site_fixtures import REPO as REPO_ROOT
-from site_fixtures import SEARCH_WORD, make_repo, mkdocs_build
+from site_fixtures import SEARCH_WORD, SYNTHETIC, make_repo, mkdocs_build
 
 ATOM = "{http://www.w3.org/2005/Atom}"
+PAGE_SIZE = 100
+
+
+def search_fragments(site: Path) -> str:
+    """The text of every page in Pagefind's index (its fragments are gzip-compressed JSON)."""
+    import gzip
+
+    texts = []
+    for fragment in (site / "pagefind" / "fragment").glob("*.pf_fragment"):
+        data = gzip.decompress(fragment.read_bytes())
+        texts.append(data.decode("utf-8", "replace"))
+    assert texts, "no search index"
+    return "\n".join(texts)
 
 
 def rows(page_html: str) -> list[str]:
@@ -25,19 +38,38 @@ def rows(page_html: str) -> list[str]:
 
 def test_archive_lists_every_published_postmortem_and_nothing_else(built_site):
     index = built_site.html("index.html")
-    found = rows(index)
-    assert len(found) == len(built_site.published) == 12 + 2
+    second = built_site.html("archive/2/index.html")
+    found = rows(index) + rows(second)
+    assert len(rows(index)) == PAGE_SIZE
+    assert len(found) == len(built_site.published) == SYNTHETIC + 2
     for doc_id in built_site.published:
-        assert f'href="postmortems/{doc_id}/"' in index
-    assert "Draft DNS outage" not in index
-    assert "Restricted credential exposure" not in index
+        assert f'href="postmortems/{doc_id}/"' in index or f'/postmortems/{doc_id}/"' in second
+    for page in (index, second):
+        assert "Draft DNS outage" not in page
+        assert "Restricted credential exposure" not in page
     assert not (built_site.site / "postmortems" / "2025-07-08-draft-dns").exists()
     assert not (built_site.site / "postmortems" / "2025-08-09-restricted-breach").exists()
-    assert "SECRET-DETAIL" not in (built_site.site / "search" / "search_index.json").read_text()
-    # Newest first, and the counts shown match the rows.
+    assert "SECRET-DETAIL" not in search_fragments(built_site.site)
+    # Newest first across the pages, and the counts shown match the rows.
     dates = [re.search(r'data-date="([^"]*)"', r).group(1) for r in found]
     assert dates == sorted(dates, reverse=True)
     assert f"{len(found)} published post-mortems" in index
+    assert f"Page 1 of 2 (1–{PAGE_SIZE} of {len(found)})" in index
+    assert 'rel="next" href="archive/2/"' in index and 'rel="prev" href="../../"' in second
+
+
+def test_archive_data_holds_every_row_for_filtering(built_site):
+    """Beyond one page, filtering and sorting in the browser read archive.json."""
+    data = json.loads((built_site.site / "archive.json").read_text("utf-8"))
+    assert 'data-pm-all="archive.json"' in built_site.html("index.html")
+    assert len(data["rows"]) == len(built_site.published)
+    fields = data["fields"]
+    by_title = {r[fields.index("title")]: dict(zip(fields, r, strict=True)) for r in data["rows"]}
+    stampede = by_title["Cache stampede after deploy"]
+    assert stampede["href"] == "postmortems/2025-05-06-cache-stampede/"
+    assert stampede["services"] == ["cdn", "checkout-web"] and stampede["ttr"] == 150
+    assert data["services"]["cdn"] == "services/cdn/"
+    assert "Draft DNS outage" not in by_title
 
 
 def test_postmortem_page_has_metadata_card_timeline_and_action_items(built_site):
@@ -50,17 +82,21 @@ def test_postmortem_page_has_metadata_card_timeline_and_action_items(built_site)
     assert "<dt>Time to resolve</dt><dd>2 h 30 min</dd>" in card
     assert "Amara Okafor (@amara-okafor)" in card and "@li-wei" in card
     assert 'href="../../services/cdn/"' in card and 'href="../../services/checkout-web/"' in card
-    assert "#tag:cache" in card
+    assert 'href="../../tags/cache/"' in card
+    # Tags are shown once: in the card, not again as Material's chips above the title.
+    assert page.count(">cache</a>") == 1
     # Timeline table from the body, action items with states and issue links from the sync state.
     assert "Origin load rises" in page
-    assert (
-        'href="https://github.com/example/postmortems/issues/12" title="GitHub issue: closed">#12</a>'
-        in page
+    assert re.search(
+        r'<a [^>]*href="https://github.com/example/postmortems/issues/12" '
+        r'title="GitHub issue: closed"[^>]*>#12</a>',
+        page,
     )
     assert "pm-state--done" in page and "GitHub issue: closed" in page
-    assert (
-        'href="https://github.com/example/postmortems/issues/13" title="GitHub issue: open">#13</a>'
-        in page
+    assert re.search(
+        r'<a [^>]*href="https://github.com/example/postmortems/issues/13" '
+        r'title="GitHub issue: open"[^>]*>#13</a>',
+        page,
     )
     # The malformed A3 entry of the sync state is ignored: A3 falls back to its table status.
     assert "issues/bad" not in page and "javascript:alert(1)" not in page
@@ -95,8 +131,13 @@ def test_everything_from_frontmatter_is_escaped(built_site):
     service = next((built_site.site / "services").glob("svg-onload*/index.html")).read_text()
     assert "<svg onload" not in service
     assert "<img src=y" not in built_site.html("tags/index.html")
-    search = (built_site.site / "search" / "search_index.json").read_text()
-    assert "<script>alert(1)" not in json.loads(search)["docs"][0]["title"] + search
+    tag = next((built_site.site / "tags").glob("img-src-y*/index.html")).read_text()
+    assert "<img src=y" not in tag and "&lt;img src=y onerror=alert(4)&gt;" in tag
+    assert "<script>alert(1)" not in built_site.html("archive/2/index.html")
+    data = (built_site.site / "archive.json").read_text()
+    assert "<script>alert(1)</script>" in json.loads(data)["rows"][0][1] or "alert(1)" in data
+    # Pagefind's index holds the title as text (JSON); search.js shows it with textContent
+    # (see the browser tests).
 
 
 def test_raw_html_in_bodies_is_shown_as_text(built_site):
@@ -110,6 +151,34 @@ def test_raw_html_in_bodies_is_shown_as_text(built_site):
     assert "&lt;b&gt;start&lt;/b&gt;" in article and "&lt;i&gt;everything&lt;/i&gt;" in article
     assert 'onclick="alert(8)" }' in html.unescape(article)  # the attribute list is text
     assert "<code>List&lt;String&gt;</code>" in article  # code is exact
+
+
+def test_no_link_in_a_body_can_run_a_script(built_site):
+    """Entity-encoded, split and mixed-case spellings of javascript: and data: URLs, inline
+    and in a reference definition, lose their URL; http(s), mailto, relative and #fragment
+    links keep theirs."""
+    page = built_site.html("postmortems/2025-03-04-xss-title/index.html")
+    article = re.search(r"<article.*?</article>", page, re.S).group(0)
+    targets = [html.unescape(h) for h in re.findall(r'(?:href|src)="([^"]*)"', article)]
+    for target in targets:
+        squeezed = re.sub(r"[\s\x00-\x1f]", "", target).lower()
+        assert not squeezed.startswith(("javascript:", "data:", "vbscript:")), target
+    anchors = dict(re.findall(r'<a href="([^"]*)"[^>]*>([a-z]+)</a>', article))
+    for label in "abcdefg":
+        assert label not in anchors.values(), f"link {label} kept a URL"
+    assert anchors["https://example.com/runbook"] == "docs"
+    assert anchors["mailto:oncall@example.com"] == "mail"
+    assert anchors["../2025-05-06-cache-stampede/"] == "up"
+    assert anchors["#summary"] == "top"
+
+
+def test_related_postmortems_that_are_not_published_are_not_named(built_site):
+    page = built_site.html("postmortems/2025-03-04-xss-title/index.html")
+    card = re.search(r'<dl class="pm-card.*?</dl>', page, re.S).group(0)
+    related = re.search(r"<dt>Related</dt><dd>(.*?)</dd>", card, re.S).group(1)
+    assert 'href="../2025-05-06-cache-stampede/">Cache stampede after deploy</a>' in related
+    assert "2 restricted" in related
+    assert "draft-dns" not in page and "restricted-breach" not in page
 
 
 def test_edit_link_points_at_the_source_file(built_site):
@@ -133,29 +202,62 @@ def test_listings_by_service_year_and_tag(built_site):
     year = built_site.html("years/2025/index.html")
     assert "Cache stampede after deploy" in year and "Draft DNS outage" not in year
     tags = built_site.html("tags/index.html")
-    assert 'id="tag:cache"' in tags and "Cache stampede after deploy" in tags
+    assert 'href="cache/"' in tags
+    cache = built_site.html("tags/cache/index.html")
+    assert "Cache stampede after deploy" in cache
+    # Every listing is sorted by date, newest first (not by title).
+    for listing in (cdn, year, cache, built_site.html("tags/latency/index.html")):
+        dates = re.findall(r'<tr data-date="([^"]*)"', listing)
+        assert dates and dates == sorted(dates, reverse=True)
 
 
 def test_statistics_page_draws_charts_as_inline_svg(built_site):
     page = built_site.html("statistics/index.html")
-    assert page.count('<svg class="pm-chart"') == 3
+    # Four charts (incidents per month, time to detect, time to resolve, action items), each
+    # drawn for desktops and for phones.
+    assert page.count('<svg class="pm-chart pm-chart--wide"') == 4
+    assert page.count('<svg class="pm-chart pm-chart--narrow"') == 4
     assert page.count('<rect class="pm-bar"') > 10
-    assert page.count('<circle class="pm-dot"') + page.count('<path class="pm-dot"') == 14
+    published = len(built_site.published)
+    dots = page.count('<circle class="pm-dot"') + page.count('<path class="pm-dot"')
+    assert dots == 2 * published
     assert "<script" not in re.search(r"<article.*?</article>", page, re.S).group(0)
     tile = re.search(r'pm-tile__value">(\d+)</span><span class="pm-tile__label">Post-mortems', page)
-    assert int(tile.group(1)) == 14
+    assert int(tile.group(1)) == published
+    # A data table behind every chart.
+    assert page.count('<details class="pm-data">') == 4
+    # Ticks are whole numbers, and only severities present are in the legend.
+    ticks = re.findall(r'text-anchor="end" fill="currentColor">([^<]*)</text>', page)
+    assert ticks and all(re.fullmatch(r"\d+( h)?", t) for t in ticks), ticks
+    # The tiles count action items as the table does.
+    open_tile = re.search(r'pm-tile__value">(\d+)</span><span class="pm-tile__label">Open', page)
+    overdue_tile = re.search(
+        r'pm-tile__value">(\d+)</span><span class="pm-tile__label">Overdue', page
+    )
+    all_row = re.search(
+        r"<tr><td>All</td><td>(\d+)</td><td>(\d+)</td><td>(\d+)</td><td>(\d+)</td>", page
+    )
+    assert open_tile.group(1) == all_row.group(2) and overdue_tile.group(1) == all_row.group(3)
 
 
 def test_search_index_contains_body_words(built_site):
-    index = json.loads((built_site.site / "search" / "search_index.json").read_text())
-    hits = [d["location"] for d in index["docs"] if SEARCH_WORD in d["text"]]
-    assert hits and all(h.startswith("postmortems/2025-05-06-cache-stampede/") for h in hits)
+    """Pagefind's index: the post-mortems' bodies, not the listings or the card."""
+    entry = json.loads((built_site.site / "pagefind" / "pagefind-entry.json").read_text())
+    assert entry["languages"]
+    text = search_fragments(built_site.site)
+    fragments = [json.loads(t[t.index("{") :]) for t in text.split("\n") if "{" in t]
+    hits = [f["url"] for f in fragments if SEARCH_WORD in f["content"]]
+    assert hits == ["/postmortems/2025-05-06-cache-stampede/"]
+    urls = {f["url"] for f in fragments}
+    assert "/" not in urls and "/statistics/" not in urls and "/about/" in urls
+    stampede = next(f for f in fragments if f["url"] == hits[0])
+    assert stampede["meta"]["title"] == "Cache stampede after deploy"
 
 
 def test_atom_feed_lists_published_postmortems(built_site):
     feed = ET.fromstring((built_site.site / "feed.xml").read_bytes())
     entries = feed.findall(f"{ATOM}entry")
-    assert len(entries) == 14
+    assert len(entries) == 50  # feed_limit: the newest 50
     titles = [e.findtext(f"{ATOM}title") for e in entries]
     assert "<script>alert(1)</script> & </title><img src=x onerror=alert(2)>" in titles
     assert "Draft DNS outage" not in titles and "Restricted credential exposure" not in titles
@@ -188,7 +290,7 @@ def test_restricted_summary_mode_publishes_only_the_summary(tmp_path):
     ).read_text()
     assert "exposed in a public log" in page and "pm-banner--restricted" in page
     assert "SECRET-DETAIL" not in page
-    assert "SECRET-DETAIL" not in (root / "site" / "search" / "search_index.json").read_text()
+    assert "SECRET-DETAIL" not in search_fragments(root / "site")
 
 
 def test_strict_build_fails_on_a_broken_postmortem_with_file_and_line(tmp_path):

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import markdown
+import pytest
 
 from postmortem.document import parse_bytes
 from postmortem.site.markup import escape_body, md_text
@@ -142,3 +143,156 @@ def test_unpublishable_files_are_reported_with_path_and_line():
 def test_feed_times_are_utc():
     site = build_site([doc("2025-05-06-cache-stampede")], SiteOptions(today=TODAY))
     assert "<published>2025-05-07T12:00:00Z</published>" in site.feed
+
+
+# -- the sanitiser: rendered body HTML keeps only allow-listed tags, attributes and schemes ----
+
+SCRIPT_LINKS = [
+    "[x](javascript:alert(1))",
+    "[x](&#106;avascript:alert(1))",
+    "[x](&#x6A;&#x61;vascript:alert(1))",
+    "[x](javascript&colon;alert(1))",
+    "[x](java&Tab;script:alert(1))",
+    "[x](java&NewLine;script:alert(1))",
+    "[x](JaVaScRiPt:alert(1))",
+    "[x](<javascript:alert(1)>)",
+    "[x](vbscript:msgbox(1))",
+    "[x](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
+    "[x][r]\n\n[r]: &#106;avascript:alert(1)",
+    "[x][r]\n\n[r]: <JAVASCRIPT:alert(1)>",
+    "[x][r]\n\n[r]: java&Tab;script:alert(1)",
+    "![x](javascript:alert(1))",
+    "![x](data:image/svg+xml,<svg onload=alert(1)>)",
+]
+
+
+def rendered(text: str, raw_html: str = "escape") -> str:
+    from postmortem.site.sanitize import sanitize
+
+    source = escape_body(text) if raw_html == "escape" else text
+    html = markdown.markdown(
+        source, extensions=["tables", "attr_list", "footnotes", "toc", "pymdownx.superfences"]
+    )
+    return sanitize(html)
+
+
+@pytest.mark.parametrize("link", SCRIPT_LINKS)
+@pytest.mark.parametrize("raw_html", ["escape", "keep"])
+def test_no_spelling_of_a_script_scheme_survives(link, raw_html):
+    import html as html_module
+    import re
+
+    out = rendered(link, raw_html)
+    for url in re.findall(r'(?:href|src)="([^"]*)"', out):
+        squeezed = re.sub(r"[\s\x00-\x1f]", "", html_module.unescape(url)).lower()
+        assert not squeezed.startswith(("javascript:", "vbscript:", "data:")), (link, out)
+
+
+def test_raw_html_kept_by_choice_is_still_sanitised():
+    out = rendered(
+        '<img src=x onerror="alert(1)"> <a href="javascript:alert(2)" onclick="x()">a</a>'
+        '<script>alert(3)</script><iframe src="https://e.com"></iframe><b style="color:red">b</b>'
+        '<svg onload="alert(4)"></svg>',
+        raw_html="keep",
+    )
+    assert "onerror" not in out and "onclick" not in out and "javascript" not in out
+    assert "<script" not in out and "alert(3)" not in out and "<iframe" not in out
+    assert "<svg" not in out and "style=" not in out and "<b>b</b>" in out
+
+
+def test_safe_links_and_markup_are_kept():
+    out = rendered(
+        "[w](https://e.com/a?b=c#d) [m](mailto:a@e.com) [r](../other/) [f](#top) [h](http://e.com)"
+        "\n\n| a | b |\n|--:|---|\n| 1 | 2 |\n\nnote[^1]\n\n[^1]: text\n\n## Heading\n"
+    )
+    for href in ("https://e.com/a?b=c#d", "mailto:a@e.com", "../other/", "#top", "http://e.com"):
+        assert f'href="{href}"' in out
+    assert 'style="text-align:right"' in out  # table alignment survives, nothing else of style
+    assert '<sup id="fnref:1">' in out and '<h2 id="heading">' in out
+
+
+# -- pages --------------------------------------------------------------------------------
+
+
+def sample_docs(count: int):
+    import random
+
+    from postmortem.site.sample import sample_postmortem
+
+    rng = random.Random(5)
+    docs = []
+    for number in range(1, count + 1):
+        doc_id, text = sample_postmortem(number, rng)
+        docs.append(parse_bytes(text.encode(), Path(f"postmortems/{doc_id}.md")))
+    return docs
+
+
+def test_related_ids_that_are_not_on_the_site_are_counted_not_named():
+    docs = [doc(name) for name in SPECIAL]
+    site = build_site(docs, SiteOptions(today=TODAY))
+    card = site.page("postmortems/2025-03-04-xss-title.md").markdown
+    assert "Cache stampede after deploy</a>" in card
+    assert "2 restricted" in card
+    assert "draft-dns" not in card and "restricted-breach" not in card
+    # In a preview build the draft is on the site, so it is linked.
+    preview = build_site(docs, SiteOptions(today=TODAY, preview=True))
+    card = preview.page("postmortems/2025-03-04-xss-title.md").markdown
+    assert "Draft DNS outage</a>" in card and "1 restricted" in card
+
+
+def test_archive_and_listings_are_paged_and_the_data_file_is_complete():
+    import json
+
+    from postmortem.site.pages import PAGE_SIZE
+
+    docs = sample_docs(2 * PAGE_SIZE + 30)
+    site = build_site(docs, SiteOptions(today=TODAY))
+    archive = [p for p in site.pages if p.kind == "archive"]
+    assert [p.src_uri for p in archive] == ["index.md", "archive/2.md", "archive/3.md"]
+    assert archive[2].markdown.count("<tr data-date=") == 30
+    assert "Page 3 of 3 (201–230 of 230)" in archive[2].markdown
+    data = json.loads(site.files["archive.json"])
+    assert len(data["rows"]) == 230
+    big = max(site.pages, key=lambda p: p.markdown.count("<tr data-date="))
+    assert big.markdown.count("<tr data-date=") <= PAGE_SIZE
+    small = build_site(docs[:10], SiteOptions(today=TODAY))
+    assert "archive.json" not in small.files
+    assert [p.src_uri for p in small.pages if p.kind == "archive"] == ["index.md"]
+
+
+def test_a_site_overrides_a_template_from_its_custom_dir(tmp_path):
+    (tmp_path / "postmortems").mkdir()
+    (tmp_path / "postmortems" / "card.html").write_text(
+        '<div class="my-card">{{ pm.severity }} · {{ pm.time_to_resolve }}</div>', "utf-8"
+    )
+    docs = [doc("2025-05-06-cache-stampede")]
+    site = build_site(docs, SiteOptions(today=TODAY, template_dirs=(str(tmp_path),)))
+    page = site.page("postmortems/2025-05-06-cache-stampede.md").markdown
+    assert '<div class="my-card">P1 · 2 h 30 min</div>' in page and "pm-card" not in page
+    # Values are escaped in an override too.
+    hostile = build_site([doc("2025-03-04-xss-title")], SiteOptions(today=TODAY))
+    assert "<script>alert(1)" not in hostile.page("index.md").markdown
+
+
+def test_axis_ticks_are_whole_numbers_fitted_to_the_data():
+    from postmortem.site.charts import axis
+
+    assert axis(3) == (3, 1)
+    assert axis(7) == (8, 2)
+    assert axis(12.5) == (15, 5)
+    assert axis(0) == (1, 1)
+    assert axis(130) == (150, 50)
+    for value in (1, 4, 9, 17, 55, 230, 999):
+        top, step = axis(value)
+        assert top >= value and top % step == 0 and top // step <= 5 and top - step < value
+
+
+def test_legend_lists_only_the_series_drawn():
+    from postmortem.site.charts import incidents_per_month
+
+    figure = incidents_per_month(["2025-01"], {"2025-01": {"P1": 2, "P2": 0}}, ["P1"])
+    assert "P1" in figure and "P2" not in figure and "P4" not in figure
+    docs = sample_docs(30)
+    stats = build_site(docs, SiteOptions(today=TODAY, severities=("P1", "P2", "P3", "P4", "P5")))
+    page = stats.page("statistics.md").markdown
+    assert ">P5</span>" not in page and "<th>P5</th>" not in page

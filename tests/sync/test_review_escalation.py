@@ -249,3 +249,15 @@ def test_weekly_workflow_escalates() -> None:
     assert job["permissions"]["issues"] == "write"
     review_step = next(s for s in job["steps"] if "postmortem review" in s.get("run", ""))
     assert "--escalate" in review_step["run"] and "--format markdown" in review_step["run"]
+
+
+def test_a_read_only_token_fails_the_comment_with_the_permission_it_needs(github_emulator, workdir):
+    numbers = synced(github_emulator)
+    github_emulator.permissions = {"issues": "read", "contents": "read"}
+    result = review(github_emulator, "--escalate", "--grace-days", "4")
+    assert result.exit_code == 1
+    assert "`issues: write`" in result.output
+    assert "internal error" not in result.output and "Traceback" not in result.output
+    assert "not posted: GitHub refused the request" in result.output  # the rest are skipped
+    assert all(github_emulator.comments(REPO, n) == [] for n in numbers.values())
+    assert github_emulator.count("POST", r"/comments$") == 1  # stopped at the first refusal

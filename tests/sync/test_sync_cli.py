@@ -261,3 +261,12 @@ def test_progress_bar_on_a_terminal(github_emulator, workdir):
     assert proc.returncode == 0
     assert "2 created" in stdout
     assert b"sync" in drawn and b"\x1b[" in drawn  # the bar, drawn with terminal escapes
+
+
+def test_a_typo_or_a_wrong_type_under_sync_is_an_error_with_file_and_line(workdir):
+    (workdir / ".postmortem.yml").write_text("sync:\n  pace: fast\n  max_write: 10\n", "utf-8")
+    result = invoke(["sync", "--dry-run", "--offline"], token=None)
+    assert result.exit_code == 2
+    assert ".postmortem.yml:2: `sync/pace` must be a number" in result.output
+    assert ".postmortem.yml:3: unknown setting `sync/max_write`" in result.output
+    assert "internal error" not in result.output

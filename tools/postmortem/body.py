@@ -126,6 +126,10 @@ class Section:
 class Body:
     sections: list[Section] = field(default_factory=list)
     prose: list[ProseBlock] = field(default_factory=list)
+    # Headings of every level and the table cells outside the prose columns: short texts that
+    # the wording rules read too (blame in a heading or a "Contributing factor" cell counts).
+    headings: list[ProseBlock] = field(default_factory=list)
+    cells: list[ProseBlock] = field(default_factory=list)
 
 
 def parse_body(lines: list[str], start: int) -> Body:
@@ -170,6 +174,8 @@ class _BodyWalk:
         kind = token.type
         if kind == "heading_open":
             self.heading(token, tokens[i + 1])
+            if not self.quoted:
+                self.heading_text(token, tokens[i + 1])
             return i + 3  # heading_open, inline, heading_close
         if kind in ("list_item_open", "blockquote_open"):
             self.stack.append(kind)
@@ -209,6 +215,22 @@ class _BodyWalk:
         )
         self.body.sections.append(self.section)
 
+    def heading_text(self, token: Token, inline: Token) -> None:
+        """Every heading, as a block of its own for the wording rules."""
+        line = self.line_of(token)
+        source = self.lines[line - 1] if line - 1 < len(self.lines) else ""
+        found = source.find(inline.content[:20]) if inline.content else -1
+        self.body.headings.append(
+            ProseBlock(
+                inline.content,
+                line,
+                "heading",
+                self.section.key if self.section else "",
+                found + 1 if found >= 0 else 1,
+                references=self.references,
+            )
+        )
+
     def open_table(self, token: Token) -> None:
         """A table belongs to the current section unless it is quoted."""
         self.table = Table(line=self.line_of(token), headers=[], rows=[])
@@ -232,8 +254,22 @@ class _BodyWalk:
         table.rows.append(Row(line=self.row_line, cells=keyed, raw_cell_count=len(columns)))
         if self.section is None or self.quoted:
             return
-        for n, cell in enumerate(cells[: len(self.header)]):
-            if self.header[n] in _PROSE_COLUMNS and cell.text:
+        for n, cell in enumerate(cells):
+            if not cell.text:
+                continue
+            if n >= len(self.header) or self.header[n] not in _PROSE_COLUMNS:
+                self.body.cells.append(
+                    ProseBlock(
+                        cell.text,
+                        cell.line,
+                        "table_cell",
+                        self.section.key,
+                        cell.column,
+                        references=self.references,
+                    )
+                )
+                continue
+            if cell.text:
                 self.body.prose.append(
                     ProseBlock(
                         cell.text,

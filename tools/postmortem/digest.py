@@ -132,7 +132,12 @@ def digest(
     api = GitHubIssues(name, token, api_url=url, pace=0)
     try:
         api.check_access()
-        action = plan_digest(api.list_managed(label), title, markdown, label)
+        issues = api.list_managed(label)
+        if find_digest(issues) is None:
+            # Its label may have been removed by hand: look at every issue before making a twin
+            # (a first run pays this once; later runs find the labelled digest at once).
+            issues = api.list_all()
+        action = plan_digest(issues, title, markdown, label)
         link = apply_digest(api, action, label)
     except SyncAborted as error:
         fail(api.scrub(str(error)), 2)

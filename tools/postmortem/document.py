@@ -108,6 +108,8 @@ class Document:
     body_line: int = 1
     sections: list[Section] = field(default_factory=list)
     prose: list[ProseBlock] = field(default_factory=list)
+    headings: list[ProseBlock] = field(default_factory=list)  # every heading, for wording rules
+    cells: list[ProseBlock] = field(default_factory=list)  # table cells outside `prose`
     problems: list[Finding] = field(default_factory=list)
     parsed: bool = False  # False when the file could not be read as a post-mortem at all
 
@@ -468,7 +470,7 @@ def parse_document(text: str, path: Path | str) -> Document:
                 "Add the metadata block from the template at the top of the file.",
             )
         )
-        doc.sections, doc.prose = _body(lines, 0)
+        _body(doc, lines, 0)
         doc.parsed = True
         return doc
     end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
@@ -488,14 +490,15 @@ def parse_document(text: str, path: Path | str) -> Document:
     meta, meta_lines, problems = load_frontmatter("\n".join(lines[1:end]), shown, first_line=2)
     doc.meta, doc.meta_lines = meta, meta_lines
     doc.problems.extend(problems)
-    doc.sections, doc.prose = _body(lines, end + 1)
+    _body(doc, lines, end + 1)
     doc.parsed = True
     return doc
 
 
-def _body(lines: list[str], start: int) -> tuple[list[Section], list[ProseBlock]]:
+def _body(doc: Document, lines: list[str], start: int) -> None:
     body = parse_body(lines, start)
-    return body.sections, body.prose
+    doc.sections, doc.prose = body.sections, body.prose
+    doc.headings, doc.cells = body.headings, body.cells
 
 
 # --------------------------------------------------------------------------------------------

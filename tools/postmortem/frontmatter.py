@@ -270,9 +270,10 @@ class _Builder:
                         self.shown,
                         self.line(node),
                         "IN016",
-                        f"`{where}: {raw}` is read by YAML as the boolean {raw.lower() in ('y', 'yes', 'on')}, "
-                        "not the word",
-                        f'Quote it: "{raw}", or write true/false.',
+                        f"`{where}: {raw}` is ambiguous: YAML 1.1 reads it as the boolean "
+                        f"{str(raw.lower() in ('y', 'yes', 'on')).lower()}, YAML 1.2 as the word",
+                        "Write true or false for a yes/no field, or quote it "
+                        f'("{raw}") for the word; `postmortem validate --fix` does it.',
                         column=self.places.column(node.start_mark),
                     )
                 )

@@ -44,10 +44,17 @@ class Spec:
     def check(self, value: Any) -> str | None:  # pragma: no cover - abstract
         raise NotImplementedError
 
-    def validate(self, value: Any, path: str, where: Where) -> None:
+    def problems(self, value: Any, path: str, where: Where) -> list[str]:
+        """Every problem of the value, each as "file:line: message"."""
         problem = self.check(value)
-        if problem is not None:
-            raise ConfigError(f"{where(path)}: `{path}` must be {problem}, not {_show(value)}")
+        if problem is None:
+            return []
+        return [f"{where(path)}: `{path}` must be {problem}, not {_show(value)}"]
+
+    def validate(self, value: Any, path: str, where: Where) -> None:
+        found = self.problems(value, path, where)
+        if found:
+            raise ConfigError("\n".join(found))
 
 
 def _show(value: Any) -> str:
@@ -157,19 +164,22 @@ class Section(Spec):
             return "a mapping of settings" + (f" such as {self.example}" if self.example else "")
         return None
 
-    def validate(self, value: Any, path: str, where: Where) -> None:
-        super().validate(value, path, where)
+    def problems(self, value: Any, path: str, where: Where) -> list[str]:
+        found = super().problems(value, path, where)
+        if found:
+            return found
         for key, item in value.items():
             sub = f"{path}/{key}"
             spec = self.fields.get(key)
             if spec is None:
                 known = ", ".join(self.fields) or "none"
-                raise ConfigError(
+                found.append(
                     f"{where(sub)}: unknown setting `{sub}`{nearest(str(key), self.fields)}"
                     f" (known under `{path}`: {known})"
                 )
-            if item is not None:  # `key:` with no value keeps the default
-                spec.validate(item, sub, where)
+            elif item is not None:  # `key:` with no value keeps the default
+                found += spec.problems(item, sub, where)
+        return found
 
 
 @dataclass(frozen=True)

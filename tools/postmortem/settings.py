@@ -89,23 +89,34 @@ def resolve(
     where = where_in(shown, lines)
     values = {key: (list(v) if isinstance(v, list) else v) for key, v in DEFAULTS.items()}
     values["rules"], values["sync"] = {}, {}
+    problems: list[str] = []  # every problem of the file is reported, not only the first
     for key, value in raw.items():
         if key not in TOP:
             if key in ELSEWHERE:
-                raise ConfigError(f"{where(key)}: `{key}` is not read here: {ELSEWHERE[key]}")
-            raise ConfigError(
-                f"{where(key)}: unknown setting `{key}`{nearest(str(key), TOP)} "
-                f"(known: {', '.join(sorted(TOP))})"
-            )
+                problems.append(f"{where(key)}: `{key}` is not read here: {ELSEWHERE[key]}")
+            else:
+                problems.append(
+                    f"{where(key)}: unknown setting `{key}`{nearest(str(key), TOP)} "
+                    f"(known: {', '.join(sorted(TOP))})"
+                )
+            continue
         if value is None:
             continue  # `key:` with nothing after it is YAML's null: keep the default
-        if key == "rules":
-            values[key] = _rules(value, where)
-            continue
-        TOP[key].validate(value, key, where)
-        if key in ("select", "ignore"):
-            value = check_codes(value, f"{where(key)}: `{key}`")
-        values[key] = value
+        try:
+            if key == "rules":
+                values[key] = _rules(value, where)
+                continue
+            found = TOP[key].problems(value, key, where)
+            if found:
+                problems += found
+                continue
+            if key in ("select", "ignore"):
+                value = check_codes(value, f"{where(key)}: `{key}`")
+            values[key] = value
+        except ConfigError as error:
+            problems.append(str(error))
+    if problems:
+        raise ConfigError("\n".join(problems))
     if check_prose and values["prose_checks"] is not None:
         from .rules.prose import unknown_checks
 
@@ -125,37 +136,43 @@ def _rules(value: Any, where: Where) -> dict[str, Any]:
             "{BL105: {severity: error}, DL103: false}"
         )
     rules: dict[str, Any] = {}
+    problems: list[str] = []
     for written, settings in value.items():
         path = f"rules/{written}"
         code = str(written).strip().upper()
         if code not in REGISTRY:
-            raise ConfigError(
+            problems.append(
                 f"{where(path)}: unknown rule `{written}`{nearest(code, REGISTRY)}; "
                 "`postmortem rules` lists them"
             )
+            continue
         if settings is None:
             continue
         if isinstance(settings, bool):
             rules[code] = settings
             continue
         if not isinstance(settings, dict):
-            raise ConfigError(
+            problems.append(
                 f"{where(path)}: settings of rule `{written}` must be a mapping "
                 "(e.g. {severity: warning}) or false"
             )
+            continue
         declared = {**RULE_SETTINGS, **REGISTRY[code].options}
         checked: dict[str, Any] = {}
         for name, option in settings.items():
             sub = f"{path}/{name}"
             spec = declared.get(name)
             if spec is None:
-                raise ConfigError(
+                problems.append(
                     f"{where(sub)}: rule `{code}` has no setting `{name}`"
                     f"{nearest(str(name), declared)} (its settings: {', '.join(declared)})"
                 )
-            if option is None:
-                continue
-            spec.validate(option, f"rules/{code}/{name}", where)
-            checked[name] = option.lower() if name == "severity" else option
+            elif option is not None:
+                found = spec.problems(option, sub, where)
+                problems += found
+                if not found:
+                    checked[name] = option.lower() if name == "severity" else option
         rules[code] = checked
+    if problems:
+        raise ConfigError("\n".join(problems))
     return rules

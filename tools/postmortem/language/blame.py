@@ -43,10 +43,10 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
-from postmortem.language.names import AMBIGUOUS_NAMES, GIVEN_NAMES
+from postmortem.language.lexicon import Pattern, load_language
 from postmortem.language.sentences import SentenceIndex
 
 CODES: dict[str, str] = {
@@ -56,6 +56,10 @@ CODES: dict[str, str] = {
     "BL104": "judgement of character or state",
     "BL105": "hindsight minimizer",
     "BL106": "why-question about a person",
+    "BL107": "consequence for a person",
+    "BL108": "self-blame or a human lapse",
+    "BL109": "vigilance offered as the fix",
+    "BL110": "names who triggered it",
 }
 
 
@@ -68,166 +72,62 @@ class BlameHit:
     end: int
     message: str
     suggestion: str
+    pattern: str = field(default="", compare=False)  # the data pattern's id, when one matched
+
+    @property
+    def tier(self) -> str:
+        """ "error" for clear blame, "warning" for wording a strict reviewer would ask to reword."""
+        return "warning" if self.code in WARNING_CODES else "error"
+
+
+WARNING_CODES = frozenset({"BL105", "BL108", "BL109", "BL110"})
 
 
 # --------------------------------------------------------------------------- lexicon
+
+# The word classes live in data (postmortem/data/blame/en/words.yml); the engine reads them
+# by name.
+_LANG = load_language()
+GIVEN_NAMES = _LANG.words("given_names")
+AMBIGUOUS_NAMES = _LANG.words("ambiguous_names")
+_FIRST_PERSON = _LANG.words("first_person")
+_TECH_WORDS = _LANG.words("tech_words")
+_AFFECTED = _LANG.words("affected_people")
+_IMPACT_VERBS = _LANG.words("impact_verbs")
 
 PERSON = "person"
 THING = "thing"
 UNKNOWN = "unknown"  # a capitalised word that may be a person or a product
 NONE = "none"  # no subject at all (a fragment such as "Forgot to update the runbook.")
 
-_PERSON_PRONOUNS = frozenset(
-    "i we he she they you someone somebody nobody anyone anybody everyone everybody who "
-    "me us him them".split()
-) | {"no one", "no-one"}
-_THING_PRONOUNS = frozenset("it this which there what something nothing everything".split())
+_PERSON_PRONOUNS = _LANG.words("person_pronouns") | {"no one"}
+_THING_PRONOUNS = _LANG.words("thing_pronouns")
 
-_ROLES = frozenset(
-    """engineer engineers developer developers dev devs sre sres admin admins administrator
-    administrators sysadmin sysadmins dba dbas intern interns on-call oncall on-caller
-    on-callers responder responders operator operators maintainer maintainers reviewer
-    reviewers approver approvers author authors committer committers contributor contributors
-    employee employees staff person people human humans team teams teammate teammates
-    colleague colleagues contractor contractors manager managers lead leads architect
-    architects programmer programmers coder coders tester testers analyst analysts
-    technician technicians consultant consultants guy guys folks commander owner owners
-    someone somebody member members ops devops qa hire hires newcomer newcomers junior juniors
-    newbie newbies rookie rookies trainee trainees""".split()
-)
+_ROLES = _LANG.words("roles") | _LANG.words("affected_people")
 
-_SOFTWARE_ROLES = frozenset("operator operators manager managers owner owners lead leads".split())
-_HUMAN_MODIFIERS = frozenset(
-    """release incident engineering product project program account team delivery change
-    on-call oncall line hiring community general it office site shift duty our their your my
-    his her human""".split()
-)
-_DETERMINERS = frozenset(
-    "the a an our their his her my your its this that these those one another each every "
-    "some any both all no".split()
-)
-_PREPOSITIONS = frozenset(
-    "by of for from with to in on at into onto about via per than like without within "
-    "through during under over between among against after before".split()
-)
+_SOFTWARE_ROLES = _LANG.words("software_roles")
+_HUMAN_MODIFIERS = _LANG.words("human_modifiers")
+_DETERMINERS = _LANG.words("determiners")
+_PREPOSITIONS = _LANG.words("prepositions")
 _RELATIVES = frozenset("who whom whose which that".split())
-_AUX = frozenset(
-    "is was were are be been being has had have having did does do will would should could "
-    "can may might must shall".split()
-)
+_AUX = _LANG.words("auxiliaries")
 # Words that may stand between a subject and its verb ("we then also failed to").
-_SKIP_BEFORE_VERB = _AUX | frozenset(
-    """not n't never also then still just simply already again even later subsequently
-    initially apparently unfortunately both all themselves himself herself myself ourselves
-    yourself once ever actually really eventually finally somehow sadly clearly obviously
-    probably maybe perhaps""".split()
-)
-_ING_NOUNS = frozenset(
-    "thing something nothing anything everything string ring king spring ceiling setting "
-    "settings morning evening building meeting logging monitoring alerting".split()
-)
+_SKIP_BEFORE_VERB = _AUX | _LANG.words("skip_before_verb")
+_ING_NOUNS = _LANG.words("ing_nouns")
 # Role words that also serve as modifiers ("on-call rotation", "developer tools").
-_MODIFIER_ROLES = frozenset(
-    "on-call oncall developer developers dev devs ops devops admin sre qa team staff operator "
-    "human people engineering".split()
-)
-_MODIFIED_BY_ROLE = frozenset(
-    """dashboard dashboards rotation rotations schedule schedules channel channels tool tools
-    runbook runbooks process processes system systems handbook shift shifts page pages pager
-    alert alerts phone guide guides documentation docs doc queue queues ticket tickets laptop
-    laptops account accounts access credentials portal portals experience environment
-    environments machine machines workstation workstations group groups handover handoff
-    load notes note checklist checklists playbook playbooks policy policies""".split()
-)
-_ED_NOUNS = frozenset("need feed speed seed bed red shed embed deed greed bleed".split())
+_MODIFIER_ROLES = _LANG.words("modifier_roles")
+_MODIFIED_BY_ROLE = _LANG.words("modified_by_role")
+_ED_NOUNS = _LANG.words("ed_nouns")
 
-_IRREGULAR_PP = {
-    "be": "been",
-    "do": "done",
-    "go": "gone",
-    "see": "seen",
-    "run": "run",
-    "set": "set",
-    "put": "put",
-    "read": "read",
-    "get": "got",
-    "make": "made",
-    "take": "taken",
-    "give": "given",
-    "know": "known",
-    "catch": "caught",
-    "think": "thought",
-    "tell": "told",
-    "send": "sent",
-    "build": "built",
-    "keep": "kept",
-    "hold": "held",
-    "bring": "brought",
-    "find": "found",
-    "write": "written",
-    "pay": "paid",
-    "say": "said",
-    "leave": "left",
-    "understand": "understood",
-    "forget": "forgotten",
-    "begin": "begun",
-    "break": "broken",
-    "choose": "chosen",
-    "drive": "driven",
-    "feel": "felt",
-    "hear": "heard",
-    "let": "let",
-    "lose": "lost",
-    "meet": "met",
-    "shut": "shut",
-    "spend": "spent",
-    "stand": "stood",
-    "teach": "taught",
-    "win": "won",
-    "rebuild": "rebuilt",
-    "rerun": "rerun",
-    "reset": "reset",
-    "upset": "upset",
-    "show": "shown",
-    "spot": "spotted",
-    "stop": "stopped",
-    "plan": "planned",
-    "ship": "shipped",
-    "drop": "dropped",
-    "commit": "committed",
-    "submit": "submitted",
-    "flag": "flagged",
-    "log": "logged",
-    "tag": "tagged",
-    "map": "mapped",
-    "scan": "scanned",
-    "swap": "swapped",
-    "pin": "pinned",
-    "cut": "cut",
-    "hit": "hit",
-    "sit": "sat",
-    "mistake": "mistaken",
-    "overlook": "overlooked",
-}
-_PARTICIPLES = frozenset(_IRREGULAR_PP.values()) | frozenset(
-    "been done gone seen known taken given written broken chosen driven forgotten gotten "
-    "shown spoken stolen proven thrown hidden fallen risen begun eaten beaten".split()
-)
+_IRREGULAR_PP = _LANG.participles
+_PARTICIPLES = frozenset(_IRREGULAR_PP.values()) | _LANG.other_participles
 
 # Verbs whose omission a blameless review rewrites ("we did not check ...").
-_DUTY_VERBS = """check verify test review validate confirm read follow request notify inform
-communicate escalate consider think double-check wait monitor respond notice realize
-realise catch ask update look report tell disable back-up coordinate document announce
-page acknowledge investigate""".split()
+_DUTY_VERBS = sorted(_LANG.words("duty_verbs"))
 
 # Verbs of attention and prevention: the ones that make "could have <verb>" about a person
 # a counterfactual judgement rather than a statement of capability.
-_ATTENTION_PP = frozenset(
-    """caught noticed seen spotted prevented avoided checked tested verified validated
-    reviewed asked known realized realised stopped waited read followed escalated
-    communicated paged alerted double-checked confirmed looked acted responded fixed
-    detected found anticipated foreseen predicted identified investigated""".split()
-)
+_ATTENTION_PP = _LANG.words("attention_participles")
 
 
 def _participle(verb: str) -> str:
@@ -493,10 +393,7 @@ class _Context:
 
 # --------------------------------------------------------------------------- helpers
 
-_SUBORDINATORS = frozenset(
-    "after before when whenever while since until although though because if once as unless "
-    "whereas whilst despite".split()
-)
+_SUBORDINATORS = _LANG.words("subordinators")
 
 
 def _drop_stamps(toks: list[tuple[str, int]]) -> list[tuple[str, int]]:
@@ -525,22 +422,7 @@ _TAIL_START = frozenset(
 _PREPOSITIONAL_VERBS = frozenset(
     "think look wait ask respond react rely deal care listen account plan".split()
 )
-_PAST_TO_PP = {
-    "ran": "run",
-    "broke": "broken",
-    "took": "taken",
-    "wrote": "written",
-    "chose": "chosen",
-    "overwrote": "overwritten",
-    "shut": "shut",
-    "set": "set",
-    "cut": "cut",
-    "hit": "hit",
-    "sent": "sent",
-    "put": "put",
-    "made": "made",
-    "left": "left",
-}
+_PAST_TO_PP = _LANG.past_to_participle
 
 
 def _split_object(words: list[str]) -> tuple[str, str]:
@@ -754,6 +636,41 @@ _ADJECTIVE_POSITION = re.compile(
     r"some|two|three|several|many)\s+$",
     re.I,
 )
+# "should have been <these>" classes a value; it does not judge a missed step.
+_CATEGORISING = frozenset(
+    "considered treated classified categorised categorized counted labelled labeled marked "
+    "defined calculated computed reported returned interpreted accounted priced valued".split()
+)
+# Checks the team itself did not make: "we did not test" is self-blame; "we did not update
+# the gem" is narrative.
+_MISSED_CHECKS = frozenset(
+    "catch caught check checked test tested verify verified validate validated review reviewed "
+    "consider considered notice noticed double-check double-checked read follow look".split()
+)
+# "Tadeusz ignored the warning": what only people ignore ("Varnish ignored the header" is a
+# product doing its job).
+_IGNORED_SIGNAL = re.compile(
+    r"\s+(?:(?:the|a|an|our|their|his|her|all|every|two|several)\s+)?(?:[\w\-]+\s+)?"
+    r"(?:warnings?|alerts?|pages?|errors?|advice|messages?|notifications?|banners?|prompts?|"
+    r"runbooks?|reviews?|feedback|instructions?|checklists?|procedures?|signs?)\b",
+    re.I,
+)
+_HYPOTHETICAL_MODAL = re.compile(r"\b(?:might|may|could|would)\b", re.I)
+# Kinds whose verb is human enough that an unknown capitalised subject is taken as a name.
+_NAME_LIKE_KINDS = frozenset({"forgot", "neglect", "missed", "overlooked", "mistake", "failed"})
+
+
+def _word_and_prev(ctx: _Context, off: int) -> tuple[str, str | None]:
+    """The word at ``off`` and the word before it in its sentence."""
+    word = _WORD_AT.match(ctx.text, off)
+    return (word.group() if word else ""), _word_before(ctx.text, ctx.sentence(off)[0], off)
+
+
+def _word_before(text: str, start: int, pos: int) -> str | None:
+    m = re.search(r"([\w'’\-]+)\W*$", text[max(start, pos - 30) : pos])
+    return m.group(1) if m else None
+
+
 _HUMAN_ONLY = ("forgot", "neglect", "overlooked", "wrong", "mistake", "atfault")
 
 _PASSIVE_BY = re.compile(
@@ -824,7 +741,8 @@ def _bl101(ctx: _Context) -> Iterator[BlameHit]:
     for m in _PASSIVE_BY.finditer(text) if "by" in ctx.words else ():
         cls, s, e = ctx.np_after(m.end())
         ss, se = ctx.sentence(m.start())
-        if cls == PERSON and not _JUSTIFIED.search(text, ss, se):
+        pronoun = text[s:e].lower().split()[-1:] in (["them"], ["they"], ["it"])
+        if cls == PERSON and not pronoun and not _JUSTIFIED.search(text, ss, se):
             yield BlameHit(
                 "BL101",
                 m.start(),
@@ -890,8 +808,12 @@ def _bl101(ctx: _Context) -> Iterator[BlameHit]:
             "what would have made it visible (an alert, a dashboard, a check).",
         )
     for m in _BY_MISTAKE.finditer(text) if not _BY_MISTAKE_KEYS.isdisjoint(ctx.words) else ():
-        if ctx.clause_subject(m.start())[0] != PERSON:
+        cls, off = ctx.clause_subject(m.start())
+        if cls != PERSON:
             continue  # "the pod was deleted by mistake": nobody is the agent
+        who = _WORD_AT.match(text, off)
+        if who and who.group().lower() in _FIRST_PERSON and "accident" in m.group().lower():
+            continue  # "we worked around it by accident": luck, not a mistake
         yield BlameHit(
             "BL101",
             m.start(),
@@ -932,6 +854,28 @@ def _agent_match(ctx: _Context, m: re.Match[str], kind: str) -> BlameHit | None:
         return None  # "Alice ignored the alert, as the runbook instructs": a procedure, not a lapse
     cls, subj = ctx.subject(m.start())
     first_word = text[subj : subj + 3].lower()
+    subject_word = _WORD_AT.match(text, subj)
+    speaker = bool(subject_word) and subject_word.group().lower() in _FIRST_PERSON
+    if speaker and (
+        kind == "accident"
+        or (kind == "didnot" and (m.group("dverb") or "").lower() not in _MISSED_CHECKS)
+    ):
+        # "we accidentally deleted", "we did not update": the team voice, no one singled out;
+        # "we did not catch / test" stays (as self-blame, a warning).
+        return None
+    if (
+        subject_word
+        and subject_word.group().lower() in _AFFECTED
+        and _HYPOTHETICAL_MODAL.search(text, subj, m.start())
+    ):
+        return None  # "users might have missed the small difference": a hypothetical
+    if (
+        kind == "failed"
+        and subject_word
+        and subject_word.group().lower() in _AFFECTED
+        and (m.group("fverb") or "").lower() in _IMPACT_VERBS
+    ):
+        return None  # "users failed to log in" is impact
     if kind == "introduced" and first_word in ("we ", "we'", "we’"):
         return None  # "we introduced a regression": the organisation describing a change
     if (
@@ -954,6 +898,20 @@ def _agent_match(ctx: _Context, m: re.Match[str], kind: str) -> BlameHit | None:
             )
     if cls == NONE and kind in ("missed", "didnot") and _fragment_start(text, ss, m):
         cls = PERSON  # "Missed the disk alert during handover.": a subjectless bullet or cell
+    if (
+        cls != PERSON
+        and kind in _NAME_LIKE_KINDS
+        and subject_word
+        and subj != m.start()
+        and _name_like(ctx, subject_word.group(), _word_before(text, ss, subj))
+        and (kind != "failed" or (m.group("fverb") or "").lower() in _DUTY_VERBS)
+        and (
+            kind != "missed"
+            or m.group().lower().startswith("missed")
+            or _IGNORED_SIGNAL.match(text, m.end())
+        )
+    ):
+        cls = PERSON  # "Rasmus forgot to run the plan": a capitalised subject of a human verb
     if kind in _HUMAN_ONLY:
         if cls == THING:
             return None
@@ -1080,7 +1038,7 @@ def _agent_hit(ctx: _Context, m: re.Match[str], kind: str, subj: int) -> BlameHi
             "instead of who did it."
         )
     return BlameHit(
-        "BL101",
+        "BL110" if kind == "accident" else "BL101",
         start,
         end,
         f"A person is the agent of a failure ('{phrase}'); describe what happened, not who failed.",
@@ -1152,10 +1110,8 @@ _MODAL_HAVE = re.compile(
 )
 _HYPOTHETICAL = re.compile(r"\b(?:if|without|unless|otherwise|so|in\s+order)\b", re.I)
 _MODAL_KEYS = _kw("should could would ought might shouldn couldn wouldn if had")
-_HINDSIGHT_VERBS = frozenset(
-    "known realized realised foreseen anticipated predicted expected guessed".split()
-)
-_JUDGEMENT_ADJ = frozenset("careful vigilant attentive thorough diligent cautious".split())
+_HINDSIGHT_VERBS = _LANG.words("hindsight_verbs")
+_JUDGEMENT_ADJ = _LANG.words("care_adjectives")
 _IF_ONLY = re.compile(
     r"\bif\s+only\s+(?P<np>(?:[\w@'’\-]+\s+){1,4}?)(?:had|hadn['’]t|were|was|did|would|could)\b",
     re.I,
@@ -1210,6 +1166,8 @@ def _bl103_105(ctx: _Context) -> Iterator[BlameHit]:
                 continue
             if modal not in ("should", "ought") or not _is_participle(verb):
                 continue
+            if vlow in _CATEGORISING:
+                continue  # "should have been considered illiquid": how a value is classed
             s, _ = ctx.sentence(m.start())
             subj = text[s : m.start()].strip()
             subj = _CLAUSE_BREAK.split(subj)[-1].strip()
@@ -1227,7 +1185,7 @@ def _bl103_105(ctx: _Context) -> Iterator[BlameHit]:
             neg = "" if m.group("neg") else "not "
             rewrite = f"{_cap(subj)} {_be(subj)} {neg}{vlow}{(' ' + rest) if rest else ''}"
             yield BlameHit(
-                "BL103",
+                "BL108",  # no one named: an implied team, a lapse (a warning)
                 m.start(),
                 m.end(),
                 f"Counterfactual ('{phrase}') judges what people should have done.",
@@ -1238,6 +1196,8 @@ def _bl103_105(ctx: _Context) -> Iterator[BlameHit]:
         if not _is_participle(verb):
             continue  # "we should have alerting on ...", "should have a talk"
         cls, subj = ctx.subject(m.start())
+        if cls == THING and _name_like(ctx, *_word_and_prev(ctx, subj)):
+            cls = PERSON  # "Kofi should have waited": a name by its place, not by a list
         if modal in ("should", "ought"):
             if cls == THING:
                 continue
@@ -1380,14 +1340,6 @@ _JUDGEMENT = re.compile(
 )
 
 
-_BE_MORE_CAREFUL = re.compile(
-    r"(?:\b(?:should|must|need\s+to|needs\s+to|have\s+to|has\s+to|will|to)\s+(?:try\s+to\s+)?"
-    r"|^[\W\d_]*|(?<=[.!?:;])\s+)"  # or an imperative that opens the sentence
-    r"be\s+more\s+(?:careful|vigilant|attentive|diligent|thorough|cautious)\b",
-    re.I | re.M,
-)
-
-
 def _bl104(ctx: _Context) -> Iterator[BlameHit]:
     text = ctx.text
     for m in _JUDGEMENT.finditer(text) if not _JUDGEMENT_KEYS.isdisjoint(ctx.words) else ():
@@ -1411,19 +1363,6 @@ def _bl104(ctx: _Context) -> Iterator[BlameHit]:
             )
             continue
         yield _judgement(m.start(), m.end(), phrase)
-    for m in _BE_MORE_CAREFUL.finditer(text) if "more" in ctx.words else ():
-        start = m.start() + len(m.group()) - len(m.group().lstrip(" \t\n[]()-–—:0123456789"))
-        if ctx.subject(start)[0] == THING:
-            continue  # "the parser should be more careful with whitespace" is about code
-        yield BlameHit(
-            "BL104",
-            start,
-            m.end(),
-            f"'{text[start : m.end()]}' implies people were careless and asks for vigilance, "
-            "which does not change anything.",
-            "Name the mechanism that makes the risky step safe (e.g. 'changes after 16:00 "
-            "need a second reviewer', 'the deploy tool shows the diff before applying').",
-        )
 
 
 # --------------------------------------------------------------------------- BL105
@@ -1437,13 +1376,13 @@ _MINIMIZER = re.compile(
     r"spotted|detected|noticed|fixed)\b"
     r"|\b(?:all|only)\s+(?:[\w@\-]+\s+){1,3}?(?:had|needed|need|"
     r"has|have)\s+to\s+do\s+(?:was|is)\b"
-    r"|\b(?:only|just|simply)\s+(?:had|needed)\s+to\b",
+    r"|\b(?P<only>only|just|simply)\s+(?:had|needed)\s+to\b",
     re.I,
 )
 _MINIMIZER_KEYS = _kw("obviously clearly obvious easily trivially all only just simply")
 # "just" / "simply" minimize only next to a counterfactual or an accusation.
 _JUST = re.compile(
-    r"\b(?:should|could|would|might)(?:\s+not|n['’]t)?\s+(?:have\s+)?(?P<a>just|simply)\b"
+    r"\b(?:should|could)(?:\s+not|n['’]t)?\s+(?:have\s+)?(?P<a>just|simply)\b"
     r"|\b(?P<b>just|simply)\s+(?:forgot|missed|ignored|didn['’]t|did\s+not|failed\s+to|neglected|"
     r"overlooked|needs?\s+to|has\s+to|have\s+to|should|could|would)\b",
     re.I,
@@ -1462,6 +1401,15 @@ def _bl105(ctx: _Context) -> Iterator[BlameHit]:
     if _MINIMIZER_KEYS.isdisjoint(ctx.words):
         return
     for m in _MINIMIZER.finditer(text):
+        if m.group("only"):
+            cls, off = ctx.subject(m.start())
+            who = _WORD_AT.match(text, off)
+            if (
+                m.group("only").lower() == "only"
+                or cls != PERSON
+                or (who and who.group().lower() in _FIRST_PERSON)
+            ):
+                continue  # "users only had to fetch the index": a design, not a minimizer
         if m.group("word"):
             s, e = ctx.sentence(m.start())
             sentence = text[s:e]
@@ -1471,8 +1419,12 @@ def _bl105(ctx: _Context) -> Iterator[BlameHit]:
     for m in _JUST.finditer(text):
         word = m.group("a") or m.group("b")
         start = m.start("a") if m.group("a") else m.start("b")
-        if ctx.subject(m.start())[0] == THING:
+        cls, off = ctx.subject(m.start())
+        if cls == THING:
             continue  # "the checklist simply did not include the step" minimizes no one
+        who = _WORD_AT.match(text, off)
+        if m.group("b") and who and who.group().lower() in _FIRST_PERSON:
+            continue  # "we would just have to restart": the team's plan, no one minimized
         yield BlameHit(
             "BL105",
             start,
@@ -1563,10 +1515,168 @@ def _bl106(ctx: _Context) -> Iterator[BlameHit]:
         )
 
 
+# --------------------------------------------------------------------------- data patterns
+#
+# The patterns of patterns.yml: the data says what to match and which person it must be
+# about; the code below only knows how to test those conditions.
+
+_WORD_AT = re.compile(r"@?[\w'’\-]+")
+# "We need to be more careful": the subject is the one of "need".
+_TO_BEFORE = re.compile(
+    r"\b(?:(?:need|needs|needed|have|has|had|ought|try|tries|tried|want|wants|going|got|able)"
+    r"\s+)?to\s+$",
+    re.I,
+)
+
+
+def _head_of(ctx: _Context, start: int, end: int) -> tuple[str, int, str | None] | None:
+    """Head word of the noun phrase in text[start:end]: (word, offset, previous word)."""
+    toks = [(m.group(), m.start()) for m in _TOKEN.finditer(ctx.text, start, end)]
+    head = ctx.np_head(toks)
+    if head is None:
+        return None
+    word, off, prev, _ = head
+    return word, off, prev
+
+
+def _name_like(ctx: _Context, word: str, prev: str | None) -> bool:
+    """A capitalised word used as a name: no determiner before it, not a product we know, not
+    an acronym. "Rasmus", "Søren", "Oluwaseun" are names by their place, not by a list."""
+    if word.startswith("@"):
+        return True
+    bare = word.rstrip("'’s") if word.endswith(("'s", "’s")) else word
+    if not bare[:1].isupper() or (len(bare) > 1 and bare.isupper()):
+        return False
+    low = bare.lower()
+    if low in _TECH_WORDS or low in _THING_PRONOUNS or low in _DETERMINERS:
+        return False
+    if low in _PREPOSITIONS or low in _AUX or low in _SUBORDINATORS:
+        return False
+    if prev and prev.lower() in _DETERMINERS:
+        return False  # "The Deploy job", "the Foo service"
+    return not any(c.isdigit() for c in bare) and "-" not in bare.strip("-")
+
+
+def _agent_ok(
+    ctx: _Context, kind: str | None, word: str, off: int, prev: str | None, cls: str | None = None
+) -> bool:
+    """Does the person condition ``kind`` of a pattern hold for this head word?"""
+    if kind is None or kind == "any":
+        return True
+    if cls is None:
+        cls = ctx.classify(word, prev, off == ctx.sentence(off)[0])
+    if kind == "person":
+        return cls == PERSON
+    if kind == "named":
+        return cls == PERSON or _name_like(ctx, word, prev)
+    if kind == "not-thing":
+        return cls != THING or _name_like(ctx, word, prev)
+    return cls in (NONE, PERSON)  # "none"
+
+
+def _pattern_hits(
+    ctx: _Context, patterns: Iterable[Pattern] = _LANG.patterns
+) -> Iterator[BlameHit]:
+    text = ctx.text
+    for pat in patterns:
+        if pat.keys.isdisjoint(ctx.words):
+            continue
+        for m in pat.regex.finditer(text):
+            if m.end() == m.start():
+                continue
+            ss, se = ctx.sentence(m.start())
+            if pat.unless is not None and pat.unless.search(text, ss, se):
+                continue
+            if pat.opens_sentence and not _STAMP_ONLY.fullmatch(text, ss, m.start()):
+                continue
+            first = False
+            if pat.who:
+                head = _head_of(ctx, m.start("who"), m.end("who"))
+                if head is None:
+                    continue
+                word, off, prev = head
+                word = re.sub(r"['’]s$", "", word)
+                if not _agent_ok(ctx, pat.who, word, off, prev):
+                    continue
+                first = word.lower() in _FIRST_PERSON
+            if pat.subject:
+                to = _TO_BEFORE.search(text, ss, m.start())
+                cls, off = ctx.subject(to.start() if to else m.start())
+                word_m = _WORD_AT.match(text, off)
+                word = word_m.group() if word_m else ""
+                prev_m = re.search(r"([\w'’\-]+)\W*$", text[max(ss, off - 30) : off])
+                prev = prev_m.group(1) if prev_m else None
+                if cls == NONE:
+                    word = ""
+                if not _agent_ok(ctx, pat.subject, word, off, prev, cls):
+                    continue
+                first = first or word.lower() in _FIRST_PERSON
+            code = pat.code
+            if first and pat.first_person == "skip":
+                continue
+            if first and pat.first_person == "warn":
+                code = "BL108"
+            fields = _Fields(m.groupdict(default=""))
+            fields["match"] = " ".join(m.group().split())
+            yield BlameHit(
+                code,
+                m.start(),
+                m.end(),
+                pat.message.format_map(fields),
+                pat.rewrite.format_map(fields),
+                pat.id,
+            )
+
+
+def match_pattern(pattern: Pattern, text: str, people: Iterable[str] = ()) -> list[BlameHit]:
+    """The hits of one data pattern alone (with its conditions and first-person rule), before
+    overlapping hits of other rules are merged: what the pattern's examples are tested with."""
+    ctx = _Context(text, _normalise_people(frozenset(people)))
+    return list(_pattern_hits(ctx, (pattern,)))
+
+
+class _Fields(dict):
+    """Template fields of a message or rewrite; an unknown field stays as written."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+# Rules of code that judge the speaker: in the first person ("we forgot", "we should have")
+# they are self-blame, a warning, not an accusation.
+_DEMOTE_IN_FIRST_PERSON = frozenset({"BL101", "BL103", "BL104"})
+
+
+def _first_person(ctx: _Context, hit: BlameHit) -> bool:
+    word = _WORD_AT.match(ctx.text, hit.start)
+    if word and word.group().lower() in _FIRST_PERSON:
+        return True
+    cls, off = ctx.subject(hit.start)
+    word = _WORD_AT.match(ctx.text, off)
+    return cls == PERSON and bool(word) and word.group().lower() in _FIRST_PERSON
+
+
+def _tiered(ctx: _Context, hit: BlameHit) -> BlameHit | None:
+    if hit.code not in _DEMOTE_IN_FIRST_PERSON or not _first_person(ctx, hit):
+        return hit
+    return BlameHit("BL108", hit.start, hit.end, hit.message, hit.suggestion, hit.pattern)
+
+
 # --------------------------------------------------------------------------- entry point
 
-_RULES = (_bl101, _bl102, _bl103_105, _bl104, _bl105, _bl106)
-_PRIORITY = {"BL102": 0, "BL106": 1, "BL105": 2, "BL103": 3, "BL104": 4, "BL101": 5}
+_RULES = (_bl101, _bl102, _bl103_105, _bl104, _bl105, _bl106, _pattern_hits)
+_PRIORITY = {
+    "BL102": 0,
+    "BL106": 1,
+    "BL107": 2,
+    "BL105": 3,
+    "BL103": 4,
+    "BL104": 5,
+    "BL101": 6,
+    "BL110": 7,
+    "BL109": 8,
+    "BL108": 9,
+}
 
 
 _OPEN_QUOTES = "\"“‘'«"
@@ -1583,6 +1693,7 @@ def _tidy(hit: BlameHit) -> BlameHit:
         hit.end,
         " ".join(hit.message.split()),
         " ".join(hit.suggestion.split()),
+        hit.pattern,
     )
 
 
@@ -1611,7 +1722,10 @@ def find_blame(text: str, people: Iterable[str] = ()) -> list[BlameHit]:
     ctx = _Context(text, _normalise_people(frozenset(people)), words)
     hits: list[BlameHit] = []
     for rule in _RULES:
-        hits.extend(rule(ctx))
+        for hit in rule(ctx):
+            tiered = _tiered(ctx, hit)
+            if tiered is not None:
+                hits.append(tiered)
     # 'calling it “human error” hides the cause' mentions the phrase rather than using it.
     hits = [_tidy(h) for h in hits if not _quoted(text, h.start, h.end)]
     if len(hits) < 2:
@@ -1642,4 +1756,5 @@ _ALL_KEYS = frozenset().union(
     _NOBODY_KEYS,
     _BY_MISTAKE_KEYS,
     _kw("by fault responsible why who be"),
+    _LANG.keys,
 )

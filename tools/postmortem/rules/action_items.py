@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from importlib import resources
+
+import yaml
 
 from ..document import ActionItem, Document
 from ..options import Texts, project
@@ -12,38 +16,35 @@ from .base import Context, Problem, rule
 
 _FIELDS = ("id", "action", "owner", "deadline", "priority")
 
-VAGUE_PHRASES = [
-    "improve monitoring",
-    "improve alerting",
-    "better monitoring",
-    "more monitoring",
-    "add monitoring",
-    "be more careful",
-    "be careful",
-    "pay more attention",
-    "more testing",
-    "better testing",
-    "test more",
-    "improve testing",
-    "improve documentation",
-    "update documentation",
-    "more training",
-    "better communication",
-    "improve communication",
-    "improve process",
-    "review process",
-    "investigate",
-    "look into",
-    "follow up",
-    "fix the issue",
-    "fix the bug",
-    "make sure",
-    "ensure this doesn't happen again",
-    "prevent this from happening again",
-    "avoid this in the future",
-    "double check",
-    "double-check",
-]
+
+@dataclass(frozen=True)
+class VagueActions:
+    """What makes an action vague, from `data/vague-actions.yml` (see its comments)."""
+
+    phrases: tuple[str, ...]
+    blameless_rule: str
+    blameless_phrases: tuple[str, ...]
+    verbs: frozenset[str]
+    abstract_nouns: tuple[str, ...]
+    examples: dict[str, list[str]]
+
+
+def _load_vague() -> VagueActions:
+    data = yaml.safe_load(
+        resources.files("postmortem").joinpath("data/vague-actions.yml").read_text("utf-8")
+    )
+    left = data["left_to_blameless"]
+    return VagueActions(
+        phrases=tuple(data["phrases"]),
+        blameless_rule=left["rule"],
+        blameless_phrases=tuple(left["phrases"]),
+        verbs=frozenset(v.lower() for v in data["verbs"]),
+        abstract_nouns=tuple(data["abstract_nouns"]),
+        examples=data["examples"],
+    )
+
+
+VAGUE = _load_vague()
 
 
 def _column(item: ActionItem, key: str) -> int:
@@ -137,16 +138,33 @@ def priority(doc: Document, ctx: Context) -> Iterator[Problem]:
             )
 
 
-def _vague_pattern(phrases: list[str]) -> re.Pattern[str]:
+def _vague_pattern(phrases: Iterable[str]) -> re.Pattern[str]:
     words = "|".join(
         re.escape(p).replace(r"\ ", r"\s+") for p in sorted(phrases, key=len, reverse=True)
     )
     return re.compile(rf"\b(?:{words})\b", re.IGNORECASE)
 
 
-_DEFAULT_VAGUE = _vague_pattern(VAGUE_PHRASES)
+_DEFAULT_VAGUE = _vague_pattern(VAGUE.phrases)
+_WITH_EXHORTATIONS = _vague_pattern((*VAGUE.phrases, *VAGUE.blameless_phrases))
+_ABSTRACT = _vague_pattern(VAGUE.abstract_nouns)
 # Something checkable: a code span, a number, a file or metric name, a threshold.
 _SPECIFIC = re.compile(r"`[^`]+`|\d|[\w-]+\.[a-z]{2,4}\b|[a-z]+_[a-z_]+|[A-Z][a-z]+[A-Z]\w*")
+
+
+def vague_reason(text: str, pattern: re.Pattern[str] = _DEFAULT_VAGUE) -> str | None:
+    """The words that make an action vague, or None when it names something checkable."""
+    if _SPECIFIC.search(text):
+        return None
+    match = pattern.search(text)
+    if match:
+        return match.group(0)
+    words = text.split()
+    if words and words[0].lower().strip(",.;:") in VAGUE.verbs:
+        noun = _ABSTRACT.search(text, len(words[0]))
+        if noun:
+            return f"{words[0]} ... {noun.group(0)}"
+    return None
 
 
 @rule(
@@ -159,26 +177,36 @@ _SPECIFIC = re.compile(r"`[^`]+`|\d|[\w-]+\.[a-z]{2,4}\b|[a-z]+_[a-z_]+|[A-Z][a-
 def vague_action(doc: Document, ctx: Context) -> Iterator[Problem]:
     """An action is specific and verifiable, not an intention ("improve monitoring").
 
-    Flags actions built on vague phrases (`vague_phrases`, configurable) unless they name
-    something checkable (a metric, a threshold, a file, a code span), and actions of fewer than
-    four words.
+    Flags actions that name nothing checkable (a metric, a threshold, a file, a code span, an
+    identifier) and either hold a vague phrase ("improve monitoring", "investigate"), or apply
+    a vague verb to an abstract noun ("Standardise pipeline configuration", "Implement rules
+    and guidelines for contributions"); and actions of fewer than four words. The phrases,
+    verbs and nouns are data (`data/vague-actions.yml`); `vague_phrases` replaces the phrases.
+    Exhortations to people ("be more careful") are left to BL109, unless it is switched off.
     """
     phrases = ctx.option("vague_phrases")
-    pattern = _vague_pattern(phrases) if phrases else _DEFAULT_VAGUE
+    if phrases:
+        pattern = _vague_pattern(phrases)
+    elif ctx.config.is_enabled(VAGUE.blameless_rule):
+        pattern = _DEFAULT_VAGUE
+    else:
+        pattern = _WITH_EXHORTATIONS
     for item in doc.action_items:
         text = item.action.strip()
         if not text:
             continue
-        match = pattern.search(text)
-        if match and not _SPECIFIC.search(text):
+        reason = vague_reason(text, pattern)
+        if reason:
             yield Problem(
                 item.line,
-                f'action {item.id} is not specific: "{match.group(0)}"',
+                f'action {item.id} is not specific: "{reason}" does not say what will change',
                 'Say what will change and how to check it is done, e.g. "Alert when '
                 'pool saturation exceeds 80% for 5 min on orders-api".',
                 _column(item, "action"),
             )
-        elif len(text.split()) < 4:
+        elif len(text.split()) < 4 and not (
+            ctx.config.is_enabled(VAGUE.blameless_rule) and _WITH_EXHORTATIONS.search(text)
+        ):
             yield Problem(
                 item.line,
                 f'action {item.id} is too short to be verifiable: "{text}"',

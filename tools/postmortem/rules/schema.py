@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import json
 import sys
 from collections.abc import Iterator
@@ -112,9 +113,29 @@ def frontmatter_schema(doc: Document, ctx: Context) -> Iterator[Problem]:
         validator("frontmatter").iter_errors(doc.meta),
         key=lambda e: list(map(str, e.absolute_path)),
     )
+    # A value the YAML reader already reported (`restricted: yes`, IN016) gets no second,
+    # contradictory finding about its type here.
+    ambiguous = {p.line for p in doc.problems if p.rule == "IN016"}
+    # A misspelt key (`severty`) is one problem: reported on its own line with the key it
+    # stands for, not also as that key missing.
+    misspelt: dict[tuple[str, ...], list[Problem]] = {}
+    meant: set[tuple[str, ...]] = set()
+    for error in errors:
+        if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+            where = tuple(str(p) for p in error.absolute_path)
+            misspelt[where] = list(_unknown_keys(doc, error, meant))
     for error in errors:
         message, hint = _describe(error, root)
-        yield Problem(doc.meta_line(list(error.absolute_path)), message, hint)
+        line = doc.meta_line(list(error.absolute_path))
+        where = tuple(str(p) for p in error.absolute_path)
+        if error.validator in ("type", "enum") and line in ambiguous:
+            continue
+        if error.validator == "additionalProperties" and where in misspelt:
+            yield from misspelt.pop(where)
+            continue
+        if error.validator == "required" and (*where, _missing(error)) in meant:
+            continue
+        yield Problem(line, message, hint)
     # The pattern accepts `2025-02-30T10:00Z` and `0001-01-01T00:00+14:00`; the rules cannot
     # use such a time, so it is reported here instead of being silently skipped.
     flagged = {str(e.absolute_path[0]) for e in errors if e.absolute_path}
@@ -128,6 +149,28 @@ def frontmatter_schema(doc: Document, ctx: Context) -> Iterator[Problem]:
                 f"`{key}` is `{value}`: not a real date and time",
                 prop.get("description"),
             )
+
+
+def _missing(error: ValidationError) -> str:
+    return error.message.split("'")[1] if "'" in error.message else error.message
+
+
+def _unknown_keys(
+    doc: Document, error: ValidationError, meant: set[tuple[str, ...]]
+) -> Iterator[Problem]:
+    """Each misspelt or unknown key on its own line, with the nearest known one (added to
+    `meant` when that key is absent: its "missing" error is the same problem)."""
+    known = sorted(error.schema.get("properties", {}))
+    where = [str(p) for p in error.absolute_path]
+    for extra in sorted(set(error.instance) - set(known)):
+        near = difflib.get_close_matches(str(extra).lower(), known, n=1, cutoff=0.6)
+        if near and near[0] not in error.instance:
+            meant.add((*where, near[0]))
+        yield Problem(
+            doc.meta_line([*where, str(extra)]),
+            f"unknown field `{extra}`" + (f": did you mean `{near[0]}`?" if near else ""),
+            f"Rename it to `{near[0]}`." if near else f"Known fields: {', '.join(known)}.",
+        )
 
 
 def _row_problems(

@@ -14,7 +14,9 @@ from __future__ import annotations
 import json
 import posixpath
 import re
+import statistics
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
@@ -22,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from ..document import Document, split_lines
-from . import charts
+from . import charts, theme
 from .markup import escape_body, escape_cell, html_text, md_text, plain
 from .stats import (
     OVERDUE,
@@ -55,12 +57,12 @@ class SiteOptions:
     directory_urls: bool = True
     prefix: str = "postmortems"  # folder of the post-mortem pages in the site
     archive_page: str = "index.md"
-    material_tags: bool = True  # Material's tags plugin renders the tag index and chips
     repo_url: str = ""
     edit_uri: str = ""  # relative to repo_url, for source files: e.g. "edit/main/"
     site_url: str = ""
     site_name: str = "Post-mortems"
     feed_limit: int = 50
+    template_dirs: tuple[str, ...] = ()  # folders whose postmortems/*.html override ours
     archive_root: Path | None = None  # the post-mortems folder, for page paths
     repo_root: Path | None = None  # the repository, for source paths in edit links
 
@@ -113,7 +115,7 @@ class GeneratedPage:
     def markdown(self) -> str:
         text = self.template
         for key, (html, _) in self.fragments.items():
-            text = text.replace(_placeholder(key), html.strip())
+            text = text.replace(_placeholder(key), re.sub(r"\n\s*\n", "\n", html.strip()))
         return text
 
     def fill(self, html: str, late: bool) -> str:
@@ -130,6 +132,7 @@ class Site:
     entries: list[Entry]
     warnings: list[str] = field(default_factory=list)  # files that could not be published
     notes: list[str] = field(default_factory=list)  # sync state entries left out
+    files: dict[str, str] = field(default_factory=dict)  # other generated files: path -> text
 
     def page(self, src_uri: str) -> GeneratedPage:
         return next(p for p in self.pages if p.src_uri == src_uri)
@@ -142,13 +145,6 @@ class Site:
 def slugify(text: str) -> str:
     slug = _UNSAFE_SLUG.sub("-", text.strip().lower()).strip("-.")
     return slug or "untitled"
-
-
-def tag_slug(tag: str) -> str:
-    """The anchor Material's tags plugin gives a tag (`tag:<slug>`), computed the same way."""
-    from pymdownx.slugs import slugify as pymdown_slugify
-
-    return pymdown_slugify(case="lower")(tag, "-")
 
 
 def page_url(src_uri: str, directory_urls: bool) -> str:
@@ -255,25 +251,92 @@ def _slug(doc: Document, options: SiteOptions) -> str:
 # Formatting helpers
 
 
-def _utc(moment: datetime | None) -> str:
+PAGE_SIZE = 100  # rows a page of the archive and of a listing
+
+
+@dataclass(frozen=True)
+class Moment:
+    iso: str  # 2025-05-06T08:00:00Z
+    text: str  # 2025-05-06 08:00 UTC
+
+
+@dataclass(frozen=True)
+class Person:
+    name: str
+    href: str | None = None
+
+
+@dataclass(frozen=True)
+class CardView:
+    """What the metadata card (templates/postmortems/card.html) shows."""
+
+    severity: str
+    severity_class: str
+    status: str | None  # only when not published (preview builds)
+    status_class: str
+    times: list[tuple[str, Moment | None]]
+    time_to_detect: str
+    time_to_resolve: str
+    authors: list[Person]
+    reviewers: list[Person]
+    services: list[tuple[str, str]]  # (name, href)
+    tags: list[tuple[str, str]]
+    counts: ActionCounts | None  # None for a restricted summary
+    related: list[tuple[str, str]]  # (title, href) of related post-mortems on the site
+    related_hidden: int  # related ids not on the site (drafts, restricted, unknown)
+    source: str
+    edit_url: str | None
+
+
+# Extra sections of a post-mortem page, after its body: functions (builder, entry) -> a list of
+# (title, Markdown) pairs. A feature that adds a section (e.g. similar incidents) appends here.
+PAGE_SECTIONS: list[Callable[[Any, Entry], list[tuple[str, str]]]] = []
+
+
+def _moment(moment: datetime | None) -> Moment | None:
     if moment is None:
-        return "–"
-    iso = moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    return f'<time datetime="{iso}">{moment:%Y-%m-%d %H:%M} UTC</time>'
-
-
-def _sev_class(severity: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", severity.lower()) or "unknown"
-
-
-def severity_badge(severity: str) -> str:
-    return (
-        f'<span class="pm-sev pm-sev--{_sev_class(severity)}">{html_text(severity or "?")}</span>'
+        return None
+    return Moment(
+        moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), f"{moment:%Y-%m-%d %H:%M} UTC"
     )
 
 
-def status_badge(status: str) -> str:
-    return f'<span class="pm-status pm-status--{_sev_class(status)}">{html_text(status)}</span>'
+def _chunks(entries: list[Entry]) -> list[list[Entry]]:
+    return [entries[i : i + PAGE_SIZE] for i in range(0, len(entries), PAGE_SIZE)] or [[]]
+
+
+def _numbered(src_uri: str, number: int) -> str:
+    """The src_uri of page `number` of a paged listing: services/cdn.md -> services/cdn/2.md,
+    index.md -> archive/2.md."""
+    stem = src_uri[:-3]
+    if stem == "index" or stem.endswith("/index"):
+        stem = stem[:-5] + "archive"
+    return f"{stem}/{number}.md"
+
+
+def _data_uri(archive_page: str) -> str:
+    return posixpath.join(posixpath.dirname(archive_page), "archive.json")
+
+
+def _pager(
+    uris: list[str], number: int, total: int, link: Callable[[str, str], str]
+) -> dict[str, Any] | None:
+    if len(uris) < 2:
+        return None
+    here = uris[number - 1]
+    return {
+        "number": number,
+        "count": len(uris),
+        "previous": link(uris[number - 2], here) if number > 1 else None,
+        "next": link(uris[number], here) if number < len(uris) else None,
+        "first": (number - 1) * PAGE_SIZE + 1,
+        "last": min(number * PAGE_SIZE, total),
+        "total": total,
+    }
+
+
+def _sev_class(severity: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", (severity or "").lower()) or "unknown"
 
 
 def _frontmatter(values: dict[str, Any]) -> str:
@@ -283,28 +346,14 @@ def _frontmatter(values: dict[str, Any]) -> str:
     return "---\n" + lines + "---\n\n"
 
 
-def _person(value: str, options: SiteOptions) -> str:
+def _person(value: str, options: SiteOptions) -> Person:
     """A person as written; "@handle" links to the GitHub profile when the repo is on GitHub."""
     match = re.fullmatch(
         r"\s*(?:(?P<name>[^@()]+?)\s*\()?@(?P<handle>[A-Za-z0-9-]{1,39})\)?\s*", value
     )
     if match and options.repo_url.startswith("https://github.com/"):
-        label = html_text(value.strip())
-        return f'<a href="https://github.com/{match["handle"]}">{label}</a>'
-    return html_text(value)
-
-
-def _counts_html(counts: ActionCounts) -> str:
-    if counts.total == 0:
-        return '<span class="pm-muted">none</span>'
-    parts = [f'<span class="pm-count pm-count--done">{counts.done} done</span>']
-    if counts.open:
-        parts.append(f'<span class="pm-count pm-count--open">{counts.open} open</span>')
-    if counts.overdue:
-        parts.append(f'<span class="pm-count pm-count--overdue">{counts.overdue} overdue</span>')
-    if counts.wont_do:
-        parts.append(f'<span class="pm-count pm-count--wont-do">{counts.wont_do} won\'t do</span>')
-    return " ".join(parts)
+        return Person(value.strip(), f"https://github.com/{match['handle']}")
+    return Person(value)
 
 
 def _source_lines(doc: Document, first: int, last: int) -> list[str]:
@@ -359,7 +408,11 @@ class _Builder:
 
     # -- links -----------------------------------------------------------------------------
     def link(self, target: str, source: str) -> str:
-        return html_text(relative_url(target, source, self.options.directory_urls))
+        """A relative URL (not escaped: templates escape, f-strings use `href`)."""
+        return relative_url(target, source, self.options.directory_urls)
+
+    def href(self, target: str, source: str) -> str:
+        return html_text(self.link(target, source))
 
     def service_uri(self, service: str) -> str:
         return f"services/{slugify(service)}.md"
@@ -367,8 +420,8 @@ class _Builder:
     def year_uri(self, year: str) -> str:
         return f"years/{slugify(year)}.md"
 
-    def tag_href(self, tag: str, source: str) -> str:
-        return self.link("tags.md", source) + "#tag:" + html_text(tag_slug(html_text(tag)))
+    def tag_uri(self, tag: str) -> str:
+        return f"tags/{slugify(tag)}.md"
 
     def edit_url(self, entry: Entry) -> str | None:
         if not self.options.repo_url:
@@ -377,89 +430,119 @@ class _Builder:
         uri = self.options.edit_uri.strip("/")
         return base + (uri + "/" if uri else "") + entry.source
 
+    def render(self, name: str, **context: Any) -> str:
+        return theme.render(self.options.template_dirs, name, **context)
+
     # -- the archive -----------------------------------------------------------------------
-    def archive(self) -> GeneratedPage:
+    def archive(self) -> list[GeneratedPage]:
+        """The archive: the newest PAGE_SIZE post-mortems on the first page, older ones on
+        numbered pages; with JavaScript, filtering and sorting load every row from
+        archive.json."""
         here = self.options.archive_page
         published = sum(1 for e in self.entries if e.published)
-        lines = [
-            _frontmatter({"title": "Post-mortem archive", "hide": ["navigation"]}),
-            "# Post-mortem archive\n",
-            f'<p class="pm-lede">{published} published post-mortem'
-            f"{'s' if published != 1 else ''}"
-            + (
-                f", {len(self.entries) - published} in preview"
-                if len(self.entries) > published
-                else ""
+        chunks = _chunks(self.entries)
+        uris = [here] + [_numbered(here, n) for n in range(2, len(chunks) + 1)]
+        data_uri = _data_uri(here) if len(chunks) > 1 else None
+        pages = []
+        for number, (uri, chunk) in enumerate(zip(uris, chunks, strict=True), start=1):
+            lede = (
+                f'<p class="pm-lede">{published} published post-mortem'
+                f"{'s' if published != 1 else ''}"
+                + (
+                    f", {len(self.entries) - published} in preview"
+                    if len(self.entries) > published
+                    else ""
+                )
+                + ". Blameless write-ups of what happened, why, and what changed afterwards. "
+                f'<a href="{self.href("statistics.md", uri)}">Statistics</a> · '
+                f'<a href="{self.href("services/index.md", uri)}">By service</a> · '
+                f'<a href="{self.href("tags.md", uri)}">By tag</a> · '
+                + " ".join(
+                    f'<a href="{self.href(self.year_uri(y), uri)}">{html_text(y)}</a>'
+                    for y in sorted(self.years, reverse=True)
+                )
+                + f' · <a href="{self.href("feed.xml", uri)}" '
+                f'type="application/atom+xml">Feed</a></p>\n'
             )
-            + ". Blameless write-ups of what happened, why, and what changed afterwards. "
-            f'<a href="{self.link("statistics.md", here)}">Statistics</a> · '
-            f'<a href="{self.link("services/index.md", here)}">By service</a> · '
-            f'<a href="{self.link("tags.md", here)}">By tag</a> · '
-            + " ".join(
-                f'<a href="{self.link(self.year_uri(y), here)}">{html_text(y)}</a>'
-                for y in sorted(self.years, reverse=True)
+            title = "Post-mortem archive" + (f", page {number}" if number > 1 else "")
+            html = (self.filters() if number == 1 else "") + self.table(
+                chunk,
+                uri,
+                kind="pm-archive",
+                pager=_pager(uris, number, len(self.entries), self.link),
+                data_url=self.link(data_uri, uri) if data_uri and number == 1 else None,
+                sortable=number == 1,
             )
-            + f' · <a href="{self.link("feed.xml", here)}" '
-            f'type="application/atom+xml">Feed</a></p>\n',
-        ]
-        lines.append(self.defer(self.filters() + self.table(self.entries, here, archive=True)))
-        return self.make(here, "\n".join(lines), "Post-mortem archive", "archive")
+            meta = {"title": title, "hide": ["navigation", "toc"]}
+            body = _frontmatter(meta) + f"# {title}\n\n" + lede + self.defer(html)
+            pages.append(self.make(uri, body, title, "archive"))
+        return pages
+
+    def archive_data(self) -> tuple[str, str] | None:
+        """archive.json: every row of the archive, for filtering and sorting in the browser;
+        only written when the archive has more than one page."""
+        here = self.options.archive_page
+        if len(self.entries) <= PAGE_SIZE:
+            return None
+        rank = {s: i for i, s in enumerate(self.severities)}
+        rows = []
+        for entry in self.entries:
+            doc = entry.doc
+            counts = self.counts[entry.slug]
+            ttr = time_to_resolve(doc)
+            rows.append(
+                [
+                    doc.started.strftime("%Y-%m-%dT%H:%M") if doc.started else "",
+                    entry.title,
+                    self.link(entry.src_uri, here),
+                    doc.severity,
+                    rank.get(doc.severity or "unknown", len(rank)),
+                    [s for s in doc.services if s.strip()],
+                    [t for t in doc.tags if t.strip()],
+                    doc.status,
+                    int(ttr.total_seconds() // 60) if ttr else -1,
+                    format_duration(ttr),
+                    [counts.done, counts.open, counts.overdue, counts.wont_do],
+                    entry.summary_only,
+                ]
+            )
+        services = {s: self.link(self.service_uri(s), here) for s in self.services}
+        data = {
+            "fields": "date title href severity rank services tags status ttr ttr_text counts "
+            "restricted".split(),
+            "services": services,
+            "rows": rows,
+        }
+        return _data_uri(here), json.dumps(data, separators=(",", ":"), ensure_ascii=False)
 
     def filters(self) -> str:
-        """Filter controls, hidden until the script runs: without JavaScript, the table and the
-        service / tag / year pages are the way in."""
-
-        def select(name: str, label: str, values: list[str]) -> str:
-            options = "".join(
-                f'<option value="{html_text(v)}">{html_text(v)}</option>' for v in values
-            )
-            return (
-                f'<label>{label} <select data-filter="{name}">'
-                f'<option value="">All</option>{options}</select></label>'
-            )
-
         severities = [s for s in self.severities if any(e.doc.severity == s for e in self.entries)]
-        return (
-            '<form class="pm-filters" hidden data-search-exclude>'
-            '<label>Search <input type="search" data-filter="text" placeholder="Title, service, tag"></label>'
-            + select("severity", "Severity", severities)
-            + select("service", "Service", list(self.services))
-            + select("year", "Year", sorted(self.years, reverse=True))
-            + select("tag", "Tag", list(self.tags))
-            + (
-                '<label><select data-filter="status"><option value="">Any status</option>'
-                + "".join(f'<option value="{s}">{s}</option>' for s in STATUSES)
-                + "</select></label>"
-                if self.options.preview
-                else ""
-            )
-            + '<button type="reset">Reset</button>'
-            '<output class="pm-filter-count" aria-live="polite"></output></form>\n'
-        )
+        selects = [
+            ("severity", "Severity", severities),
+            ("service", "Service", list(self.services)),
+            ("year", "Year", sorted(self.years, reverse=True)),
+            ("tag", "Tag", list(self.tags)),
+        ]
+        if self.options.preview:
+            selects.append(("status", "Status", list(STATUSES)))
+        return self.render("filters.html", selects=selects)
 
-    def table(self, entries: list[Entry], here: str, archive: bool = False) -> str:
+    def table(
+        self,
+        entries: list[Entry],
+        here: str,
+        kind: str = "pm-listing",
+        pager: dict[str, Any] | None = None,
+        data_url: str | None = None,
+        sortable: bool = True,
+    ) -> str:
         rank = {s: i for i, s in enumerate(self.severities)}
-        head = (
-            '<th data-sort="date" aria-sort="descending">Date</th><th data-sort="title">Title</th>'
-            '<th data-sort="severity">Severity</th><th>Services</th>'
-            '<th data-sort="ttr">Time to resolve</th><th data-sort="open">Action items</th>'
-        )
         rows = []
         for entry in entries:
             doc = entry.doc
             counts = self.counts[entry.slug]
             ttr = time_to_resolve(doc)
-            services = ", ".join(
-                f'<a href="{self.link(self.service_uri(s), here)}">{html_text(s)}</a>'
-                for s in doc.services
-                if s.strip()
-            )
-            marks = ""
-            if not entry.published:
-                marks += " " + status_badge(doc.status)
-            if entry.summary_only:
-                marks += ' <span class="pm-status pm-status--restricted">restricted</span>'
-            attrs = {
+            data = {
                 "date": doc.started.strftime("%Y-%m-%dT%H:%M") if doc.started else "",
                 "title": entry.title.lower(),
                 "severity": doc.severity,
@@ -471,52 +554,65 @@ class _Builder:
                 "ttr": int(ttr.total_seconds() // 60) if ttr else -1,
                 "open": counts.overdue * 10000 + counts.unfinished,
             }
-            data = " ".join(f'data-{k}="{html_text(v)}"' for k, v in attrs.items())
-            day = f"{doc.started:%Y-%m-%d}" if doc.started else "–"
             rows.append(
-                f"<tr {data}><td>{day}</td>"
-                f'<td><a href="{self.link(entry.src_uri, here)}">{html_text(entry.title)}</a>{marks}</td>'
-                f"<td>{severity_badge(doc.severity)}</td><td>{services}</td>"
-                f"<td>{format_duration(ttr)}</td><td>{_counts_html(counts)}</td></tr>"
+                {
+                    "data": list(data.items()),
+                    "day": f"{doc.started:%Y-%m-%d}" if doc.started else "–",
+                    "href": self.link(entry.src_uri, here),
+                    "title": entry.title,
+                    "status": None if entry.published else doc.status,
+                    "status_class": _sev_class(doc.status),
+                    "restricted": entry.summary_only,
+                    "severity": doc.severity,
+                    "severity_class": _sev_class(doc.severity),
+                    "services": [
+                        (s, self.link(self.service_uri(s), here)) for s in doc.services if s.strip()
+                    ],
+                    "ttr": format_duration(ttr),
+                    "counts": counts,
+                }
             )
-        empty = (
-            '<tr class="pm-empty-row"><td colspan="6">No post-mortems published yet.</td></tr>'
-            if not entries
-            else ""
+        html = self.render(
+            "table.html",
+            kind=kind,
+            rows=rows,
+            pager=pager,
+            data_url=data_url,
+            total=pager["total"] if pager else len(entries),
         )
-        kind = "pm-archive" if archive else "pm-listing"
-        return (
-            f'<div class="pm-table-wrap"><table class="pm-table {kind}" data-search-exclude>'
-            f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}{empty}</tbody></table></div>\n"
-        )
+        if not sortable:
+            html = html.replace(" data-sort=", " data-nosort=")
+        return html
 
     # -- one post-mortem -------------------------------------------------------------------
     def postmortem(self, entry: Entry) -> GeneratedPage:
         doc = entry.doc
         here = entry.src_uri
-        meta: dict[str, Any] = {"title": html_text(entry.title)}
-        if doc.tags and self.options.material_tags:
-            meta["tags"] = [html_text(t) for t in doc.tags]
-        parts = [_frontmatter(meta), f"# {md_text(entry.title)}\n"]
+        # Tags are shown once, in the card; the tag pages are generated here (tags/<tag>.md).
+        parts = [_frontmatter({"title": html_text(entry.title)}), f"# {md_text(entry.title)}\n"]
         if not entry.published:
             parts.append(
-                f'<p class="pm-banner pm-banner--{_sev_class(doc.status)}"><strong>'
-                f"{html_text(doc.status.capitalize())}:</strong> this post-mortem is not published; "
-                "it is shown because this is a preview build.</p>\n"
+                self.render(
+                    "banner.html",
+                    kind="status",
+                    status=doc.status,
+                    status_class=_sev_class(doc.status),
+                )
             )
         if entry.summary_only:
-            parts.append(
-                '<p class="pm-banner pm-banner--restricted"><strong>Restricted:</strong> only the '
-                "summary of this post-mortem is published. Ask the authors for the full report.</p>\n"
-            )
-        # The card goes in after the search plugin has read the page: its facts are in the
-        # title, tags and body already, and indexing ~80 more tags per page costs 30% of a build.
+            parts.append(self.render("banner.html", kind="restricted", status="", status_class=""))
+        # The card goes in after the page is rendered: its facts are in the title and body
+        # already, and Python-Markdown need not re-parse HTML we wrote.
         parts.append(self.defer(self.card(entry)))
         if entry.summary_only:
             parts.append("## Summary\n")
             parts.append(self.body_text(section_markdown(doc, "summary")) + "\n")
         else:
             parts.append(self.body(entry))
+        # Extra sections after the body (e.g. "Similar incidents"): see PAGE_SECTIONS.
+        for section in PAGE_SECTIONS:
+            for title, markdown in section(self, entry):
+                parts.append(f"## {md_text(title)}\n\n{markdown}\n")
         return self.make(
             here,
             "\n".join(parts),
@@ -532,74 +628,41 @@ class _Builder:
     def card(self, entry: Entry) -> str:
         doc = entry.doc
         here = entry.src_uri
-        rows: list[tuple[str, str]] = [("Severity", severity_badge(doc.severity))]
-        if not entry.published:
-            rows.append(("Status", status_badge(doc.status)))
-        rows += [
-            ("Started", _utc(doc.started)),
-            ("Detected", _utc(doc.detected)),
-            ("Mitigated", _utc(doc.mitigated)),
-            ("Resolved", _utc(doc.resolved)),
-            ("Time to detect", format_duration(time_to_detect(doc))),
-            ("Time to resolve", format_duration(time_to_resolve(doc))),
-        ]
-        if doc.report_date:
-            rows.append(("Report", _utc(doc.report_date)))
-        people = [("Authors", doc.authors), ("Reviewers", doc.reviewers)]
-        for label, values in people:
-            rows.append((label, ", ".join(_person(v, self.options) for v in values) or "–"))
-        rows.append(
-            (
-                "Services",
-                ", ".join(
-                    f'<a href="{self.link(self.service_uri(s), here)}">{html_text(s)}</a>'
-                    for s in doc.services
-                    if s.strip()
-                )
-                or "–",
-            )
-        )
-        rows.append(
-            (
-                "Tags",
-                " ".join(
-                    f'<a class="pm-tag" href="{self.tag_href(t, here)}">{html_text(t)}</a>'
-                    for t in doc.tags
-                    if t.strip()
-                )
-                or "–",
-            )
-        )
-        if not entry.summary_only:
-            rows.append(("Action items", _counts_html(self.counts[entry.slug])))
-        related = []
-        for doc_id in doc.related:
+        related: list[tuple[str, str]] = []
+        hidden = 0
+        for doc_id in dict.fromkeys(doc.related):
             target = self.by_id.get(doc_id)
-            if target is not None:
-                related.append(
-                    f'<a href="{self.link(target.src_uri, here)}">{html_text(target.title)}</a>'
-                )
-            else:
-                related.append(html_text(doc_id))
-        if related:
-            rows.append(("Related", ", ".join(related)))
-        edit = self.edit_url(entry)
-        source = html_text(entry.source)
-        rows.append(
-            (
-                "Source",
-                f'<a href="{html_text(edit)}">{source}</a>' if edit else f"<code>{source}</code>",
-            )
+            if target is not None and target is not entry:
+                related.append((target.title, self.link(target.src_uri, here)))
+            elif target is None:
+                # A draft, a restricted report or an id that is not on the site: its id is
+                # not shown (it can name the incident), only that one exists.
+                hidden += 1
+        view = CardView(
+            severity=doc.severity,
+            severity_class=_sev_class(doc.severity),
+            status=None if entry.published else doc.status,
+            status_class=_sev_class(doc.status),
+            times=[
+                ("Started", _moment(doc.started)),
+                ("Detected", _moment(doc.detected)),
+                ("Mitigated", _moment(doc.mitigated)),
+                ("Resolved", _moment(doc.resolved)),
+            ]
+            + ([("Report", _moment(doc.report_date))] if doc.report_date else []),
+            time_to_detect=format_duration(time_to_detect(doc)),
+            time_to_resolve=format_duration(time_to_resolve(doc)),
+            authors=[_person(v, self.options) for v in doc.authors],
+            reviewers=[_person(v, self.options) for v in doc.reviewers],
+            services=[(s, self.link(self.service_uri(s), here)) for s in doc.services if s.strip()],
+            tags=[(t, self.link(self.tag_uri(t), here)) for t in doc.tags if t.strip()],
+            counts=None if entry.summary_only else self.counts[entry.slug],
+            related=related,
+            related_hidden=hidden,
+            source=entry.source,
+            edit_url=self.edit_url(entry),
         )
-        cells = "".join(
-            f'<div class="pm-card__item pm-card__item--{_sev_class(label)}"><dt>{label}</dt>'
-            f"<dd>{value}</dd></div>"
-            for label, value in rows
-        )
-        return (
-            f'<dl class="pm-card pm-card--{_sev_class(doc.severity)}" '
-            f'data-severity="{html_text(doc.severity)}">{cells}</dl>\n'
-        )
+        return self.render("card.html", pm=view)
 
     def body(self, entry: Entry) -> str:
         """The post-mortem's own Markdown, without its title, with the action-item table
@@ -676,46 +739,50 @@ class _Builder:
         return "\n".join(rows) + "\n"
 
     # -- listings --------------------------------------------------------------------------
-    def listing(self, src_uri: str, title: str, entries: list[Entry], intro: str) -> GeneratedPage:
-        parts = [
-            _frontmatter({"title": html_text(title)}),
-            f"# {md_text(title)}\n",
-            f'<p class="pm-lede">{intro} '
-            f'<a href="{self.link(self.options.archive_page, src_uri)}">All post-mortems</a></p>\n',
-            self.defer(self.table(entries, src_uri)),
+    def listing(
+        self, src_uri: str, title: str, entries: list[Entry], intro: str
+    ) -> list[GeneratedPage]:
+        """A listing (service, year, tag), newest first, PAGE_SIZE rows a page."""
+        chunks = _chunks(entries)
+        uris = [src_uri] + [_numbered(src_uri, n) for n in range(2, len(chunks) + 1)]
+        pages = []
+        for number, (uri, chunk) in enumerate(zip(uris, chunks, strict=True), start=1):
+            heading = title + (f", page {number}" if number > 1 else "")
+            parts = [
+                _frontmatter({"title": html_text(heading), "hide": ["toc"]}),
+                f"# {md_text(heading)}\n",
+                f'<p class="pm-lede">{intro} <a href="'
+                f'{self.href(self.options.archive_page, uri)}">All post-mortems</a></p>\n',
+                self.defer(
+                    self.table(
+                        chunk,
+                        uri,
+                        pager=_pager(uris, number, len(entries), self.link),
+                        sortable=len(chunks) == 1,
+                    )
+                ),
+            ]
+            pages.append(self.make(uri, "\n".join(parts), heading, "listing"))
+        return pages
+
+    def index_page(
+        self, src_uri: str, title: str, heading: str, groups: dict[str, list[Entry]], uri_of: Any
+    ) -> GeneratedPage:
+        rows = [
+            (
+                name,
+                self.link(uri_of(name), src_uri),
+                len(group),
+                f"{group[0].doc.started:%Y-%m-%d}" if group[0].doc.started else "–",
+            )
+            for name, group in groups.items()
         ]
-        return self.make(src_uri, "\n".join(parts), title, "listing")
-
-    def services_index(self) -> GeneratedPage:
-        here = "services/index.md"
-        rows = "".join(
-            f'<tr><td><a href="{self.link(self.service_uri(s), here)}">{html_text(s)}</a></td>'
-            f"<td>{len(es)}</td><td>{es[0].doc.started:%Y-%m-%d}</td></tr>"
-            if es[0].doc.started
-            else f'<tr><td><a href="{self.link(self.service_uri(s), here)}">{html_text(s)}</a></td>'
-            f"<td>{len(es)}</td><td>–</td></tr>"
-            for s, es in self.services.items()
-        )
         body = (
-            _frontmatter({"title": "Services"})
-            + "# Services\n\n"
-            + '<div class="pm-table-wrap"><table class="pm-table"><thead><tr><th>Service</th>'
-            "<th>Post-mortems</th><th>Latest</th></tr></thead><tbody>"
-            + (rows or '<tr><td colspan="3">No services yet.</td></tr>')
-            + "</tbody></table></div>\n"
+            _frontmatter({"title": title, "hide": ["toc"]})
+            + f"# {title}\n\n"
+            + self.defer(self.render("index-table.html", heading=heading, rows=rows))
         )
-        return self.make(here, body, "Services", "services")
-
-    def tags_page(self) -> GeneratedPage:
-        parts = [_frontmatter({"title": "Tags"}), "# Tags\n"]
-        if self.options.material_tags:
-            parts.append("<!-- material/tags -->\n")
-        else:
-            for tag, entries in self.tags.items():
-                parts.append(f"## {md_text(tag)} {{ #tag:{tag_slug(html_text(tag))} }}\n")
-                parts.extend(f"- [{md_text(e.title)}]({e.src_uri})" for e in entries)
-                parts.append("")
-        return self.make("tags.md", "\n".join(parts), "Tags", "tags")
+        return self.make(src_uri, body, title, "index")
 
     def statistics(self) -> GeneratedPage:
         docs = [e.doc for e in self.entries if not e.summary_only]
@@ -733,62 +800,108 @@ class _Builder:
             if stats.median_resolve_hours is not None
             else "–"
         )
+        # The tiles count action items the way the action-item table below does: "open" is
+        # open and not past its deadline, "overdue" is open and past it.
         tiles = [
             ("Post-mortems", str(stats.count)),
             ("Median time to detect", detect),
             ("Median time to resolve", resolve),
             ("Action items done", done),
-            ("Open action items", str(actions.unfinished)),
+            ("Open action items", str(actions.open)),
             ("Overdue action items", str(actions.overdue)),
         ]
-        tile_html = "".join(
-            f'<div class="pm-tile"><span class="pm-tile__value">{value}</span>'
-            f'<span class="pm-tile__label">{label}</span></div>'
-            for label, value in tiles
-        )
-        month_rows = "".join(
-            f"<tr><td>{m}</td>"
-            + "".join(f"<td>{stats.per_month[m][s]}</td>" for s in stats.severities)
-            + f"<td>{sum(stats.per_month[m].values())}</td></tr>"
+        present = [s for s in stats.severities if stats.by_severity.get(s)]
+        month_rows = [
+            [m, *(stats.per_month[m][s] for s in present), sum(stats.per_month[m].values())]
             for m in stats.months
-        )
-        month_head = "".join(f"<th>{html_text(s)}</th>" for s in stats.severities)
-        service_rows = "".join(
-            f'<tr><td><a href="{self.link(self.service_uri(s), "statistics.md")}">'
-            f"{html_text(s)}</a></td><td>{n}</td></tr>"
+        ]
+        resolve_rows = [
+            [m, len(hours), f"{statistics.median(hours):.1f}", f"{max(hours):.1f}"]
+            for m, hours in sorted(stats.resolve_hours_by_month.items())
+        ]
+        detect_rows = [
+            [
+                bucket,
+                *(stats.detect_buckets[bucket].get(s, 0) for s in present),
+                sum(stats.detect_buckets[bucket].values()),
+            ]
+            for bucket in stats.detect_buckets
+        ]
+        action_rows = [
+            [m, c.done, c.open, c.overdue, c.wont_do, c.total]
+            for m, c in stats.actions_per_month.items()
+            if c.total
+        ]
+        service_rows = [
+            (s, self.link(self.service_uri(s), "statistics.md"), n)
             for s, n in stats.by_service[:10]
-        )
-        note = (
-            f'<p class="pm-muted">{restricted} restricted post-mortem'
-            f"{'s are' if restricted != 1 else ' is'} not counted.</p>\n"
-            if restricted
-            else ""
-        )
+        ]
         parts = [
             _frontmatter({"title": "Statistics"}),
             "# Statistics\n",
-            f'<div class="pm-tiles">{tile_html}</div>\n',
-            note,
+            self.defer(self.render("tiles.html", tiles=tiles, restricted=restricted), late=False),
             "## Incidents per month\n",
-            self.defer(charts.incidents_per_month(stats.months, stats.per_month, stats.severities)),
-            '<details class="pm-data"><summary>Data: incidents per month</summary>'
-            f'<table class="pm-table"><thead><tr><th>Month</th>{month_head}<th>Total</th></tr>'
-            f"</thead><tbody>{month_rows}</tbody></table></details>\n",
+            self.defer(charts.incidents_per_month(stats.months, stats.per_month, present)),
+            self.defer(
+                self.render(
+                    "data-table.html",
+                    caption="incidents per month",
+                    head=["Month", *present, "Total"],
+                    rows=month_rows,
+                )
+            ),
+            "## Time to detect\n",
+            self.defer(charts.time_to_detect(stats.detect_buckets, present)),
+            self.defer(
+                self.render(
+                    "data-table.html",
+                    caption="time to detect",
+                    head=["Time to detect", *present, "Total"],
+                    rows=detect_rows,
+                )
+            ),
             "## Time to resolve\n",
             self.defer(
-                charts.time_to_resolve(
-                    stats.resolve_points, stats.monthly_median_hours, stats.severities
+                charts.time_to_resolve(stats.resolve_points, stats.monthly_median_hours, present)
+            ),
+            self.defer(
+                self.render(
+                    "data-table.html",
+                    caption="time to resolve by month of the incident",
+                    head=["Month", "Resolved incidents", "Median (h)", "Longest (h)"],
+                    rows=resolve_rows,
                 )
             ),
             "## Action items\n",
             self.defer(charts.action_items(actions, stats.actions_per_month)),
-            f'<table class="pm-table"><thead><tr><th>Done</th><th>Open</th><th>Overdue</th>'
-            f"<th>Won't do</th><th>Total</th></tr></thead><tbody><tr><td>{actions.done}</td>"
-            f"<td>{actions.open}</td><td>{actions.overdue}</td><td>{actions.wont_do}</td>"
-            f"<td>{actions.total}</td></tr></tbody></table>\n",
+            self.defer(
+                self.render(
+                    "data-table.html",
+                    caption="action items by month of the incident",
+                    head=["Month", "Done", "Open", "Overdue", "Won't do", "Total"],
+                    rows=action_rows
+                    + [
+                        [
+                            "All",
+                            actions.done,
+                            actions.open,
+                            actions.overdue,
+                            actions.wont_do,
+                            actions.total,
+                        ]
+                    ],
+                )
+            ),
             "## Most affected services\n",
-            '<table class="pm-table"><thead><tr><th>Service</th><th>Post-mortems</th></tr>'
-            f"</thead><tbody>{service_rows}</tbody></table>\n",
+            self.defer(
+                self.render(
+                    "index-table.html",
+                    heading="Service",
+                    rows=[(s, href, n, "") for s, href, n in service_rows],
+                )
+                .replace("<th>Latest</th>", "")
+                .replace('<td data-label="Latest"></td>', "")
+            ),
         ]
         return self.make("statistics.md", "\n".join(parts), "Statistics", "statistics")
 
@@ -864,35 +977,47 @@ def build_site(
     entries, warnings = select_entries(docs, options)
     refs, problems = issue_refs(sync_state)
     builder = _Builder(entries, options, refs)
-    pages = [builder.archive()]
+    pages = builder.archive()
     pages += [builder.postmortem(e) for e in entries]
-    pages.append(builder.services_index())
+    pages.append(
+        builder.index_page(
+            "services/index.md", "Services", "Service", builder.services, builder.service_uri
+        )
+    )
     for service, group in builder.services.items():
-        pages.append(
-            builder.listing(
-                builder.service_uri(service),
-                f"Service: {service}",
-                group,
-                f"{len(group)} post-mortem{'s' if len(group) != 1 else ''} involving this service.",
-            )
+        pages += builder.listing(
+            builder.service_uri(service),
+            f"Service: {service}",
+            group,
+            f"{len(group)} post-mortem{'s' if len(group) != 1 else ''} involving this service.",
         )
     for year, group in builder.years.items():
-        pages.append(
-            builder.listing(
-                builder.year_uri(year),
-                f"Post-mortems of {year}",
-                group,
-                f"{len(group)} incident{'s' if len(group) != 1 else ''} that started in {year}.",
-            )
+        pages += builder.listing(
+            builder.year_uri(year),
+            f"Post-mortems of {year}",
+            group,
+            f"{len(group)} incident{'s' if len(group) != 1 else ''} that started in {year}.",
         )
-    pages.append(builder.tags_page())
+    pages.append(builder.index_page("tags.md", "Tags", "Tag", builder.tags, builder.tag_uri))
+    for tag, group in builder.tags.items():
+        pages += builder.listing(
+            builder.tag_uri(tag),
+            f"Tag: {tag}",
+            group,
+            f"{len(group)} post-mortem{'s' if len(group) != 1 else ''} tagged {html_text(tag)}.",
+        )
     pages.append(builder.statistics())
+    files = {}
+    data = builder.archive_data()
+    if data is not None:
+        files[data[0]] = data[1]
     return Site(
         pages=pages,
         feed=builder.feed(),
         entries=entries,
         warnings=warnings,
         notes=[f"sync state: {p}" for p in problems],
+        files=files,
     )
 
 

@@ -10,6 +10,7 @@
           raw_html: escape            # escape | keep
           sync_state: .postmortem/issues.json
           edit_uri: edit/main/        # repo_url + edit_uri + path of the source file
+          search: pagefind            # pagefind | material (Material's search plugin)
 
 Pages are `File.generated(...)` objects: nothing is written into the repository. A file that
 cannot be published is logged as a warning naming its path and line, so `mkdocs build --strict`
@@ -22,6 +23,8 @@ import gc
 import logging
 import multiprocessing
 import os
+import subprocess
+import sys
 from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
@@ -38,6 +41,7 @@ from mkdocs.structure.pages import Page
 from ..config import ConfigError, load_config
 from ..document import Document, iter_markdown_files, load_document
 from .pages import RESTRICTED_MODES, GeneratedPage, Site, SiteOptions, build_site, load_sync_state
+from .sanitize import sanitize
 
 log = logging.getLogger("mkdocs.plugins.postmortems")
 
@@ -46,6 +50,9 @@ TEMPLATES = Path(__file__).parent / "templates"
 ASSET_DIR = "assets/postmortems"
 STYLESHEET = f"{ASSET_DIR}/postmortems.css"
 SCRIPT = f"{ASSET_DIR}/archive.js"
+SEARCH_SCRIPT = f"{ASSET_DIR}/search.js"
+SEARCH_ENGINES = ("pagefind", "material")
+JS_CLASS = '<script>document.documentElement.classList.add("pm-js")</script>'
 
 
 class PostmortemsConfig(Config):
@@ -60,6 +67,10 @@ class PostmortemsConfig(Config):
     feed = c.Type(bool, default=True)
     feed_limit = c.Type(int, default=50)
     severities = c.Optional(c.ListOfItems(c.Type(str)))
+    # Pagefind: a chunked static index built after the site, fetched a few KB at a time.
+    # material: Material's own search plugin (list `- search` in plugins), whose index every
+    # page downloads whole (3 MB at 1,000 post-mortems).
+    search = c.Choice(SEARCH_ENGINES, default="pagefind")
     # Material asks api.github.com for the repository's stars and forks from the reader's
     # browser; off by default (private repositories, closed networks).
     repository_facts = c.Type(bool, default=False)
@@ -109,10 +120,21 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
                 "does not exist; set `archive:` in the plugin options"
             )
         self.severities = tuple(self.config.severities or project.get("severity_scale") or ())
-        if not self.config.repository_facts:
-            config.theme.dirs.insert(0, str(TEMPLATES))
+        # Our partials (header with the Pagefind box, source link) go after the site's own
+        # custom_dir, which can override them like any of Material's.
+        position = 1 if config.theme.custom_dir else 0
+        config.theme.dirs.insert(position, str(TEMPLATES))
+        config.extra["pm_repository_facts"] = self.config.repository_facts
         config.extra_css.append(STYLESHEET)
         config.extra_javascript.append(SCRIPT)
+        if self.config.search == "pagefind":
+            if "material/search" in config.plugins:
+                log.warning(
+                    "postmortems: `search: pagefind` is set and Material's search plugin is "
+                    "listed too; remove `- search` from plugins (or set `search: material`)"
+                )
+            config.extra["pm_search"] = "pagefind"
+            config.extra_javascript.append(SEARCH_SCRIPT)
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
@@ -141,7 +163,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
             directory_urls=config.use_directory_urls,
             prefix=self.config.prefix,
             archive_page=self.config.archive_page,
-            material_tags=_has_material_tags(config),
+            template_dirs=_override_dirs(config),
             repo_url=config.repo_url or "",
             edit_uri=self._edit_uri(config),
             site_url=config.site_url or "",
@@ -168,6 +190,8 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
                 self.edit_urls[page.src_uri] = page.edit_url
         if self.config.feed:
             files.append(File.generated(config, "feed.xml", content=self.site.feed))
+        for path, text in self.site.files.items():
+            files.append(File.generated(config, path, content=text))
         for asset in sorted(ASSETS.iterdir()):
             if asset.is_file():
                 files.append(
@@ -184,19 +208,37 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         generated = self.pages.get(page.file.src_uri)
-        return generated.fill(html, late=False) if generated else html
+        if generated is None:
+            return html
+        if generated.kind == "postmortem":
+            html = sanitize(html)  # the body is the author's; our fragments go in after this
+        return generated.fill(html, late=False)
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         generated = self.pages.get(page.file.src_uri)
         if generated is not None:
             output = generated.fill(output, late=True)
-        if not self.config.feed:
-            return output
-        href = _relative_root(page.url) + "feed.xml"
-        link = (
-            f'<link rel="alternate" type="application/atom+xml" title="Post-mortems" href="{href}">'
-        )
-        return output.replace("</head>", link + "</head>", 1)
+        if generated is None or generated.kind == "postmortem":
+            # Pagefind indexes the post-mortems and the hand-written pages, not the listings.
+            output = output.replace(
+                '<article class="md-content__inner md-typeset">',
+                '<article class="md-content__inner md-typeset" data-pagefind-body>',
+                1,
+            )
+        # Before the first paint: the filter form is laid out at once when JavaScript runs
+        # (no layout shift), and hidden without it.
+        head = JS_CLASS
+        if self.config.feed:
+            href = _relative_root(page.url) + "feed.xml"
+            head += (
+                f'<link rel="alternate" type="application/atom+xml" title="Post-mortems" '
+                f'href="{href}">'
+            )
+        return output.replace("</head>", head + "</head>", 1)
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.config.search == "pagefind":
+            build_search_index(Path(config.site_dir))
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         # Post-mortems live outside docs_dir: watch them (and the sync state) for live reload.
@@ -232,8 +274,38 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         return edit_uri
 
 
-def _has_material_tags(config: MkDocsConfig) -> bool:
-    return any(name in ("tags", "material/tags") for name in config.plugins)
+def build_search_index(site_dir: Path) -> None:
+    """Pagefind's index of the built site, in site_dir/pagefind/ (the binary comes with the
+    `pagefind[bin]` wheel)."""
+    command = [
+        sys.executable,
+        "-m",
+        "pagefind",
+        "--site",
+        str(site_dir),
+        "--silent",
+        # Heading permalinks (¶) and the edit button are not words of the page.
+        "--exclude-selectors",
+        ".headerlink, .md-content__button",
+    ]
+    try:
+        result = subprocess.run(command, capture_output=True, text=True, timeout=1800)
+    except (OSError, subprocess.TimeoutExpired) as error:
+        raise PluginError(f"postmortems: the search index could not be built: {error}") from None
+    if result.returncode != 0:
+        detail = (result.stderr or result.stdout).strip().splitlines()
+        raise PluginError(
+            "postmortems: the search index could not be built (pagefind exit "
+            f"{result.returncode}): {detail[-1] if detail else 'no output'}; install "
+            "`pagefind[bin]` or set `search: material`"
+        )
+
+
+def _override_dirs(config: MkDocsConfig) -> tuple[str, ...]:
+    """The site's own template folder (theme.custom_dir), where postmortems/*.html override
+    the plugin's templates as Material's partials are overridden."""
+    custom = config.theme.custom_dir
+    return (str(custom),) if custom else ()
 
 
 def _relative_root(url: str) -> str:

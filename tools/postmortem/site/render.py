@@ -36,6 +36,8 @@ def render_archive(
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(page.markdown, encoding="utf-8")
     (out / "feed.xml").write_text(site.feed, encoding="utf-8")
+    for path, text in site.files.items():
+        (out / path).write_text(text, encoding="utf-8")
     assets = out / ASSET_DIR
     assets.mkdir(parents=True, exist_ok=True)
     for asset in ASSETS.iterdir():
@@ -105,7 +107,6 @@ def render(
         today=datetime.now(UTC).date(),
         preview=preview,
         restricted=restricted,
-        material_tags=False,
         repo_url=repo_url,
         edit_uri=edit_uri,
         site_url=site_url,

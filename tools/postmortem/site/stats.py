@@ -189,6 +189,21 @@ class ResolvePoint:
     severity: str
 
 
+# Time-to-detect buckets: (label, upper bound in minutes, exclusive).
+DETECT_BUCKETS = (
+    ("under 5 min", 5),
+    ("5–15 min", 15),
+    ("15–30 min", 30),
+    ("30–60 min", 60),
+    ("1–4 h", 240),
+    ("4 h or more", float("inf")),
+)
+
+
+def detect_bucket(minutes: float) -> str:
+    return next(label for label, bound in DETECT_BUCKETS if minutes < bound)
+
+
 @dataclass
 class ArchiveStats:
     count: int
@@ -201,6 +216,8 @@ class ArchiveStats:
     median_resolve_hours: float | None
     actions: ActionCounts
     actions_per_month: dict[str, ActionCounts]  # by the incident's month
+    resolve_hours_by_month: dict[str, list[float]] = field(default_factory=dict)
+    detect_buckets: dict[str, dict[str, int]] = field(default_factory=dict)  # label -> severity
     by_severity: dict[str, int] = field(default_factory=dict)
     by_service: list[tuple[str, int]] = field(default_factory=list)
 
@@ -222,6 +239,7 @@ def archive_stats(
     actions_per_month = {m: ActionCounts() for m in months}
     points: list[ResolvePoint] = []
     detect_minutes: list[float] = []
+    buckets: dict[str, dict[str, int]] = {label: {} for label, _ in DETECT_BUCKETS}
     totals = ActionCounts()
     by_severity: Counter[str] = Counter()
     by_service: Counter[str] = Counter()
@@ -245,6 +263,9 @@ def archive_stats(
         detect = time_to_detect(doc)
         if detect is not None:
             detect_minutes.append(detect.total_seconds() / 60)
+            bucket = buckets[detect_bucket(detect.total_seconds() / 60)]
+            severity = doc.severity or "unknown"
+            bucket[severity] = bucket.get(severity, 0) + 1
     points.sort(key=lambda p: p.started)
     by_month: dict[str, list[float]] = {}
     for point in points:
@@ -260,6 +281,8 @@ def archive_stats(
         median_resolve_hours=statistics.median(p.hours for p in points) if points else None,
         actions=totals,
         actions_per_month=actions_per_month,
+        resolve_hours_by_month=by_month,
+        detect_buckets=buckets,
         by_severity={s: by_severity[s] for s in severities if by_severity[s]},
         by_service=sorted(by_service.items(), key=lambda kv: (-kv[1], kv[0])),
     )

@@ -78,8 +78,8 @@ def _config() -> Config:
 
 
 def _sync_settings(config: Config) -> dict[str, Any]:
-    values = config.values.get("sync") or {}
-    return values if isinstance(values, dict) else {}
+    """The `sync:` section, already checked against `options.SYNC` when the file was loaded."""
+    return config.values.get("sync") or {}
 
 
 def _token() -> str:

@@ -92,7 +92,7 @@ def post_escalations(
             if failure.unknown:
                 detail += " (it may have been stored; the next run checks before posting)"
             outcomes[item.key] = CommentOutcome("failed", detail)
-            if failure.wait:
+            if failure.wait is not None:
                 stop = "rate limited; the next run posts it"
             continue
         except SyncAborted as error:

@@ -108,7 +108,7 @@ class WriteFailed(Exception):
         self,
         message: str,
         unknown: bool,
-        wait: float = 0.0,
+        wait: float | None = None,
         status: int = 0,
         data: Any = None,
     ) -> None:
@@ -348,7 +348,7 @@ class GitHubIssues:
         if stop is not None:
             raise stop
         unknown = status >= 500
-        raise WriteFailed(f"{what}: {message_of(status, data)}", unknown, 0.0, status, data)
+        raise WriteFailed(f"{what}: {message_of(status, data)}", unknown, None, status, data)
 
     def send(self, verb: str, url: str, body: dict[str, Any], what: str) -> Any:
         """A write; a rate limit (nothing stored) is waited out and the write sent again."""
@@ -356,7 +356,7 @@ class GitHubIssues:
             try:
                 return self.send_once(verb, url, body, what)
             except WriteFailed as failure:
-                if not failure.wait or attempt + 1 == RATE_LIMIT_ATTEMPTS:
+                if failure.wait is None or attempt + 1 == RATE_LIMIT_ATTEMPTS:
                     raise
                 self.wait(failure.wait, str(failure))
         raise AssertionError("unreachable")  # pragma: no cover
@@ -388,6 +388,14 @@ class GitHubIssues:
             if not issue.is_pull_request:
                 issues.append(issue)
         return issues
+
+    def list_all(self) -> list[ListedIssue]:
+        """Every issue of the repository, open and closed (pull requests left out)."""
+        try:
+            listed = list(self._pages(f"{self.repo_path}/issues", {"state": "all"}))
+        except NotFound as error:
+            raise SyncAborted(f"cannot list the issues of {self.name}: {error}") from None
+        return [i for i in map(ListedIssue.from_json, listed) if not i.is_pull_request]
 
     def fetch(self, number: int) -> tuple[str, ListedIssue | None]:
         """("here" | "moved" | "gone", issue): one issue by number; a transfer is followed."""

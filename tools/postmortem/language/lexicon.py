@@ -1,0 +1,245 @@
+"""The language knowledge of the blameless-wording checker, read from data files.
+
+Each language has a folder ``postmortem/data/blame/<code>/`` (shipped as package data):
+
+- ``words.yml``: word classes (roles, pronouns, given names, verbs ...) by name;
+- ``participles.yml``: the verb forms rewrites need that no spelling rule gives;
+- ``patterns.yml``: blame patterns, each with its code, regular expression, conditions,
+  message, neutral rewrite and examples that must and must not match.
+
+The engine (``postmortem.language.blame``) knows only the class *names* and the pattern
+*conditions*; adding a word or a pattern is a change to data. A second language is a second
+folder with the same three files (the English engine's clause analysis reads the English
+classes by name, so another language fills the same classes).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+DEFAULT_LANGUAGE = "en"
+
+# Codes a data pattern may carry, with the tier their default severity gives them.
+PATTERN_CODES = {
+    "BL101": "error",
+    "BL102": "error",
+    "BL103": "error",
+    "BL104": "error",
+    "BL105": "warning",
+    "BL106": "error",
+    "BL107": "error",
+    "BL108": "warning",
+    "BL109": "warning",
+    "BL110": "warning",
+}
+# How a pattern may restrict the person it is about (see Pattern.who / Pattern.subject).
+AGENT_KINDS = ("person", "named", "not-thing", "none", "any")
+FIRST_PERSON = ("keep", "warn", "skip")
+_FIELDS = {
+    "id",
+    "code",
+    "about",
+    "keys",
+    "regex",
+    "who",
+    "subject",
+    "first_person",
+    "opens_sentence",
+    "unless",
+    "message",
+    "rewrite",
+    "examples",
+}
+_CLASS_REF = re.compile(r"\{([a-z][a-z_]*)\}")
+_LETTERS = re.compile(r"[a-z]+")
+
+
+class LanguageDataError(ValueError):
+    """A language data file that cannot be used: the message names the file and the entry."""
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """One blame pattern from patterns.yml, compiled.
+
+    ``who``: the class the named group ``who`` must have; ``subject``: the class the subject of
+    the clause before the match must have ("person": a known person, role, pronoun or @handle;
+    "named": that or a capitalised word used as a name; "not-thing": anything but a system;
+    "none": a subjectless fragment or a person; "any": no condition, but "we"/"I" are noticed
+    for ``first_person``). ``first_person``: what happens when that
+    person is "we"/"I": "keep" the code, "warn" (report as BL108, self-blame, a warning) or
+    "skip". ``opens_sentence``: the match must open its sentence (an imperative).
+    ``unless``: a sentence matching it is not flagged.
+    """
+
+    id: str
+    code: str
+    regex: re.Pattern[str]
+    keys: frozenset[str]
+    message: str
+    rewrite: str
+    about: str = ""
+    who: str | None = None
+    subject: str | None = None
+    first_person: str = "keep"
+    opens_sentence: bool = False
+    unless: re.Pattern[str] | None = None
+    must_match: tuple[str, ...] = ()
+    must_not_match: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Language:
+    """Word classes, verb forms and patterns of one language."""
+
+    code: str
+    classes: dict[str, frozenset[str]]
+    participles: dict[str, str]
+    past_to_participle: dict[str, str]
+    other_participles: frozenset[str]
+    patterns: tuple[Pattern, ...] = field(default=())
+
+    def words(self, name: str) -> frozenset[str]:
+        """The word class ``name`` (a KeyError names a class the data does not define)."""
+        return self.classes[name]
+
+    @property
+    def keys(self) -> frozenset[str]:
+        """Every trigger word of every pattern: a block with none of them skips the patterns."""
+        return frozenset().union(*(p.keys for p in self.patterns))
+
+
+def _read(code: str, name: str) -> tuple[str, Any]:
+    where = f"postmortem/data/blame/{code}/{name}"
+    try:
+        text = (
+            resources.files("postmortem").joinpath("data", "blame", code, name).read_text("utf-8")
+        )
+    except (FileNotFoundError, OSError) as error:
+        raise LanguageDataError(f"{where}: cannot read language data: {error}") from None
+    try:
+        return where, yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        raise LanguageDataError(f"{where}: invalid YAML: {error}") from None
+
+
+def _word_list(value: Any, where: str) -> frozenset[str]:
+    if isinstance(value, str):
+        return frozenset(value.lower().split())
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return frozenset(v.lower() for v in value)
+    raise LanguageDataError(f"{where}: a word class is a string of words or a list of words")
+
+
+def expand(regex: str, classes: dict[str, frozenset[str]], where: str = "") -> str:
+    """Replace each ``{class_name}`` by an alternation of the class's words (longest first)."""
+
+    def alternation(m: re.Match[str]) -> str:
+        name = m.group(1)
+        if name not in classes:
+            raise LanguageDataError(f"{where}: unknown word class {{{name}}}")
+        words = sorted(classes[name], key=len, reverse=True)
+        return "(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words) + ")"
+
+    return _CLASS_REF.sub(alternation, regex)
+
+
+def _pattern(entry: Any, classes: dict[str, frozenset[str]], where: str) -> Pattern:
+    if not isinstance(entry, dict):
+        raise LanguageDataError(f"{where}: a pattern is a mapping")
+    pid = entry.get("id")
+    where = f"{where} pattern {pid!r}"
+    unknown = set(entry) - _FIELDS
+    if unknown:
+        raise LanguageDataError(f"{where}: unknown field(s) {', '.join(sorted(unknown))}")
+    for required in ("id", "code", "regex", "keys", "message", "rewrite", "examples"):
+        if required not in entry:
+            raise LanguageDataError(f"{where}: `{required}` is required")
+    if entry["code"] not in PATTERN_CODES:
+        raise LanguageDataError(f"{where}: unknown code {entry['code']}")
+    for name, allowed in (("who", AGENT_KINDS), ("subject", AGENT_KINDS)):
+        if entry.get(name) is not None and entry[name] not in allowed:
+            raise LanguageDataError(f"{where}: `{name}` is one of {', '.join(allowed)}")
+    if entry.get("first_person", "keep") not in FIRST_PERSON:
+        raise LanguageDataError(f"{where}: `first_person` is one of {', '.join(FIRST_PERSON)}")
+    try:
+        regex = re.compile(expand(entry["regex"], classes, where), re.I | re.X)
+        unless = (
+            re.compile(expand(entry["unless"], classes, where), re.I | re.X)
+            if entry.get("unless")
+            else None
+        )
+    except re.error as error:
+        raise LanguageDataError(f"{where}: invalid regular expression: {error}") from None
+    if entry.get("who") and "who" not in regex.groupindex:
+        raise LanguageDataError(f"{where}: `who` needs a (?P<who>...) group in the regex")
+    keys: set[str] = set()
+    for key in _word_list(entry["keys"], where):
+        ref = _CLASS_REF.fullmatch(key)
+        keys.update(classes[ref.group(1)] if ref and ref.group(1) in classes else {key})
+    examples = entry["examples"] or {}
+    must_match = tuple(examples.get("match") or ())
+    if not must_match:
+        raise LanguageDataError(f"{where}: give at least one example that must match")
+    return Pattern(
+        id=str(pid),
+        code=entry["code"],
+        regex=regex,
+        # The prefilter compares with the block's letter runs ("double-check" -> double,
+        # check; "Victor's" -> victor, s), so keys are split the same way.
+        keys=frozenset(w for k in keys for w in _LETTERS.findall(k)),
+        message=" ".join(str(entry["message"]).split()),
+        rewrite=" ".join(str(entry["rewrite"]).split()),
+        about=" ".join(str(entry.get("about", "")).split()),
+        who=entry.get("who"),
+        subject=entry.get("subject"),
+        first_person=entry.get("first_person", "keep"),
+        opens_sentence=bool(entry.get("opens_sentence", False)),
+        unless=unless,
+        must_match=must_match,
+        must_not_match=tuple(examples.get("no_match") or ()),
+    )
+
+
+@lru_cache(maxsize=4)
+def load_language(code: str = DEFAULT_LANGUAGE) -> Language:
+    """Read and compile the language data of ``code`` (cached: read once per process)."""
+    where, words = _read(code, "words.yml")
+    if not isinstance(words, dict):
+        raise LanguageDataError(f"{where}: a mapping of word classes is expected")
+    classes: dict[str, frozenset[str]] = {}
+    for name, entry in words.items():
+        value = entry.get("words") if isinstance(entry, dict) else entry
+        classes[name] = _word_list(value, f"{where} class {name!r}")
+    pwhere, forms = _read(code, "participles.yml")
+    if not isinstance(forms, dict):
+        raise LanguageDataError(f"{pwhere}: a mapping is expected")
+    patwhere, raw = _read(code, "patterns.yml")
+    entries = (raw or {}).get("patterns") if isinstance(raw, dict) else None
+    if not isinstance(entries, list):
+        raise LanguageDataError(f"{patwhere}: a `patterns:` list is expected")
+    extra = raw.get("classes") or {}
+    for name, entry in extra.items():
+        value = entry.get("words") if isinstance(entry, dict) else entry
+        classes[name] = _word_list(value, f"{patwhere} class {name!r}")
+    patterns = tuple(_pattern(e, classes, patwhere) for e in entries)
+    ids = [p.id for p in patterns]
+    duplicates = sorted({i for i in ids if ids.count(i) > 1})
+    if duplicates:
+        raise LanguageDataError(f"{patwhere}: pattern id(s) used twice: {', '.join(duplicates)}")
+    return Language(
+        code=code,
+        classes=classes,
+        participles={str(k): str(v) for k, v in (forms.get("participles") or {}).items()},
+        past_to_participle={
+            str(k): str(v) for k, v in (forms.get("past_to_participle") or {}).items()
+        },
+        other_participles=_word_list(forms.get("other_participles", ""), pwhere),
+        patterns=patterns,
+    )
