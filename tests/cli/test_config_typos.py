@@ -122,8 +122,10 @@ def test_codes_are_case_insensitive_in_the_file_the_command_line_and_comments(pr
 def test_rules_lists_a_family_and_refuses_an_unknown_one(project: Path):
     family = postmortem(project, "rules", "bl")
     assert family.returncode == 0
-    assert [line.split()[0] for line in family.stdout.splitlines()] == [
-        f"BL10{n}" for n in range(1, 7)
-    ]
+    from postmortem.rules import REGISTRY
+
+    listed = [line.split()[0] for line in family.stdout.splitlines()]
+    assert listed == sorted(code for code in REGISTRY if code.startswith("BL"))
+    assert len(listed) >= 6
     unknown = postmortem(project, "rules", "BLL101")
     assert unknown.returncode == 2 and "did you mean `BL101`" in unknown.stderr
