@@ -28,7 +28,7 @@ sync-plan: setup
 site: setup
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet
 	@echo "Site built: $(CURDIR)/site/index.html"
-	@echo "Live preview (drafts shown, marked): POSTMORTEM_PREVIEW=true $(BIN)/mkdocs serve, then http://127.0.0.1:8000/"
+	@echo "Live preview (drafts shown, marked): POSTMORTEM_PREVIEW=true $(BIN)/mkdocs serve --dirty, then http://127.0.0.1:8000/"
 
 # The browser tests drive Debian's chromium (never a downloaded browser); install it when we can.
 browser:

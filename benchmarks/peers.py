@@ -271,6 +271,8 @@ def _plain_config(config: str) -> str:
     config = re.sub(r"\n  - postmortems:\n(?:      .*\n|\s*#.*\n)*", "\n", config)
     config = re.sub(r"\nnav:\n(?:  .*\n)+", "\n", config)
     config = re.sub(r"\nnot_in_nav: \|\n(?:  .*\n)+", "\n", config)
+    # Plain MkDocs cannot serve --dirty in strict mode (it warns on every dirty build).
+    config = config.replace("strict: true", "strict: false")
     return (
         config
         + "\nnav:\n  - Home: index.md\n  - About: about.md\n\nnot_in_nav: |\n  /postmortems/\n"
@@ -365,6 +367,8 @@ class Serve:
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
     def stop(self) -> None:
+        if self.proc.poll() is not None:
+            return
         os.killpg(self.proc.pid, signal.SIGTERM)
         try:
             self.proc.wait(timeout=30)
@@ -424,8 +428,9 @@ def bench_site(args: argparse.Namespace, work: Path) -> None:
         (med(w for w, _ in ours), med(c for _, c in ours)),
         (med(w for w, _ in theirs), med(c for _, c in theirs)),
         "plain MkDocs",
-        "one `mkdocs serve --dirty` each (strict as in mkdocs.yml), the same edit to the same "
-        "post-mortem; time from the save to 'Reloading browsers' (includes the watcher's wait)",
+        "one `mkdocs serve --dirty` each (ours: the project's mkdocs.yml; plain: without the "
+        "plugin, strict off), the same edit to the same post-mortem; time from the save to "
+        "'Reloading browsers' (includes the watcher's wait)",
         "goal <= 3x wall",
     )
     mk = [sys.executable, "-m", "mkdocs", "build", "--quiet"]

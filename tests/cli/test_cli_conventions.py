@@ -116,3 +116,44 @@ def test_stdin_through_the_real_console_script(repo: Path) -> None:
     )  # fmt: skip
     assert done.returncode == 1
     assert done.stdout.count(f"{NAME}:") == 2 and done.stderr == ""
+
+
+@pytest.mark.slow
+def test_a_progress_bar_on_a_terminal_for_a_large_archive(tmp_path: Path) -> None:
+    import pty
+    import select
+
+    from postmortem.cli import PROGRESS_MIN_FILES
+
+    (tmp_path / ".git").mkdir()
+    for n in range(PROGRESS_MIN_FILES):
+        name = f"2025-02-09-api-service-degradation-{n}.md"
+        text = SEED.replace("id: 2025-02-09-api-service-degradation", f"id: {name[:-3]}", 1)
+        (tmp_path / name).write_text(text, "utf-8")
+    cli = Path(sys.executable).parent / "postmortem"
+    command = [str(cli), "validate", ".", "--today", "2025-03-01"]
+    master, slave = pty.openpty()
+    with subprocess.Popen(
+        command, cwd=tmp_path, stdout=subprocess.PIPE, stderr=slave, stdin=subprocess.DEVNULL
+    ) as child:
+        os.close(slave)
+        drawn = b""
+        for _ in range(10_000):  # bounded: ends when the child closes the terminal
+            ready, _, _ = select.select([master], [], [], 120)
+            if not ready:
+                break
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            drawn += chunk
+        stdout = child.communicate(timeout=120)[0].decode()
+    os.close(master)
+    assert child.returncode == 0
+    assert b"Checking post-mortems" in drawn  # the bar, on the terminal's standard error
+    assert stdout.strip() == f"{PROGRESS_MIN_FILES} files checked: no problems"
+    # Without a terminal there is no bar.
+    plain = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert plain.stderr == ""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
 
 import pytest
@@ -13,28 +12,7 @@ from postmortem.cli import main
 from postmortem.config import Config
 from postmortem.fix import fix_text
 
-ROOT = Path(__file__).resolve().parents[2]
-NAME = "2025-02-09-api-service-degradation.md"
-SEED = (ROOT / "postmortems" / NAME).read_text("utf-8")
-
-
-def shifted(text: str) -> str:
-    """The seed as a team in Berlin writes it: every time at +01:00, handles unquoted."""
-    messy = re.sub(
-        r"^\| 2025-02-09 (\d\d):(\d\d) ",
-        lambda m: f"| 2025-02-09 {int(m[1]) + 1:02d}:{m[2]} +01:00 ",
-        text,
-        flags=re.MULTILINE,
-    )
-    messy = messy.replace('authors: ["@maria-santos"]', "authors: [@maria-santos]")
-    messy = messy.replace(
-        'reviewers: ["@kenji-watanabe", "@lena-fischer"]',
-        "reviewers:\n  - @kenji-watanabe\n  - @lena-fischer",
-    )
-    return messy
-
-
-MESSY = shifted(SEED)
+from messy import MESSY, NAME, SEED
 
 
 def invoke(*args: str, cwd: Path, stdin: str | None = None):

@@ -143,3 +143,20 @@ def test_document_model_reads_the_merged_timeline(tmp_path):
 
 def test_sample_files_exist():
     assert (DATA / "postmortem-catalog-draft.md").is_file()
+
+
+def test_rows_merge_in_order_into_a_timeline_of_time_only_rows():
+    """The reference template writes `07:40:02`: the rows are dated from the incident window."""
+    import re
+    from pathlib import Path
+
+    report = Path(__file__).resolve().parents[1] / "data" / "reference-style" / "queue-backlog.md"
+    text = (
+        '---\nid: 2025-05-14-checkout-queue-backlog\nstarted: "2025-05-14T07:40:00Z"\n'
+        'resolved: "2025-05-14T08:32:00Z"\n---\n' + report.read_text("utf-8")
+    )
+    event = ImportedEvent(utc(2025, 5, 14, 7, 45), "Consumer lag above 1000", "Prometheus", "-")
+    merged = merge_into_timeline(text, [event]).text
+    rows = [line for line in merged.splitlines() if re.match(r"\| (\S+ )?\d\d:\d\d", line)]
+    times = [row.split("|")[1].strip() for row in rows]
+    assert times.index("2025-05-14 07:45") == times.index("07:40:02") + 1

@@ -91,7 +91,9 @@ def test_each_kind_in_a_code_block_at_its_line_and_column(line, code):
     secret = text.splitlines()[number - 1][found[0][1] - 1 :]
     assert "`" + secret[:2] in found[0][3]  # a few characters to find it...
     assert secret[:12] not in found[0][3]  # ...never the secret itself
-    assert "rotate the credential now" in found[0][4]
+    assert "rotate the credential" in found[0][4]
+    # Right for a file not committed yet: it does not claim the secret is in git history.
+    assert "once the file is committed" in found[0][4]
 
 
 def test_private_key_in_frontmatter_and_json_and_its_example_twin():
@@ -202,3 +204,50 @@ def test_scanning_grows_linearly_with_the_file(growth):
         assert find_secrets(text) == []
 
     assert growth(scan, 5_000) < 8  # linear: about 4; quadratic: 16
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("sk-proj-" + "Ab3dE6gH9jK2mN5pQ8rS1tU4wX7yZ0aB3cD6eF9gH2jK5mN8pQ1rS4tU7wX0", "SE112"),
+        (
+            "sk-ant-api03-" + "Ab3dE6gH9jK2mN5pQ8rS1tU4wX7yZ0aB3cD6eF9g" * 2 + "H2jK5mN8pQAA",
+            "SE112",
+        ),
+        ("sk_live_" + "4eC39HqLyjWDarjtT1zdp7dc", "SE107"),
+        ("AIza" + "SyD3fG6hJ9kL2mN5pQ8rS1tU4wX7yZ0aB3c", "SE103"),
+        ("glpat-" + "Ab3dE6gH9jK2mN5pQ8rS", "SE112"),
+        ("xoxc-" + "1234567890-Ab3dE6gH9jK2", "SE106"),
+        ("xoxb-" + "1234567890-Ab3dE6gH9jK2", "SE106"),
+    ],
+)
+def test_current_token_formats(text, code):
+    found = findings(doc_with(f"The client logged {text} on startup."))
+    assert [f[2] for f in found] == [code]
+
+
+@pytest.mark.parametrize(
+    "pasted",
+    [
+        "**Password**:\n`Xy7kd92Q!`",
+        "DB password\n  Xy7kd92Q!",
+        "API key:\n```\nAb3dE6gH9jK\n```",
+    ],
+)
+def test_a_label_on_the_line_before_the_value(pasted):
+    text = doc_with(pasted)
+    value_line = line_of(text, "Xy7kd92Q!" if "Xy7" in pasted else "Ab3dE6gH9jK")
+    assert [(f[0], f[2]) for f in findings(text)] == [(value_line, "SE111")]
+
+
+@pytest.mark.parametrize(
+    "prose",
+    [
+        "The password\nwas reset by the user.",
+        "Rotate the token\nimmediately-after-use",
+        "secret\n${DB_PASSWORD}",
+        "API key:\n<redacted>",
+    ],
+)
+def test_a_label_before_prose_or_a_placeholder_is_not_a_secret(prose):
+    assert findings(doc_with(prose)) == []

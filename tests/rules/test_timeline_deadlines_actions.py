@@ -135,3 +135,20 @@ def test_ai106_published_needs_action_items(seed):
     end = seed.index("## What Went Well")
     text = seed[:start] + "\n" + seed[end:]
     assert [f.rule for f in run_rules(text, "AI106")] == ["AI106"]
+
+
+def test_tl108_actor_is_a_handle_a_bot_system_or_none(seed):
+    assert run_rules(seed, "TL108") == []  # @handles, deploy-bot, system, PagerDuty
+    text = seed.replace("| system         |", "| the on-call engineer |").replace(
+        "| @maria-santos  |", "| maria-santos   |", 1
+    )
+    found = run_rules(text, "TL108")
+    assert codes(found) == [
+        (line_of(text, "the on-call engineer"), "TL108"),
+        (line_of(text, "| maria-santos "), "TL108"),
+    ]
+    assert "free text" in found[0].message and "without its handle" in found[1].message
+    assert all(f.severity == "warning" for f in found)
+    for actor in ("-", "System", "dependabot[bot]", "@alice, @bob", "@acme/sre"):
+        ok = seed.replace("| system         |", f"| {actor} |")
+        assert run_rules(ok, "TL108") == [], actor

@@ -237,6 +237,9 @@ def test_search_finds_a_postmortem_by_a_word_in_its_body(page, server):
     page.on("requestfinished", lambda r: requests.append(r.url))
     page.goto(server + "statistics/")
     assert not any("/pagefind/" in url for url in requests)  # nothing until the box is used
+    # Material takes every link[rel=alternate] for a language version and fetches its
+    # sitemap.xml: the feed link must not look like one.
+    assert not any("sitemap.xml" in url for url in requests)
     page.locator(".pm-search__input").press_sequentially(SEARCH_WORD, delay=20)
     page.locator(".pm-search__meta", has_text="1 matching page").wait_for()
     result = page.locator("a.pm-search__link").first

@@ -265,7 +265,8 @@ def test_atom_feed_lists_published_postmortems(built_site):
     assert "https://postmortems.example.com/postmortems/2025-05-06-cache-stampede/" in links
     published = [e.findtext(f"{ATOM}published") for e in entries]
     assert published == sorted(published, reverse=True)
-    assert 'type="application/atom+xml"' in (built_site.site / "index.html").read_text()
+    index = (built_site.site / "index.html").read_text()
+    assert re.search(r'<link rel="alternate feed" type="application/atom\+xml"[^>]*feed.xml', index)
 
 
 def test_preview_build_shows_drafts_marked(tmp_path):

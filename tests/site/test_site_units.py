@@ -296,3 +296,17 @@ def test_legend_lists_only_the_series_drawn():
     stats = build_site(docs, SiteOptions(today=TODAY, severities=("P1", "P2", "P3", "P4", "P5")))
     page = stats.page("statistics.md").markdown
     assert ">P5</span>" not in page and "<th>P5</th>" not in page
+
+
+def test_the_settings_schema_declares_every_plugin_option():
+    import jsonschema
+
+    from postmortem.site.plugin import PostmortemsConfig
+    from postmortem.site.settings import SCHEMA
+
+    options = {name for name, _ in PostmortemsConfig._schema}
+    assert options == set(SCHEMA["properties"])
+    jsonschema.Draft202012Validator.check_schema(SCHEMA)
+    jsonschema.validate({"search": "pagefind", "restricted": "summary"}, SCHEMA)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({"serach": "pagefind"}, SCHEMA)

@@ -331,9 +331,10 @@ def _progress_bar():
     def start(total: int):
         if total < PROGRESS_MIN_FILES:
             return None
-        from rich.progress import Progress  # imported only when a bar is drawn
+        from rich.console import Console  # imported only when a bar is drawn
+        from rich.progress import Progress
 
-        bar = Progress(transient=True, console=None)
+        bar = Progress(transient=True, console=Console(stderr=True))
         bar.start()
         task = bar.add_task("Checking post-mortems", total=total)
         done = [0]

@@ -2,7 +2,7 @@
 
 A plain loader: it finds the file, reads it with the line of every key, and hands it to the
 settings layer (`settings.py`), which checks it against what the rules and adapters declare.
-Every setting has a default, so a repository without configuration gets the checks the seed
+Every setting has a default, so a repository without configuration gets the checks the reference
 template asks for.
 """
 

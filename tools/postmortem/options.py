@@ -225,13 +225,67 @@ class TimeZone(Spec):
         return "an IANA time zone name such as Europe/Dublin or America/Chicago"
 
 
+_JSON_TYPES = {
+    "string": "a text",
+    "number": "a number",
+    "integer": "a whole number",
+    "boolean": "true or false",
+    "array": "a list",
+    "object": "a mapping of settings",
+    "null": "empty",
+}
+
+
+@dataclass(frozen=True)
+class JsonSchema(Spec):
+    """A section an adapter declares as a JSON Schema (`sync/settings.py`, `site/settings.py`)."""
+
+    schema: Mapping[str, Any] = field(default_factory=dict)
+    default: Any = None
+    doc: str = ""
+
+    def check(self, value: Any) -> str | None:  # pragma: no cover - `problems` does it all
+        return None
+
+    def problems(self, value: Any, path: str, where: Where) -> list[str]:
+        from jsonschema import Draft202012Validator  # only when the file has such a section
+
+        found = []
+        errors = Draft202012Validator(dict(self.schema)).iter_errors(value)
+        for error in sorted(errors, key=lambda e: [str(p) for p in e.absolute_path]):
+            at = "/".join([path, *map(str, error.absolute_path)])
+            if error.validator == "additionalProperties":
+                known = error.schema.get("properties", {})
+                for key in sorted(set(error.instance) - set(known), key=str):
+                    sub = f"{at}/{key}"
+                    found.append(
+                        f"{where(sub)}: unknown setting `{sub}`{nearest(str(key), known)}"
+                        f" (known under `{at}`: {', '.join(known)})"
+                    )
+                continue
+            if error.validator == "type":
+                kinds = error.validator_value
+                kinds = [kinds] if isinstance(kinds, str) else list(kinds)
+                wanted = " or ".join(_JSON_TYPES.get(k, k) for k in kinds)
+            elif error.validator in ("minimum", "maximum"):
+                word = "at least" if error.validator == "minimum" else "at most"
+                wanted = f"{word} {_num(error.validator_value)}"
+            elif error.validator == "enum":
+                wanted = "one of " + ", ".join(map(str, error.validator_value))
+            else:
+                found.append(f"{where(at)}: `{at}`: {error.message}")
+                continue
+            found.append(f"{where(at)}: `{at}` must be {wanted}, not {_show(error.instance)}")
+        return found
+
+
 # The project's settings that rules read: each may also be given per rule
 # (`rules: {TL104: {timeline_lead_hours: 2}}`), so rules declare them among their options.
 PROJECT: dict[str, Spec] = {
     # Most urgent first; a level may list synonyms: [P2, High] (see scales.py).
     "severity_scale": Levels(default=DEFAULT_SEVERITY_SCALE),
     "priority_scale": Levels(default=DEFAULT_PRIORITY_SCALE),
-    # The seed: the report is published within 48 hours; a draft untouched for a week is stale.
+    # The reference template: the report is published within 48 hours; a draft untouched for a week is stale.
     "publish_within_hours": Number(default=48, doc="report due this long after resolution"),
     "stale_draft_days": Integer(default=7, doc="a draft untouched this long is stale"),
     "min_contributing_factors": Integer(default=2),

@@ -2,7 +2,7 @@
 
 The schema of `.postmortem.yml` is gathered here from its owners: the project settings and the
 option specs (`options.py`), every rule's declared options (the registry), and the sections of
-the adapters (`sync:` from `sync/options.py`). Anything that does not fit is a `ConfigError`
+the adapters (`sync:` from `sync/settings.py`). Anything that does not fit is a `ConfigError`
 naming the file, the line and the setting, and an unknown name comes with the nearest known
 one: a typo never turns a check off silently. Rule codes are case-insensitive everywhere.
 """
@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from .options import PROJECT, ConfigError, Flag, Spec, Text, Texts, Where, nearest
+from .options import PROJECT, ConfigError, Flag, JsonSchema, Spec, Text, Texts, Where, nearest
 from .rules import REGISTRY
-from .sync.options import SYNC
+from .sync.settings import SCHEMA as SYNC_SCHEMA
 
 SEVERITY = Text(choices=("error", "warning", "info"))
 # What every rule accepts under `rules: {CODE: {...}}`, besides its declared options.
@@ -31,7 +31,8 @@ TOP: dict[str, Spec] = {
     "rules": Spec(),  # checked against each rule's declaration by `_rules`
     # proselint checks run on prose (see `postmortem rules PR`); an empty list turns prose off.
     "prose_checks": Texts(example="[default, -typography]", default=None),
-    "sync": SYNC,
+    # The adapters' own sections, declared next to them.
+    "sync": JsonSchema(SYNC_SCHEMA),
 }
 DEFAULTS: dict[str, Any] = {
     key: (spec.default if key not in ("rules", "sync") else {}) for key, spec in TOP.items()

@@ -54,8 +54,12 @@ def _time_key(cell: str, seconds: bool) -> str:
     return format_time(moment, seconds=seconds) if moment else _normal(cell)
 
 
-def _timeline_ranges(text: str) -> tuple[int, int, tuple[int, int] | None]:
-    """0-based (first line after the Timeline heading, end of the section, table lines).
+def _timeline_ranges(
+    text: str,
+) -> tuple[int, int, tuple[int, int] | None, dict[int, datetime]]:
+    """0-based (first line after the Timeline heading, end of the section, table lines), and
+    the instant of each existing row by its 0-based line (time-only rows dated as the
+    validator dates them).
 
     The document model finds the section and its table, so headings or tables inside code
     blocks or block quotes, and the YAML frontmatter, are never mistaken for them.
@@ -68,10 +72,11 @@ def _timeline_ranges(text: str) -> tuple[int, int, tuple[int, int] | None]:
             "it) and run the import again"
         )
     if not section.tables:
-        return section.line, section.end_line, None
+        return section.line, section.end_line, None, {}
     table = section.tables[0]
     last = table.rows[-1].line if table.rows else table.line + 1
-    return section.line, section.end_line, (table.line - 1, last)
+    instants = {e.line - 1: e.time for e in doc.timeline if e.time is not None}
+    return section.line, section.end_line, (table.line - 1, last), instants
 
 
 def _column_index(header: list[str]) -> dict[str, int]:
@@ -92,7 +97,7 @@ def merge_into_timeline(
     newline = "\r\n" if lines and lines[0].endswith("\r\n") else "\n"
     if lines and not lines[-1].endswith(("\n", "\r")):
         lines[-1] += newline
-    start, end, table = _timeline_ranges("".join(lines))
+    start, end, table, instants = _timeline_ranges("".join(lines))
     new_rows, repeated = merge_events([rows], seconds=seconds)
 
     if table is None:
@@ -113,9 +118,9 @@ def merge_into_timeline(
 
     existing: list[tuple[datetime | None, str]] = []
     seen: set[tuple[str, ...]] = set()
-    for line in lines[first + 2 : last]:
+    for number, line in enumerate(lines[first + 2 : last], start=first + 2):
         cells = split_row(line) + [""] * len(header)
-        moment = parse_time(cells[columns["time"]].strip("` "))
+        moment = instants.get(number) or parse_time(cells[columns["time"]].strip("` "))
         existing.append((moment, line))
         seen.add(_key(cells, columns, seconds))
 

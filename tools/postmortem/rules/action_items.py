@@ -55,7 +55,7 @@ def _column(item: ActionItem, key: str) -> int:
 def complete(doc: Document, ctx: Context) -> Iterator[Problem]:
     """Every action item has an ID, an action, an owner, a deadline and a priority.
 
-    An action without an owner or a date is a wish; the seed requires all three.
+    An action without an owner or a date is a wish; the reference template asks for all three.
     """
     for item in doc.action_items:
         for key in _FIELDS:

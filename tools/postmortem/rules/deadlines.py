@@ -24,7 +24,8 @@ def _today_end(ctx: Context) -> datetime:
 def report_on_time(doc: Document, ctx: Context) -> Iterator[Problem]:
     """The report is published within `publish_within_hours` (default 48) of resolution.
 
-    Memories fade and chat history scrolls away: the seed asks for the report within 48 hours.
+    Memories fade and chat history scrolls away: the reference template asks for the report
+    within 48 hours.
     For a report still in draft, the clock is today; once published, it is `report_date`.
     """
     resolved = doc.resolved

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import difflib
+import hashlib
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -35,8 +36,13 @@ def schema_dir() -> Path:
 
 
 @cache
+def _schema_bytes(kind: str) -> bytes:
+    return (schema_dir() / _SCHEMA_FILES[kind]).read_bytes()
+
+
+@cache
 def schema(kind: str) -> dict[str, Any]:
-    return json.loads((schema_dir() / _SCHEMA_FILES[kind]).read_text("utf-8"))
+    return json.loads(_schema_bytes(kind).decode("utf-8"))
 
 
 @cache
@@ -44,6 +50,30 @@ def validator(kind: str) -> Draft202012Validator:
     from jsonschema import Draft202012Validator
 
     return Draft202012Validator(schema(kind))
+
+
+@cache
+def _gate(kind: str) -> Callable[[Any], Any] | None:
+    """The compiled yes/no check of a schema (schema_codegen.py), if made from this schema."""
+    from .schema_gate import VALIDATORS
+
+    digest, check = VALIDATORS.get(kind, ("", None))
+    return check if digest == hashlib.sha256(_schema_bytes(kind)).hexdigest() else None
+
+
+def schema_errors(kind: str, instance: Any) -> list[ValidationError]:
+    """jsonschema's errors for an instance; none, without asking it, when the compiled check
+    accepts the instance (it accepts what jsonschema accepts: tests/rules/test_schema_gate.py).
+    The compiled check of a table row leaves out `required`: missing cells are not reported
+    by the schema rules."""
+    gate = _gate(kind)
+    if gate is not None:
+        try:
+            gate(instance)
+            return []
+        except Exception:  # rejected (or a value the generated code cannot read): ask jsonschema
+            pass
+    return list(validator(kind).iter_errors(instance))
 
 
 def _describe(error: ValidationError, root: dict[str, Any]) -> tuple[str, str | None]:
@@ -110,7 +140,7 @@ def frontmatter_schema(doc: Document, ctx: Context) -> Iterator[Problem]:
         return
     root = schema("frontmatter")
     errors = sorted(
-        validator("frontmatter").iter_errors(doc.meta),
+        schema_errors("frontmatter", doc.meta),
         key=lambda e: list(map(str, e.absolute_path)),
     )
     # A value the YAML reader already reported (`restricted: yes`, IN016) gets no second,
@@ -182,7 +212,7 @@ def _row_problems(
         for key, cell in row.cells.items()
         if cell.text.strip() not in ("", "-") and key not in skip
     }
-    for error in validator(kind).iter_errors(instance):
+    for error in schema_errors(kind, instance):
         if error.validator == "required":
             continue  # empty cells are reported by the completeness rules with a better message
         message, hint = _describe(error, root)

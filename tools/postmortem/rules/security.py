@@ -108,7 +108,8 @@ PATTERNS: tuple[Pattern, ...] = (
     _p("SE105", "GitHub fine-grained token", r"(?P<value>github_pat_\w{82})"),
     # Slack tokens (api.slack.com/authentication/token-types: xoxb bot, xoxp user, xoxa/xoxr,
     # xoxe config) and incoming-webhook URLs (detect-secrets plugins/slack.py).
-    _p("SE106", "Slack token", r"(?P<value>xox(?:[abposr]|e(?:\.xox[bp])?)-[0-9A-Za-z-]{10,})"),
+    # Any `xox?-` prefix: xoxc (browser session) and xoxd (cookie) tokens are credentials too.
+    _p("SE106", "Slack token", r"(?P<value>xox[a-z](?:\.xox[a-z])?-[0-9A-Za-z-]{10,})"),
     _p(
         "SE106",
         "Slack webhook URL",
@@ -126,7 +127,10 @@ PATTERNS: tuple[Pattern, ...] = (
         "OpenAI API key",
         r"(?P<value>sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}T3BlbkFJ[A-Za-z0-9_-]{20,})",
     ),
-    _p("SE112", "Anthropic API key", r"(?P<value>sk-ant-(?:api|admin)\d{2}-[A-Za-z0-9_-]{80,})"),
+    # Project, service-account and admin keys (platform.openai.com/api-keys, 2024-): the
+    # prefix alone is specific enough; not every such key carries the T3BlbkFJ marker.
+    _p("SE112", "OpenAI API key", r"(?P<value>sk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{40,})"),
+    _p("SE112", "Anthropic API key", r"(?P<value>sk-ant-[a-z]{3,5}\d{2}-[A-Za-z0-9_-]{80,})"),
     _p("SE112", "SendGrid API key", r"(?P<value>SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43})"),
     _p("SE112", "HashiCorp Vault token", r"(?P<value>hv[sb]\.[A-Za-z0-9_-]{24,})"),
     # JSON Web Tokens: base64url header and payload both start with `{"` = `eyJ`.
@@ -166,6 +170,17 @@ PATTERNS: tuple[Pattern, ...] = (
         "password or secret",
         r"(?i)(?P<keyword>password|passwd|passphrase|secret|api[_-]?key|access[_-]?key|token)"
         r"[\"']?(?P<sep>\s*[:=]\s*|\s+is\s+)[\"']?(?P<value>[^\s\"'`&,;()<>|\]]{4,})",
+        labelled=True,
+        dfa=True,
+    ),
+    # The label on one line and the value alone on the next (a pasted form, chat message or
+    # Markdown list): `**Password**:` then `` `Xy7!kd92` ``, maybe inside a code fence.
+    _p(
+        "SE111",
+        "password or secret",
+        r"(?im)(?P<keyword>password|passwd|passphrase|secret|api[_ -]?key|access[_ -]?key|token)"
+        r"(?P<sep>[*_`\"')\]]{0,4}[ \t]*[:=\-]?[ \t]*\r?\n(?:[ \t]*(?:```|~~~)[\w-]*[ \t]*\r?\n)?"
+        r"[ \t]*(?:[-*>][ \t]+)?[`\"']?)(?P<value>[^\s\"'`]{8,200})[`\"']?[ \t]*$",
         labelled=True,
         dfa=True,
     ),
@@ -308,7 +323,9 @@ def _message(code: str, hit: Hit) -> tuple[str, str]:
         )
     return (
         f"{hit.kind} `{shown}` pasted into the post-mortem",
-        f"Redact it (e.g. `{shown}`) and rotate the credential now: it is in git history.",
+        f"Replace it with `{shown}` and rotate the credential: a pasted secret has been "
+        "copied around already (chat, logs, this file), and once the file is committed "
+        "it stays in git history even after it is edited out.",
     )
 
 

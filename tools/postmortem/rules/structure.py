@@ -29,10 +29,11 @@ def _required(ctx: Context) -> list[str]:
 
 @rule("ST101", "required-sections", "structure", options=project("required_sections"))
 def required_sections(doc: Document, ctx: Context) -> Iterator[Problem]:
-    """Every section of the template is present (`required_sections`).
+    """Every section of the reference template is present (`required_sections`).
 
     Summary, Impact, Root Cause, Timeline, Contributing Factors, Action Items, What Went Well,
-    Lessons Learned, as `##` headings.
+    Lessons Learned, as `##` headings. A heading may carry a qualifier, in any case:
+    `## Timeline (all times UTC)` is the Timeline. Prevention is optional.
     """
     if not doc.parsed:
         return

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -221,3 +222,54 @@ def future_time(doc: Document, ctx: Context) -> Iterator[Problem]:
                 f"`{key}` ({_utc(value)}) is in the future",
                 "Check the year and month.",
             )
+
+
+_ACTOR_HANDLES = re.compile(
+    r"^@[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:/[\w.-]+)?"
+    r"(?:\s*(?:,|&|\band\b)\s*@[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:/[\w.-]+)?)*$"
+)
+_ACTOR_BOT = re.compile(r"^[\w.-]*bot(?:\[bot\])?$|^[\w.-]+\[bot\]$", re.IGNORECASE)
+_NO_ACTOR = {"-", "–", "—", "n/a", "none", "system", "automation", "automated"}
+
+
+def actor_kind(
+    actor: str, source: str = "", people: set[str] | frozenset[str] = frozenset()
+) -> str:
+    """`none`, `handle`, `bot`, `system` (a tool named in one word, or the row's source),
+    `person` (a name the document gives a handle elsewhere) or `free text`."""
+    text = actor.strip().strip("`*_ ").strip()
+    if not text or text.lower() in _NO_ACTOR:
+        return "none"
+    if _ACTOR_HANDLES.match(text):
+        return "handle"
+    if _ACTOR_BOT.match(text):
+        return "bot"
+    if text in people:
+        return "person"
+    if " " not in text or text.lower() == source.strip().lower():
+        return "system"
+    return "free text"
+
+
+@rule("TL108", "timeline-actor", "timeline", severity="warning")
+def timeline_actor(doc: Document, ctx: Context) -> Iterator[Problem]:
+    """The Actor column names who or what acted: a `@handle`, a bot, `system`, or `-`.
+
+    A person is written as their GitHub handle, so readers and tools can tell people from
+    systems; a tool named in one word (`PagerDuty`) or the row's own source also counts as a
+    system. Free text ("the on-call engineer") and bare names of people are flagged.
+    """
+    people = {p for p in doc.people if not p.startswith("@")}
+    for entry in timeline(doc, ctx):
+        kind = actor_kind(entry.actor, entry.source, people)
+        if kind not in ("free text", "person"):
+            continue
+        column = entry.row.column("actor") if entry.row else 1
+        yield Problem(
+            entry.line,
+            f"actor `{entry.actor.strip()}` is "
+            + ("a name without its handle" if kind == "person" else "free text"),
+            "Write a @handle for a person, the bot's or tool's name, `system`, "
+            "or `-` when no one acted.",
+            column,
+        )

@@ -41,7 +41,6 @@ from .stats import (
 )
 
 STATUSES = ("draft", "in-review", "published")
-RESTRICTED_MODES = ("omit", "summary")
 _UNSAFE_SLUG = re.compile(r"[^A-Za-z0-9._-]+")
 
 

@@ -20,11 +20,13 @@ fails on it while a normal build still publishes the rest.
 from __future__ import annotations
 
 import gc
+import hashlib
 import logging
 import multiprocessing
 import os
 import subprocess
 import sys
+import threading
 from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
@@ -40,8 +42,9 @@ from mkdocs.structure.pages import Page
 
 from ..config import ConfigError, load_config
 from ..document import Document, iter_markdown_files, load_document
-from .pages import RESTRICTED_MODES, GeneratedPage, Site, SiteOptions, build_site, load_sync_state
+from .pages import GeneratedPage, Site, SiteOptions, build_site, load_sync_state
 from .sanitize import sanitize
+from .settings import RAW_HTML_MODES, RESTRICTED_MODES, SEARCH_ENGINES
 
 log = logging.getLogger("mkdocs.plugins.postmortems")
 
@@ -51,15 +54,16 @@ ASSET_DIR = "assets/postmortems"
 STYLESHEET = f"{ASSET_DIR}/postmortems.css"
 SCRIPT = f"{ASSET_DIR}/archive.js"
 SEARCH_SCRIPT = f"{ASSET_DIR}/search.js"
-SEARCH_ENGINES = ("pagefind", "material")
 JS_CLASS = '<script>document.documentElement.classList.add("pm-js")</script>'
 
 
 class PostmortemsConfig(Config):
+    """The plugin's options; declared as data (a JSON Schema) in settings.SCHEMA."""
+
     archive = c.Optional(c.Type(str))  # default: `archive` of .postmortem.yml, else postmortems
     preview = c.Type(bool, default=False)
     restricted = c.Choice(RESTRICTED_MODES, default="omit")
-    raw_html = c.Choice(("escape", "keep"), default="escape")
+    raw_html = c.Choice(RAW_HTML_MODES, default="escape")
     sync_state = c.Type(str, default=".postmortem/issues.json")
     edit_uri = c.Optional(c.Type(str))
     prefix = c.Type(str, default="postmortems")
@@ -80,9 +84,35 @@ class PostmortemsConfig(Config):
 PARALLEL_FROM = 200
 
 
-def load_postmortems(folder: Path, parallel: bool) -> list[Document]:
-    """Parse every post-mortem under folder, in order; in worker processes for big archives."""
+Parsed = dict[Path, tuple[tuple[int, int] | None, Document]]
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return info.st_mtime_ns, info.st_size
+
+
+def load_postmortems(folder: Path, parallel: bool, parsed: Parsed | None = None) -> list[Document]:
+    """Parse every post-mortem under folder, in order; in worker processes for big archives.
+
+    With `parsed` (the live preview's documents of the last build, updated here), a file whose
+    size and modification time have not changed is not parsed again."""
     paths = list(iter_markdown_files([folder]))
+    if parsed is None:
+        return load_postmortems_of(paths, parallel)
+    stamps = {p: _stamp(p) for p in paths}
+    stale = [p for p in paths if p not in parsed or parsed[p][0] != stamps[p]]
+    for path, doc in zip(stale, load_postmortems_of(stale, parallel), strict=True):
+        parsed[path] = (stamps[path], doc)
+    for gone in set(parsed) - set(stamps):
+        del parsed[gone]
+    return [parsed[p][1] for p in paths]
+
+
+def load_postmortems_of(paths: list[Path], parallel: bool) -> list[Document]:
     workers = min(4, os.cpu_count() or 1)
     if parallel and workers > 1 and len(paths) >= PARALLEL_FROM:
         try:
@@ -92,6 +122,28 @@ def load_postmortems(folder: Path, parallel: bool) -> list[Document]:
         except Exception as error:  # noqa: BLE001 - any pool failure: parse here instead
             log.debug(f"postmortems: parallel parsing unavailable ({error}); parsing serially")
     return [load_document(p) for p in paths]
+
+
+class _GeneratedFile(File):
+    """A generated page that a dirty build (`mkdocs serve --dirty`) renders again only when
+    its content differs from what was last built into the site folder."""
+
+    digest = ""
+    built = ""
+
+    def is_modified(self) -> bool:
+        if self.digest and self.digest == self.built and os.path.isfile(self.abs_dest_path):
+            return False
+        return super().is_modified()
+
+
+def _digest(page: GeneratedPage) -> str:
+    data = hashlib.sha256(page.template.encode())
+    for part in (page.title, page.kind, page.edit_url or "", page.source or ""):
+        data.update(b"\0" + part.encode())
+    for key, (html, late) in sorted(page.fragments.items()):
+        data.update(f"\0{key}\0{late}\0".encode() + html.encode())
+    return data.hexdigest()
 
 
 class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
@@ -104,10 +156,21 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         self.root = Path.cwd()
         self.archive_dir = Path("postmortems")
         self.serving = False
+        self.dirty = False
+        # Kept across the rebuilds of `mkdocs serve` (MkDocs keeps a plugin with on_startup):
+        # the documents parsed, and a digest of each generated page as built into a site folder.
+        self.parsed: Parsed = {}
+        self.digests: dict[str, str] = {}
+        self.built: dict[str, dict[str, str]] = {}
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # No fork() from inside `mkdocs serve`: its server threads are running.
         self.serving = command == "serve"
+        self.dirty = dirty
+        if dirty:
+            # MkDocs warns on every dirty build, which `strict: true` turns into an abort:
+            # `mkdocs serve --dirty` could not start with this project's configuration.
+            logging.getLogger("mkdocs.commands.build").addFilter(_dirty_notice_as_info)
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
@@ -152,7 +215,12 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
             gc.enable()
 
     def _generate(self, files: Files, config: MkDocsConfig) -> Files:
-        docs = load_postmortems(self.archive_dir, parallel=not self.serving)
+        self.digests = {}
+        docs = load_postmortems(
+            self.archive_dir,
+            parallel=not self.serving,
+            parsed=self.parsed if self.serving else None,
+        )
         state = self._sync_state()
         options = SiteOptions(
             today=datetime.now(UTC).date(),
@@ -184,7 +252,11 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
                     f"postmortems: {config.docs_dir}/{page.src_uri} exists, but the plugin "
                     "generates this page; rename the file or set `archive_page` / `prefix`"
                 )
-            files.append(File.generated(config, page.src_uri, content=page.template))
+            generated = _GeneratedFile.generated(config, page.src_uri, content=page.template)
+            if self.dirty:
+                generated.digest = self.digests[page.src_uri] = _digest(page)
+                generated.built = self.built.get(config.site_dir, {}).get(page.src_uri, "")
+            files.append(generated)
             self.pages[page.src_uri] = page
             if page.edit_url:
                 self.edit_urls[page.src_uri] = page.edit_url
@@ -230,15 +302,25 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         head = JS_CLASS
         if self.config.feed:
             href = _relative_root(page.url) + "feed.xml"
+            # rel is a token list: feed readers find "alternate", while Material's script,
+            # which takes every link[rel=alternate] for a language version and downloads its
+            # sitemap.xml (1.5 MB at 10,000 post-mortems), does not match "alternate feed".
             head += (
-                f'<link rel="alternate" type="application/atom+xml" title="Post-mortems" '
+                f'<link rel="alternate feed" type="application/atom+xml" title="Post-mortems" '
                 f'href="{href}">'
             )
         return output.replace("</head>", head + "</head>", 1)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.dirty:
+            self.built[config.site_dir] = dict(self.digests)
         if self.config.search == "pagefind":
-            build_search_index(Path(config.site_dir))
+            site_dir = Path(config.site_dir)
+            if self.serving and (site_dir / "pagefind").is_dir():
+                # A live preview's reload does not wait for the search index of the whole site.
+                threading.Thread(target=_index_quietly, args=(site_dir,), daemon=True).start()
+            else:
+                build_search_index(site_dir)
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         # Post-mortems live outside docs_dir: watch them (and the sync state) for live reload.
@@ -299,6 +381,21 @@ def build_search_index(site_dir: Path) -> None:
             f"{result.returncode}): {detail[-1] if detail else 'no output'}; install "
             "`pagefind[bin]` or set `search: material`"
         )
+
+
+def _index_quietly(site_dir: Path) -> None:
+    try:
+        build_search_index(site_dir)
+    except PluginError as error:
+        log.info(str(error))
+
+
+def _dirty_notice_as_info(record: logging.LogRecord) -> bool:
+    if record.levelno == logging.WARNING and record.getMessage().startswith(
+        "A 'dirty' build is being performed"
+    ):
+        record.levelno, record.levelname = logging.INFO, "INFO"
+    return True
 
 
 def _override_dirs(config: MkDocsConfig) -> tuple[str, ...]:

@@ -16,8 +16,9 @@ from pathlib import Path
 import click
 
 from ..document import load_archive
-from .pages import RESTRICTED_MODES, SiteOptions, build_site, load_sync_state
+from .pages import SiteOptions, build_site, load_sync_state
 from .plugin import ASSET_DIR, ASSETS
+from .settings import RESTRICTED_MODES
 
 
 def render_archive(

@@ -1,10 +1,9 @@
-"""The `sync:` section of the configuration: its schema, and its options resolved once.
+"""The options of `postmortem sync` and `postmortem review`, resolved once, in one place.
 
-The settings layer checks the section against `SYNC` when the configuration is loaded (so a
-typo or `pace: fast` is a configuration error with file and line, exit 2). `resolve` gives
-`postmortem sync` and `postmortem review` every option in one place, in one order: the command
-line, then the file, then the environment, then the defaults. Importing this module is cheap:
-no PyGithub, no proselint.
+The settings layer has checked the file's `sync:` section against `settings.SCHEMA` when the
+configuration was loaded (a typo or `pace: fast` is a configuration error with file and line,
+exit 2). `resolve` takes the command line, then the file, then the environment, then the
+defaults. Importing this module is cheap: no PyGithub, no proselint.
 """
 
 from __future__ import annotations
@@ -13,8 +12,6 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
-
-from ..options import Integer, Number, Section, Text, Texts
 
 DEFAULT_API_URL = "https://api.github.com"
 DEFAULT_PACE = 1.0  # seconds between writes: GitHub asks for at least one second
@@ -26,39 +23,6 @@ DEFAULT_STATE_FILE = ".postmortem/issues.json"
 DEFAULT_LABEL = "post-mortem"
 DEFAULT_REF = "main"
 DEFAULT_STATUSES = ("published",)
-
-REPO = r"[^/\s]+/[^/\s]+"
-CONTACT = r"@[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:/[A-Za-z0-9][A-Za-z0-9._-]*)?"
-
-SYNC = Section(
-    {
-        "repo": Text(pattern=REPO, example="acme/web"),
-        "api_url": Text(pattern=r"https?://\S+", example="https://github.example.com/api/v3"),
-        "ref": Text(example="main"),
-        "statuses": Texts(nonempty=True, example="[published]"),
-        "label": Text(example="post-mortem"),
-        "pace": Number(0, 3600, doc="seconds between writes"),
-        "max_wait": Number(0, 86_400, doc="longest rate-limit wait, in seconds"),
-        "max_writes": Integer(1, doc="writes per run at most"),
-        "settle": Number(0, 3600, doc="seconds to wait after a write of unknown outcome"),
-        # The branch holding the issue mapping; empty: none.
-        "state_branch": Text(
-            pattern=r"[^\s~^:?*\[\\]*", example="postmortem-sync", allow_empty=True
-        ),
-        "state_file": Text(example=DEFAULT_STATE_FILE),
-        "due_soon_days": Integer(0),
-        "followup_review_days": Integer(1),
-        "escalation": Section(
-            {
-                "contact": Text(pattern=CONTACT, example='"@acme/sre-leads" (quoted in YAML)'),
-                "priorities": Texts(nonempty=True, single=True, example="[P1, P2]"),
-                "grace_days": Integer(0),
-            },
-            example='{contact: "@sre-leads", priorities: [P1], grace_days: 7}',
-        ),
-    },
-    example="{repo: acme/web, pace: 0.75}",
-)
 
 
 @dataclass(frozen=True)
