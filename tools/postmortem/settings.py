@@ -117,7 +117,7 @@ def resolve(
         except ConfigError as error:
             problems.append(str(error))
     if problems:
-        raise ConfigError("\n".join(problems))
+        raise ConfigError("\n".join(sorted(problems, key=_line_number)))
     if check_prose and values["prose_checks"] is not None:
         from .rules.prose import unknown_checks
 
@@ -128,6 +128,12 @@ def resolve(
                 f"{', '.join(bad)} (see `postmortem rules PR`)"
             )
     return values
+
+
+def _line_number(problem: str) -> int:
+    """The line of a "file:line: message" problem, to report a file's problems in order."""
+    parts = problem.split(":", 2)
+    return int(parts[1]) if len(parts) > 2 and parts[1].isdigit() else 0
 
 
 def _rules(value: Any, where: Where) -> dict[str, Any]:
