@@ -195,19 +195,24 @@ def measure_transfer(site: Path, word: str, runs: int = 3) -> dict[str, float]:
                 context = browser.new_context(viewport={"width": 1280, "height": 900})
                 tab = context.new_page()
                 # Context-wide: Pagefind fetches its index from a worker.
-                sizes: dict[str, list[float]] = {}
+                finished: list = []
+                context.on("requestfinished", lambda request, done=finished: done.append(request))
 
-                def finished(request, sizes=sizes) -> None:  # type: ignore[no-untyped-def]
-                    sent = request.sizes()
-                    response = request.response()
-                    body = len(response.body()) if response is not None else 0
-                    key = f"{len(sizes)} {request.url}"
-                    sizes[key] = [sent["responseBodySize"] + sent["responseHeadersSize"], body]
+                def sizes(done: list = finished) -> dict[str, list[float]]:
+                    out = {}
+                    for n, request in enumerate(done):
+                        sent = request.sizes()
+                        response = request.response()
+                        body = len(response.body()) if response is not None else 0
+                        out[f"{n} {request.url}"] = [
+                            sent["responseBodySize"] + sent["responseHeadersSize"],
+                            body,
+                        ]
+                    return out
 
-                context.on("requestfinished", finished)
                 tab.goto(target)
                 tab.wait_for_load_state("networkidle")
-                page_bytes = sum(v[0] for v in sizes.values())
+                page_bytes = sum(v[0] for v in sizes().values())
                 box = tab.locator(".pm-search__input")
                 box.click()
                 box.press_sequentially(word[:-1], delay=40)
@@ -224,15 +229,18 @@ def measure_transfer(site: Path, word: str, runs: int = 3) -> dict[str, float]:
                 answers.append(tab.evaluate("window.__pmT"))
                 tab.wait_for_load_state("networkidle")
                 if attempt == 0:
-                    total = sum(v[0] for v in sizes.values())
-                    body = sum(v[1] for v in sizes.values())
-                    search = {key: v for key, v in sizes.items() if "/pagefind/" in key}
+                    everything = sizes()
+                    total = sum(v[0] for v in everything.values())
+                    body = sum(v[1] for v in everything.values())
+                    search = {key: v for key, v in everything.items() if "/pagefind/" in key}
+                    for key, (sent, raw) in everything.items():
+                        print(f"    {sent / 1024:7.1f} KB sent {raw / 1024:7.1f} KB raw  {key}")
                     result.update(
                         page_kb=page_bytes / 1024,
                         total_kb=total / 1024,
                         uncompressed_kb=body / 1024,
                         search_kb=sum(v[0] for v in search.values()) / 1024,
-                        requests=len(sizes),
+                        requests=len(everything),
                     )
                 context.close()
             browser.close()

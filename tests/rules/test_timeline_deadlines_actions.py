@@ -152,3 +152,12 @@ def test_tl108_actor_is_a_handle_a_bot_system_or_none(seed):
     for actor in ("-", "System", "dependabot[bot]", "@alice, @bob", "@acme/sre"):
         ok = seed.replace("| system         |", f"| {actor} |")
         assert run_rules(ok, "TL108") == [], actor
+
+
+def test_tl101_a_date_without_a_time_dates_the_rows_after_it(seed):
+    text = seed.replace("| 2025-02-09 14:25 |", "| 2025-02-09       |").replace(
+        "| 2025-02-09 14:41 |", "| 14:41            |"
+    )
+    found = run_rules(text, "TL")
+    assert codes(found) == [(line_of(text, "| 2025-02-09       |"), "TL101")]
+    assert "has a date but no time of day" in found[0].message

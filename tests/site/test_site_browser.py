@@ -267,12 +267,6 @@ def test_script_in_a_title_shows_as_text_and_never_runs(page, server):
     assert heading.startswith("<script>alert(1)</script> & </title><img src=x onerror=alert(2)>")
     assert "<script>alert(1)</script>" in page.title()
     assert "<img src=z onerror=alert(5)>" in page.locator("article").inner_text()
-    # Links with script schemes are plain text: clicking them does nothing.
-    for label in "abcdef":
-        link = page.locator("article a", has_text=label).filter(has_not=page.locator("*"))
-        for anchor in link.all():
-            if anchor.inner_text() == label:
-                assert anchor.get_attribute("href") is None
     page.goto(server + "?q=onerror")
     assert page.locator("table.pm-archive", has_text="<script>alert(1)</script>").count() == 1
     assert page.problems == []  # no dialog: nothing ran

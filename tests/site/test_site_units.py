@@ -310,3 +310,21 @@ def test_the_settings_schema_declares_every_plugin_option():
     jsonschema.validate({"search": "pagefind", "restricted": "summary"}, SCHEMA)
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate({"serach": "pagefind"}, SCHEMA)
+
+
+@pytest.mark.parametrize("link", SCRIPT_LINKS)
+def test_escaped_markdown_is_safe_even_without_the_sanitiser(link):
+    """`postmortem render` writes Markdown that other engines render without our sanitiser:
+    escaping alone must keep every spelling of a script scheme out of links."""
+    import html as html_module
+    import re
+
+    out = render(escape_body(link))
+    for url in re.findall(r'(?:href|src)="([^"]*)"', out):
+        squeezed = re.sub(r"[\s\x00-\x1f]", "", html_module.unescape(url)).lower()
+        assert not squeezed.startswith(("javascript:", "vbscript:", "data:")), (link, out)
+
+
+def test_entities_in_a_body_are_shown_as_written():
+    out = render(escape_body("AT&T &amp; &#106; &copy; a && b"))
+    assert "AT&amp;T &amp;amp; &amp;#106; &amp;copy; a &amp;&amp; b" in out

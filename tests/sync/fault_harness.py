@@ -202,9 +202,18 @@ def campaign(
     kill_share: float,
     docs: int = 3,
     rows: int = 4,
+    read_lag: float = 0.0,
 ) -> dict[str, Any]:
-    """Run the campaign; return the figures. Every loop is bounded by ``runs``."""
+    """Run the campaign; return the figures. Every loop is bounded by ``runs``.
+
+    With ``read_lag``, GitHub's lists show writes that many seconds late on a clock that moves
+    a minute between runs and stands still during one: a run never lists its own writes.
+    """
     rng = random.Random(seed)
+    now = [2_000_000.0]
+    if read_lag:
+        em.clock = lambda: now[0]
+        em.read_lag = read_lag
     folder = workdir / "postmortems"
     archive = Archive(folder, rng)
     for _ in range(docs):
@@ -213,6 +222,7 @@ def campaign(
     kinds: Counter[str] = Counter()
     fired = killed = worst_duplicates = 0
     for _ in range(runs):
+        now[0] += 60
         for _attempt in range(10):  # until the run has something to write (bounded)
             archive.mutate()
             planned = pending_writes(em, folder)
@@ -232,8 +242,10 @@ def campaign(
         em.clear_faults()
         kinds[kind] += 1
         worst_duplicates = max(worst_duplicates, duplicates(em))
+    now[0] += 60
     before = check(em, archive)
     run_in_process(em, folder)  # the final clean run
+    now[0] += 60
     after = check(em, archive)
     em.reset_counts()
     run_in_process(em, folder)  # and one more: it must change nothing

@@ -410,3 +410,30 @@ def test_unreadable_files_are_named_not_dropped(
     ]
     text = run(["review", "--today", TODAY.isoformat()]).output
     assert text.count("warning: left out, cannot be read: postmortems/") == 2
+
+
+def test_the_review_follows_the_syncs_rule_and_lists_drift_in_every_format(archive: Path) -> None:
+    """A row with a status decides; an issue a person closed against it is drift, listed."""
+    from postmortem.sync.plan import ListedIssue
+
+    def issue(number: int, state: str) -> ListedIssue:
+        url = f"https://github.com/acme/web/issues/{number}"
+        return ListedIssue(number, "t", "", state, url=url)
+
+    issues = {
+        f"{MAIN}/A1": issue(1, "closed"),  # the row says open: drift, still listed as open
+        f"{MAIN}/A4": issue(4, "closed"),  # no status in the row: the issue decides
+        f"{MAIN}/A7": issue(7, "closed"),  # done and closed: agree
+    }
+    review = build_review(load_archive([archive]), TODAY, issues, settings=SETTINGS)
+    assert "A1" in keys(review.items) and "A4" not in keys(review.items)
+    assert [(d.key.split("/")[1], d.status, d.state) for d in review.drift] == [
+        ("A1", "open", "closed")
+    ]
+    markdown = render_markdown(review)
+    assert "### Changed on GitHub, not in the post-mortem (1)" in markdown
+    assert f"| `{MAIN}/A1` | open | closed | [#1](https://github.com/acme/web/issues/1) |" in (
+        markdown
+    )
+    assert "Changed on GitHub, not in the post-mortem (1)" in render_text(review)
+    assert json.loads(render_json(review))["drift"][0]["issue"] == 1

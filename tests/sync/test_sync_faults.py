@@ -26,3 +26,17 @@ def test_hundred_faulty_runs_leave_no_duplicates_and_nothing_missing(github_emul
     assert figures["missing"] == 0, figures
     assert figures["wrong_state_or_title"] == 0, figures
     assert figures["writes_in_run_after_final"] == 0, figures
+
+
+def test_faulty_runs_against_lists_that_lag_writes_leave_no_duplicates(github_emulator, tmp_path):
+    """The same campaign, shorter, where a run never sees its own writes in a listing."""
+    figures = campaign(
+        github_emulator, tmp_path, runs=40, seed=20250302, kill_share=0.0, read_lag=5.0
+    )
+    print(figures)
+    assert figures["faults_fired"] >= 20, figures
+    assert figures["duplicates_at_worst"] == 0, figures
+    assert figures["duplicates"] == 0, figures
+    assert figures["missing"] == 0, figures
+    assert figures["wrong_state_or_title"] == 0, figures
+    assert figures["writes_in_run_after_final"] == 0, figures

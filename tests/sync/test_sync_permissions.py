@@ -54,6 +54,8 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def test_a_read_only_token_stops_the_run_within_10_requests_naming_issues_write(
     github_emulator, workdir
 ):
+    # twelve different owners, most unknown to the repository: no batch of checks comes first
+    write_postmortem(workdir / "postmortems", DOC, rows(12, owner=lambda i: f"@owner{i}"))
     github_emulator.permissions = {"issues": "read", "contents": "read"}
     result = cli(github_emulator, workdir)
     assert result.exit_code == 2, result.output

@@ -254,3 +254,48 @@ def test_a_dry_run_plans_exactly_what_the_real_run_does(github_emulator, clock, 
     result = run(github_emulator, clock, archive)
     assert [a.to_dict() for a in planned.actions] == [a.to_dict() for a in result.plan.actions]
     assert [d.key for d in planned.drift] == [d.key for d in result.drift] == [f"{DOC}/A1"]
+
+
+def test_an_owner_handed_over_to_someone_unassignable_unassigns_the_old_owner(
+    github_emulator, clock, archive
+):
+    run(github_emulator, clock, archive)
+    write_postmortem(archive, DOC, [*rows(4), ("A4", "Action number 4", "@mallory",
+                                               "2025-04-01", "P2", "open")])  # fmt: skip
+    api = api_for(github_emulator, clock)
+    from postmortem.sync.github import prepare
+
+    planned = prepare(load_archive([archive]), SETTINGS, api)
+    api.close()
+    result = run(github_emulator, clock, archive)
+    assert [a.to_dict() for a in planned.actions] == [a.to_dict() for a in result.plan.actions]
+    [issue] = [i for i in github_emulator.issues(REPO) if marker_key(i["body"]) == f"{DOC}/A4"]
+    assert issue["assignees"] == []  # alice handed over; mallory cannot be assigned
+    assert any("@mallory cannot be assigned" in w for w in result.warnings)
+    github_emulator.reset_counts()
+    assert run(github_emulator, clock, archive).writes == 0
+
+
+def test_a_deleted_issue_is_not_created_again_and_costs_nothing_later(
+    github_emulator, clock, archive
+):
+    run(github_emulator, clock, archive)
+    github_emulator.delete_issue(REPO, 3)
+    result = run(github_emulator, clock, archive)
+    assert result.ok and result.applied["create"] == 0
+    assert any("issue #3 was deleted" in w for w in result.warnings)
+    assert result.gone == {f"{DOC}/A2": 3}
+    github_emulator.reset_counts()
+    again = run(github_emulator, clock, archive)
+    assert again.applied["create"] == 0 and github_emulator.writes == 0
+    assert github_emulator.count("GET", r"/issues/3$") == 0  # known gone: not asked again
+
+
+def test_without_a_state_branch_nothing_is_read_or_written_in_git(github_emulator, clock, archive):
+    api = api_for(github_emulator, clock)
+    try:
+        result = sync(load_archive([archive]), SETTINGS, api, state_branch=None)
+    finally:
+        api.close()
+    assert result.ok and result.applied["create"] == 5 and not result.state_saved
+    assert github_emulator.count(path=r"/contents/|/git/") == 0

@@ -68,6 +68,7 @@ LAZY_COMMANDS = {
     "review": ("postmortem.sync.command", "review_command"),
     "digest": ("postmortem.digest", "digest"),
     "render": ("postmortem.site.render", "render"),
+    "similar": ("postmortem.learning.command", "similar_command"),
 }
 # Their one-line help for `postmortem --help`, so that listing them imports none of them
 # (a test checks that each matches the command's own help).
@@ -79,6 +80,7 @@ LAZY_HELP = {
     "follow-up reviews.",
     "digest": "Create or update the one weekly digest issue with the given Markdown.",
     "render": "Write the archive's generated pages as plain Markdown into OUT.",
+    "similar": "List the published post-mortems closest to FILE, with a score and the reason.",
 }
 
 
@@ -256,6 +258,10 @@ def validate(
             if wanted is None or os.fspath(f.resolve()) in wanted
         ]
         repaired = fix_paths(files, config, write=fix)
+        if config.is_enabled("LE101"):  # similar incidents: needs the archive, after the rest
+            from .learning.related_fix import add_similar_related
+
+            repaired = add_similar_related(repaired, targets, config, write=fix)
         if diff:
             for result in repaired:
                 click.echo(result.diff(), nl=False)

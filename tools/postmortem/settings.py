@@ -20,6 +20,26 @@ SEVERITY = Text(choices=("error", "warning", "info"))
 # What every rule accepts under `rules: {CODE: {...}}`, besides its declared options.
 RULE_SETTINGS: dict[str, Spec] = {"severity": SEVERITY, "enabled": Flag()}
 
+
+class FactorCategories(Spec):
+    """Contributing-factor categories: a taxonomy `learning.factors` can build ({} = default)."""
+
+    default: Any = None
+
+    def check(self, value: Any) -> str | None:
+        if not isinstance(value, dict):
+            return "a mapping of categories (see data/factor_categories.yml)"
+        if not value:
+            return None
+        from .learning.factors import TaxonomyError, build_taxonomy
+
+        try:
+            build_taxonomy(value)
+        except TaxonomyError as error:
+            return f"a taxonomy of contributing factors ({error})"
+        return None
+
+
 TOP: dict[str, Spec] = {
     # Where the archive lives, relative to the repository root.
     "archive": Text(example="postmortems", default="postmortems"),
@@ -31,11 +51,14 @@ TOP: dict[str, Spec] = {
     "rules": Spec(),  # checked against each rule's declaration by `_rules`
     # proselint checks run on prose (see `postmortem rules PR`); an empty list turns prose off.
     "prose_checks": Texts(example="[default, -typography]", default=None),
+    # Contributing-factor categories ({} = the default taxonomy, data/factor_categories.yml).
+    "factor_categories": FactorCategories(),
     # The adapters' own sections, declared next to them.
     "sync": JsonSchema(SYNC_SCHEMA),
 }
 DEFAULTS: dict[str, Any] = {
-    key: (spec.default if key not in ("rules", "sync") else {}) for key, spec in TOP.items()
+    key: (spec.default if key not in ("rules", "sync", "factor_categories") else {})
+    for key, spec in TOP.items()
 }
 # Sections other tools own, with where their settings go instead.
 ELSEWHERE = {

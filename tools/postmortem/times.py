@@ -195,6 +195,10 @@ def resolve_rows(
     rows: list[RowTime] = []
     for text in texts:
         cell = parse_cell(text, tz)
+        if cell is not None and cell.clock is None and cell.day is not None:
+            current = cell.day  # a date-only row ("2021-12-10") dates the rows after it
+            rows.append(RowTime(None, cell, "cell", "no time of day"))
+            continue
         if cell is None or cell.clock is None:
             rows.append(RowTime(None, cell, "", cell.problem if cell else None))
             continue

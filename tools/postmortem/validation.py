@@ -27,6 +27,7 @@ from .document import (
 from .findings import Finding
 from .rules import CHECKERS, REGISTRY, Checker, Context, Problem, Rule
 from .rules.archive import Entry
+from .rules.learning import PROFILE
 
 _SUPPRESS = re.compile(
     r"postmortem:\s*(?P<kind>disable-file|disable-next-line|disable)\s*=\s*"
@@ -138,9 +139,19 @@ def _named(checker: Checker) -> str:
     return f"checker {checker.name} ({checker.codes[0]}..{checker.codes[-1]})"
 
 
-def entry_for(doc: Document) -> Entry:
+def entry_for(doc: Document, config: Config | None = None) -> Entry:
+    extra = {}
+    if config is not None and config.is_enabled("LE101") and doc.parsed:
+        from .learning.profile import profile_from_document  # no text engine imported here
+
+        extra[PROFILE] = profile_from_document(doc)
     return Entry(
-        doc.display_path, doc.id, doc.meta_line("id"), tuple(doc.related), doc.meta_line("related")
+        doc.display_path,
+        doc.id,
+        doc.meta_line("id"),
+        tuple(doc.related),
+        doc.meta_line("related"),
+        extra,
     )
 
 
@@ -228,7 +239,7 @@ def read_entry(path: Path | str) -> Entry:
 def _check_file(args: tuple[Path, Config, date]) -> tuple[list[Finding], Entry]:
     path, config, today = args
     doc = load_document(path)
-    return check_document(doc, config, today), entry_for(doc)
+    return check_document(doc, config, today), entry_for(doc, config)
 
 
 def _run_files(

@@ -91,6 +91,7 @@ _LANG = load_language()
 GIVEN_NAMES = _LANG.words("given_names")
 AMBIGUOUS_NAMES = _LANG.words("ambiguous_names")
 _FIRST_PERSON = _LANG.words("first_person")
+_HUMAN_DUTIES = _LANG.words("human_duty_verbs")
 _TECH_WORDS = _LANG.words("tech_words")
 _AFFECTED = _LANG.words("affected_people")
 _IMPACT_VERBS = _LANG.words("impact_verbs")
@@ -904,12 +905,8 @@ def _agent_match(ctx: _Context, m: re.Match[str], kind: str) -> BlameHit | None:
         and subject_word
         and subj != m.start()
         and _name_like(ctx, subject_word.group(), _word_before(text, ss, subj))
-        and (kind != "failed" or (m.group("fverb") or "").lower() in _DUTY_VERBS)
-        and (
-            kind != "missed"
-            or m.group().lower().startswith("missed")
-            or _IGNORED_SIGNAL.match(text, m.end())
-        )
+        and (kind != "failed" or (m.group("fverb") or "").lower() in _HUMAN_DUTIES)
+        and (kind != "missed" or _IGNORED_SIGNAL.match(text, m.end()))
     ):
         cls = PERSON  # "Rasmus forgot to run the plan": a capitalised subject of a human verb
     if kind in _HUMAN_ONLY:
@@ -1382,7 +1379,7 @@ _MINIMIZER = re.compile(
 _MINIMIZER_KEYS = _kw("obviously clearly obvious easily trivially all only just simply")
 # "just" / "simply" minimize only next to a counterfactual or an accusation.
 _JUST = re.compile(
-    r"\b(?:should|could)(?:\s+not|n['’]t)?\s+(?:have\s+)?(?P<a>just|simply)\b"
+    r"\b(?:should|could)(?:\s+not|n['’]t)?\s+(?P<have>have\s+)?(?P<a>just|simply)\b"
     r"|\b(?P<b>just|simply)\s+(?:forgot|missed|ignored|didn['’]t|did\s+not|failed\s+to|neglected|"
     r"overlooked|needs?\s+to|has\s+to|have\s+to|should|could|would)\b",
     re.I,
@@ -1423,7 +1420,7 @@ def _bl105(ctx: _Context) -> Iterator[BlameHit]:
         if cls == THING:
             continue  # "the checklist simply did not include the step" minimizes no one
         who = _WORD_AT.match(text, off)
-        if m.group("b") and who and who.group().lower() in _FIRST_PERSON:
+        if (m.group("b") or not m.group("have")) and who and who.group().lower() in _FIRST_PERSON:
             continue  # "we would just have to restart": the team's plan, no one minimized
         yield BlameHit(
             "BL105",

@@ -2,7 +2,7 @@
 
 Codes are stable and grouped by prefix so that `select` and `ignore` work on prefixes:
 IN input, SC schema, ST structure, TL timeline, DL deadline, AI action item,
-BL blameless wording, PR prose, SE security.
+BL blameless wording, PR prose, SE security, LE learning across incidents.
 """
 
 from . import (  # noqa: F401  (imported to register their rules)
@@ -12,6 +12,7 @@ from . import (  # noqa: F401  (imported to register their rules)
     deadlines,
     header,
     input,
+    learning,
     prose,
     schema,
     security,

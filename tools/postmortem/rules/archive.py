@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .base import Context, Problem, rule
 
@@ -17,6 +17,8 @@ class Entry:
     id_line: int
     related: tuple[str, ...] = ()
     related_line: int = 1
+    # What other archive rules need of a file the validator parsed fully (LE101: its profile).
+    extra: dict = field(default_factory=dict, compare=False)
 
 
 @rule("AR101", "unique-id", "schema", archive=True)

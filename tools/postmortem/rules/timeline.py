@@ -61,6 +61,14 @@ def time_format(doc: Document, ctx: Context) -> Iterator[Problem]:
             problem = entry.problem
             if problem == "out of range":
                 problem = "the date is out of range"
+            if problem == "no time of day":
+                yield Problem(
+                    entry.line,
+                    f"timeline time `{text}` has a date but no time of day",
+                    f"Add the time: `{text} HH:MM` (UTC); time-only rows after it take its date.",
+                    _column(entry),
+                )
+                continue
             yield Problem(
                 entry.line,
                 f"timeline time `{text}` "

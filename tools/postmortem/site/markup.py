@@ -6,7 +6,9 @@ Bodies: any engineer can write a post-mortem, and the archive is read by the who
 raw HTML in a body is shown as text instead of being rendered (`escape_body`): a pasted
 `<script>` or `<img onerror=...>` cannot run in a reader's browser, and an error message that
 quotes HTML stays readable. The same function also neutralises the other Markdown routes to
-markup: `{ onclick=... }` attribute lists and `javascript:` link targets. HTML comments are
+markup: `{ onclick=... }` attribute lists, character references (shown as written, so no
+entity spelling of a scheme reaches a link) and `javascript:` link targets. The site's plugin
+also sanitises the rendered HTML (sanitize.py); this is the layer for other renderers. HTML comments are
 dropped (they are notes to the author and cannot run).
 
 Code is kept exact: fenced code blocks that start at column 0 are passed through untouched
@@ -19,8 +21,10 @@ detected: their `<` would show as `&lt;`; use fences.
 
 from __future__ import annotations
 
+import json
 import re
 from html import escape
+from typing import Any
 
 # Characters Python-Markdown treats as escapable, plus `|` (tables) and `~` / `:` (pymdownx).
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~])")
@@ -54,7 +58,11 @@ def _code_html(code: str) -> str:
     return "<code>" + "".join(_CODE_ENTITIES.get(c, c) for c in text) + "</code>"
 
 
-_SPECIAL = re.compile(r"[\\`<{]")
+_SPECIAL = re.compile(r"[\\`<{&]")
+# A character reference: shown as written (like raw HTML), so that no spelling of a URL scheme
+# through entities (`&#106;avascript:`, `javascript&colon;`) reaches a link, whatever renders
+# the Markdown (`postmortem render` output is rendered by engines without our sanitiser).
+_ENTITY = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
 
 
 def _inline(text: str) -> str:
@@ -108,6 +116,10 @@ def _inline(text: str) -> str:
                 continue
             out.append(tick)
             i += run
+            continue
+        if char == "&":
+            out.append("&amp;" if _ENTITY.match(text, i) else "&")
+            i += 1
             continue
         if char == "<":
             if text.startswith("<!--", i):
@@ -192,3 +204,11 @@ def plain(text: str) -> str:
     text = _LINK.sub(r"\1", text)
     text = re.sub(r"[`*_]+", "", text)
     return _CONTROL.sub("", re.sub(r"\s+", " ", text)).strip()
+
+
+def page_frontmatter(values: dict[str, Any]) -> str:
+    """The YAML frontmatter of a generated page."""
+    # JSON is YAML: one line per value, quoted and escaped, and far faster to write than
+    # yaml.safe_dump (this runs once per generated page).
+    lines = "".join(f"{key}: {json.dumps(value)}\n" for key, value in values.items())
+    return "---\n" + lines + "---\n\n"

@@ -2,8 +2,14 @@
 
 `build_site(documents, options, sync_state)` returns every generated page as Markdown (with
 raw HTML where Markdown has no construct: the metadata card, the archive table, the charts),
-the Atom feed, and warnings for the files that could not be published. The MkDocs plugin turns
-the pages into in-memory `File`s; `postmortem render` writes the same pages to a folder.
+the Atom feed, archive.json (every archive row, for filtering beyond the first page), and
+warnings for the files that could not be published. The MkDocs plugin turns the pages into
+in-memory `File`s; `postmortem render` writes the same pages to a folder.
+
+The HTML of the card, the tables, the filters and the statistics' tiles and data tables comes
+from Jinja templates (templates/postmortems/, overridable from the site's custom_dir: see
+theme.py); the charts are drawn in charts.py. Archive and listings hold PAGE_SIZE rows a page.
+Extra sections of a post-mortem page (after its body) are added through PAGE_SECTIONS.
 
 Links between generated pages are written relative to the page that holds them, computed here
 for the site's URL style (`directory_urls`), because raw HTML links are not rewritten by MkDocs.
@@ -25,7 +31,9 @@ from typing import Any
 
 from ..document import Document, split_lines
 from . import charts, theme
+from . import learning as learning_site
 from .markup import escape_body, escape_cell, html_text, md_text, plain
+from .markup import page_frontmatter as _frontmatter
 from .stats import (
     OVERDUE,
     ActionCounts,
@@ -64,6 +72,7 @@ class SiteOptions:
     template_dirs: tuple[str, ...] = ()  # folders whose postmortems/*.html override ours
     archive_root: Path | None = None  # the post-mortems folder, for page paths
     repo_root: Path | None = None  # the repository, for source paths in edit links
+    project: dict = field(default_factory=dict)  # project configuration (factor categories, LE101)
 
 
 @dataclass(frozen=True)
@@ -290,6 +299,7 @@ class CardView:
 # Extra sections of a post-mortem page, after its body: functions (builder, entry) -> a list of
 # (title, Markdown) pairs. A feature that adds a section (e.g. similar incidents) appends here.
 PAGE_SECTIONS: list[Callable[[Any, Entry], list[tuple[str, str]]]] = []
+PAGE_SECTIONS.append(learning_site.similar_sections)
 
 
 def _moment(moment: datetime | None) -> Moment | None:
@@ -338,13 +348,6 @@ def _sev_class(severity: str) -> str:
     return re.sub(r"[^a-z0-9]", "", (severity or "").lower()) or "unknown"
 
 
-def _frontmatter(values: dict[str, Any]) -> str:
-    # JSON is YAML: one line per value, quoted and escaped, and far faster to write than
-    # yaml.safe_dump (this runs once per generated page).
-    lines = "".join(f"{key}: {json.dumps(value)}\n" for key, value in values.items())
-    return "---\n" + lines + "---\n\n"
-
-
 def _person(value: str, options: SiteOptions) -> Person:
     """A person as written; "@handle" links to the GitHub profile when the repo is on GitHub."""
     match = re.fullmatch(
@@ -384,6 +387,7 @@ class _Builder:
         self.tags = self._group(lambda e: e.doc.tags)
         self.years = self._group(lambda e: [str(e.doc.started.year)] if e.doc.started else [])
         self._pending: dict[str, tuple[str, bool]] = {}
+        self.learning = learning_site.learning_for(entries, options.project)
 
     def defer(self, html: str, late: bool = True) -> str:
         """A placeholder for a fragment of the page being built (see GeneratedPage)."""
@@ -456,6 +460,7 @@ class _Builder:
                 f'<a href="{self.href("statistics.md", uri)}">Statistics</a> · '
                 f'<a href="{self.href("services/index.md", uri)}">By service</a> · '
                 f'<a href="{self.href("tags.md", uri)}">By tag</a> · '
+                f'<a href="{self.href(learning_site.THEMES_PAGE, uri)}">Recurring themes</a> · '
                 + " ".join(
                     f'<a href="{self.href(self.year_uri(y), uri)}">{html_text(y)}</a>'
                     for y in sorted(self.years, reverse=True)
@@ -902,6 +907,7 @@ class _Builder:
                 .replace('<td data-label="Latest"></td>', "")
             ),
         ]
+        parts += learning_site.statistics_parts(self, self.learning)
         return self.make("statistics.md", "\n".join(parts), "Statistics", "statistics")
 
     # -- the feed --------------------------------------------------------------------------
@@ -1006,6 +1012,7 @@ def build_site(
             f"{len(group)} post-mortem{'s' if len(group) != 1 else ''} tagged {html_text(tag)}.",
         )
     pages.append(builder.statistics())
+    pages.append(learning_site.themes_page(builder, builder.learning))
     files = {}
     data = builder.archive_data()
     if data is not None:

@@ -42,7 +42,7 @@ from mkdocs.structure.pages import Page
 
 from ..config import ConfigError, load_config
 from ..document import Document, iter_markdown_files, load_document
-from .pages import GeneratedPage, Site, SiteOptions, build_site, load_sync_state
+from .pages import GeneratedPage, SiteOptions, build_site, load_sync_state
 from .sanitize import sanitize
 from .settings import RAW_HTML_MODES, RESTRICTED_MODES, SEARCH_ENGINES
 
@@ -150,12 +150,12 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
     supports_multiple_instances = False
 
     def __init__(self) -> None:
-        self.site: Site | None = None
         self.edit_urls: dict[str, str] = {}
         self.pages: dict[str, GeneratedPage] = {}
         self.root = Path.cwd()
         self.archive_dir = Path("postmortems")
         self.serving = False
+        self.project: dict[str, Any] = {}
         self.dirty = False
         # Kept across the rebuilds of `mkdocs serve` (MkDocs keeps a plugin with on_startup):
         # the documents parsed, and a digest of each generated page as built into a site folder.
@@ -183,6 +183,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
                 "does not exist; set `archive:` in the plugin options"
             )
         self.severities = tuple(self.config.severities or project.get("severity_scale") or ())
+        self.project = project
         # Our partials (header with the Pagefind box, source link) go after the site's own
         # custom_dir, which can override them like any of Material's.
         position = 1 if config.theme.custom_dir else 0
@@ -239,13 +240,16 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
             feed_limit=self.config.feed_limit,
             archive_root=self.archive_dir,
             repo_root=self.root,
+            project=self.project,
         )
-        self.site = build_site(docs, options, state)
-        for warning in self.site.warnings:
+        # Only the pages are kept: the documents can be freed before MkDocs renders them.
+        site = build_site(docs, options, state)
+        del docs
+        for warning in site.warnings:
             log.warning(warning)
-        for note in self.site.notes:  # the site is right without issue links: not a failure
+        for note in site.notes:  # the site is right without issue links: not a failure
             log.info(note)
-        for page in self.site.pages:
+        for page in site.pages:
             existing = files.get_file_from_path(page.src_uri)
             if existing is not None:
                 raise PluginError(
@@ -261,8 +265,8 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
             if page.edit_url:
                 self.edit_urls[page.src_uri] = page.edit_url
         if self.config.feed:
-            files.append(File.generated(config, "feed.xml", content=self.site.feed))
-        for path, text in self.site.files.items():
+            files.append(File.generated(config, "feed.xml", content=site.feed))
+        for path, text in site.files.items():
             files.append(File.generated(config, path, content=text))
         for asset in sorted(ASSETS.iterdir()):
             if asset.is_file():

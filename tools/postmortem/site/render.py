@@ -104,7 +104,10 @@ def render(
     """Write the archive's generated pages as plain Markdown into OUT."""
     if not archive.is_dir():
         raise click.UsageError(f"archive folder {archive.as_posix()!r} does not exist")
+    from ..cli import get_config
+
     options = SiteOptions(
+        project=get_config(None).values,
         today=datetime.now(UTC).date(),
         preview=preview,
         restricted=restricted,

@@ -16,8 +16,6 @@ from pathlib import Path
 from typing import Any
 
 import click
-import requests
-from github import GithubException
 
 from ..config import Config, ConfigError, load_config
 from ..document import Document, load_archive
@@ -315,6 +313,9 @@ def sync_command(
     if offline:
         _print_plan(plan_sync(documents, [], settings), settings, "offline dry run", 0)
         return
+    import requests
+    from github import GithubException  # PyGithub only when talking to GitHub
+
     api = _open_api(name, chosen.api_url, chosen.pace, chosen.max_wait)
     try:
         if dry_run:
@@ -520,6 +521,9 @@ def review_command(
         missing = "no repository (--repo)" if not name else "no token (GITHUB_TOKEN or GH_TOKEN)"
         note = f"State from the post-mortems' status column: {missing}, so GitHub was not read."
     review = build_review(documents, day, issues, wanted, name, note, settings, link)
+    from ..learning.themes import review_themes
+
+    review.themes = review_themes(documents, config.values, day)
     try:
         if escalate and api is not None:
             if settings.contact:

@@ -43,7 +43,6 @@ from typing import Any, Protocol
 from urllib.parse import quote
 
 import requests
-from github import Auth, Github
 
 from .options import (  # noqa: F401 (re-exported)
     DEFAULT_API_URL,
@@ -185,6 +184,8 @@ class GitHubIssues:
         self._assignable: dict[str, bool] = {}
         self._labels: set[str] | None = None
         self._token = token
+        from github import Auth, Github  # PyGithub only when talking to GitHub
+
         self.github = Github(
             auth=Auth.Token(token),
             base_url=api_url.rstrip("/"),
@@ -734,7 +735,11 @@ def sync(
         plan.actions = [a for a in plan.actions if not (a.kind == "create" and a.key in gone)]
         return plan
 
-    plan = learn_assignees(api, make_plan, issues, unassignable)
+    # Owners are checked one write at a time, just before it (never a batch of checks before
+    # the first write: a token that cannot write is told so within a few requests).
+    plan = make_plan()
+    initial = list(issues)
+    known_unassignable = set(unassignable)
     result = SyncResult(
         plan=plan, applied=dict.fromkeys(("create", "update", "close", "reopen"), 0)
     )
@@ -745,6 +750,7 @@ def sync(
     done, total = 0, len(plan.writes)
     exhausted = False
     reserve = 2 if state_branch else 0  # the mapping's save stays inside the budget
+    current = True  # `plan` is what make_plan() would give now (no issue changed since)
 
     for round_number in range(1, max_rounds + 1):
         result.rounds = round_number
@@ -752,7 +758,12 @@ def sync(
         if not pending:
             break
         retry = False
-        for index, action in enumerate(pending):
+        for index, planned in enumerate(pending):
+            current = {i.number: i for i in issues}.get(planned.number or 0)
+            action = assignable_only(api, planned, current, unassignable)
+            if action is None:  # only an assignee GitHub refuses: nothing left to write
+                finished.add(planned.key)
+                continue
             labels = plan.labels_of(action)
             cost = 1 + (1 if action.comment else 0) + api.missing_labels(labels) + reserve
             if api.writes > 0 and api.writes + cost > max_writes:
@@ -777,6 +788,7 @@ def sync(
                 continue
             finished.add(action.key)
             issues = _replace(issues, replace(new, mapped_key=action.key))
+            current = False
             result.applied[action.kind] += 1
             done += 1
             if progress:
@@ -791,8 +803,19 @@ def sync(
         api.clock.sleep(settle)
         issues, gone = find_managed(api, settings.label, mapping, lambda _w: None)
         plan = make_plan()
+        current = True
 
-    final = make_plan()
+    learned = unassignable != known_unassignable  # owners GitHub refused during the run
+    final = plan if current and not learned else make_plan()  # a no-op re-sync plans once
+    if learned:
+        # What this run set out to do, with what it learnt about owners GitHub cannot assign.
+        result.plan = plan_sync(
+            documents, initial, replace(settings, unassignable=frozenset(unassignable))
+        )
+        result.plan.actions = [
+            a for a in result.plan.actions if not (a.kind == "create" and a.key in gone)
+        ]
+        result.plan.errors = list(plan.errors)
     still = {a.key: a for a in final.writes}
     for key, text in unknown.items():
         if key not in still:
@@ -830,6 +853,38 @@ def sync(
     result.writes = api.writes
     result.waited = api.waited
     return result
+
+
+def assignable_only(
+    api: GitHubIssues, action: Action, issue: ListedIssue | None, unassignable: set[str]
+) -> Action | None:
+    """The action without the assignees GitHub refuses (checked now, once per login); None
+    when nothing is left to write. Only logins the write would add are checked."""
+    wanted = action.changes.get("assignees")
+    if not wanted:
+        return action
+    current = {a.lower() for a in issue.assignees} if issue else set()
+    refused = set()
+    for login in wanted:
+        key = login.lower()
+        if key not in current and (key in unassignable or api.can_assign(login) is False):
+            refused.add(key)
+    if not refused:
+        return action
+    unassignable |= refused
+    kept = [a for a in wanted if a.lower() not in refused]
+    changes = dict(action.changes)
+    if action.kind == "create":
+        changes["assignees"] = kept
+        if not kept:
+            changes.pop("assignees")
+    elif {a.lower() for a in kept} != current:
+        changes["assignees"] = kept  # e.g. the old owner handed over to someone unassignable
+    else:
+        changes.pop("assignees")
+    if not changes and not action.comment:
+        return None
+    return replace(action, changes=changes)
 
 
 def learn_assignees(

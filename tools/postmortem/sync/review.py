@@ -256,6 +256,7 @@ class Review:
     followups: list[FollowupReview] = field(default_factory=list)
     comments: dict[str, CommentOutcome] = field(default_factory=dict)  # escalation comments
     unreadable: list[str] = field(default_factory=list)  # "path:line: why" of files left out
+    themes: list[str] = field(default_factory=list)  # recurring themes (learning.themes)
     drift: list[DriftItem] = field(default_factory=list)
 
     @property
@@ -323,6 +324,7 @@ class Review:
             "followup_reviews": [asdict(f) for f in self.followups],
             "unreadable": list(self.unreadable),
             "drift": [asdict(d) for d in self.drift],
+            "recurring_themes": list(self.themes),
         }
 
 
@@ -591,6 +593,9 @@ def render_text(review: Review) -> str:
             "listed by the row; update the row or the issue",
             [_drift_line(d) for d in review.drift],
         )
+    if review.themes:
+        section(f"Recurring themes, last 90 days ({len(review.themes)}):",
+                [f"  {line}" for line in review.themes])  # fmt: skip
     section(
         f"Open, due later or without a deadline ({len(review.later)}):",
         [line for item in review.later for line in _item_line(item)],
@@ -738,6 +743,9 @@ def render_markdown(review: Review) -> str:
             ),
             "",
         ]
+    if review.themes:
+        out += [f"### Recurring themes, last 90 days ({len(review.themes)})", "",
+                *(f"- {_md(line)}" for line in review.themes), ""]  # fmt: skip
     later = review.later
     out += [
         "<details>",
