@@ -62,6 +62,8 @@ bench: setup
 	$(BIN)/python benchmarks/sync_resync.py
 	$(BIN)/python benchmarks/sync_faults.py
 	$(BIN)/python benchmarks/site_build.py --count 300 --repeat 1
+	$(BIN)/python benchmarks/similarity_eval.py
+	$(BIN)/python benchmarks/similarity_speed.py
 
 clean:
 	rm -rf site build test-artifacts .pytest_cache

@@ -137,3 +137,11 @@ def test_standard_input_is_repaired_to_standard_output(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert result.stdout == fix_text(MESSY, NAME, Config()).fixed
     assert f"{NAME}:14: fixed:" in result.stderr
+
+
+def test_yaml_syntax_is_not_mistaken_for_a_value_to_quote() -> None:
+    text = MESSY.replace(
+        "services: [", 'note: |\n  Pager: @oncall said "yes"\nextra: >-\n  folded\nservices: ['
+    )
+    fixed = fix_text(text, NAME, Config()).fixed
+    assert "note: |\n  Pager: @oncall said" in fixed and "extra: >-\n" in fixed

@@ -199,3 +199,26 @@ def test_cache_reads_each_unchanged_file_once(tmp_path, monkeypatch):
     built.clear()
     archive.archive_profiles(paths, root=tmp_path)
     assert len(built) == 5
+
+
+def test_a_crash_in_the_similarity_rule_is_reported_and_hides_nothing(tmp_path, monkeypatch):
+    from datetime import date
+
+    from postmortem.config import Config
+    from postmortem.learning import similarity
+    from postmortem.validation import validate
+
+    folder = make_archive(tmp_path, POOL_A, POOL_B)
+    text = (folder / f"{POOL_A}.md").read_text("utf-8")
+    (folder / f"{POOL_A}.md").write_text(text.replace("severity: P2", "severity: P9"), "utf-8")
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("engine failed")
+
+    monkeypatch.setattr(similarity.SimilarityIndex, "__init__", broken)
+    report = validate([folder], Config(root=tmp_path), date(2026, 12, 1), workers=1)
+    internal = [f for f in report.findings if f.rule == "INTERNAL"]
+    assert len(internal) == 1 and "LE101" in internal[0].message
+    assert "engine failed" in internal[0].message
+    assert any(f.rule.startswith("SC") for f in report.findings)  # the other rules still ran
+    assert report.exit_code == 2

@@ -129,8 +129,9 @@ def fix_text(text: str, path: str, config: Config) -> FixResult:
 _KEY_VALUE = re.compile(r"^(?P<key>[A-Za-z_][\w-]*)(?P<sep>:[ \t]+)(?P<value>\S.*?)[ \t]*$")
 _LIST_ITEM = re.compile(r"^(?P<indent>[ \t]+-[ \t]+)(?P<value>\S.*?)[ \t]*$")
 _YAML11_BOOLS = {"y", "yes", "n", "no", "on", "off"}
-# Characters that cannot start a plain YAML scalar, or change what it means.
-_RESERVED_START = tuple("@`&*!|>%")
+# Characters YAML reserves: a plain value cannot start with them, so quoting only repairs.
+# (`&`, `*`, `!`, `|`, `>` start anchors, aliases, tags and block scalars: left as written.)
+_RESERVED_START = tuple("@`")
 _SIMPLE_ITEM = re.compile(r"^[^\"'\[\]{}#]*$")
 
 

@@ -325,7 +325,24 @@ def _archive_findings(
     findings = []
     texts: dict[str, tuple[set[str], dict[int, set[str]]]] = {}
     for checker in enabled_checkers(config, archive=True):
-        for entry, rule, problem in checker.run_archive(entries, Context(config, today)):
+        try:  # a checker bug must not hide the other checkers' results (as for documents)
+            results = checker.run_archive(entries, Context(config, today))
+        except Exception as error:
+            where = min(reported) if reported else ""
+            findings.append(
+                Finding(
+                    where,
+                    1,
+                    1,
+                    INTERNAL,
+                    checker.rules[0].category,
+                    "error",
+                    f"internal error in {_named(checker)}: {type(error).__name__}: {error}",
+                    "Please report this with the files attached.",
+                )
+            )
+            continue
+        for entry, rule, problem in results:
             if entry.path not in reported or not config.is_enabled(rule.code):
                 continue  # only files being checked get findings; others are context
             finding = _finding(rule, config, entry.path, problem)

@@ -1,0 +1,154 @@
+"""The engine of the data patterns (`data/blame/<lang>/patterns.yml`).
+
+The data says what to match and which person it must be about (`who`, `subject`,
+`first_person`, `opens_sentence`, `unless`); this module only tests those conditions with the
+clause analysis and fills the message and rewrite templates.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+
+from postmortem.language.clauses import (
+    _FIRST_PERSON,
+    _LANG,
+    _STAMP_ONLY,
+    _TOKEN,
+    _WORD_AT,
+    NONE,
+    PERSON,
+    THING,
+    _Context,
+    _name_like,
+    _normalise_people,
+)
+from postmortem.language.findings import BlameHit
+from postmortem.language.lexicon import Pattern
+
+# --------------------------------------------------------------------------- data patterns
+#
+# The patterns of patterns.yml: the data says what to match and which person it must be
+# about; the code below only knows how to test those conditions.
+
+# "We need to be more careful": the subject is the one of "need".
+_TO_BEFORE = re.compile(
+    r"\b(?:(?:need|needs|needed|have|has|had|ought|try|tries|tried|want|wants|going|got|able)"
+    r"\s+)?to\s+$",
+    re.I,
+)
+
+
+def _head_of(ctx: _Context, start: int, end: int) -> tuple[str, int, str | None] | None:
+    """Head word of the noun phrase in text[start:end]: (word, offset, previous word)."""
+    toks = [(m.group(), m.start()) for m in _TOKEN.finditer(ctx.text, start, end)]
+    head = ctx.np_head(toks)
+    if head is None:
+        return None
+    word, off, prev, _ = head
+    return word, off, prev
+
+
+def _agent_ok(
+    ctx: _Context, kind: str | None, word: str, off: int, prev: str | None, cls: str | None = None
+) -> bool:
+    """Does the person condition ``kind`` of a pattern hold for this head word?"""
+    if kind is None or kind == "any":
+        return True
+    if cls is None:
+        cls = ctx.classify(word, prev, off == ctx.sentence(off)[0])
+    if kind == "person":
+        return cls == PERSON
+    if kind == "named":
+        return cls == PERSON or _name_like(ctx, word, prev)
+    if kind == "not-thing":
+        return cls != THING or _name_like(ctx, word, prev)
+    return cls in (NONE, PERSON)  # "none"
+
+
+def _pattern_hits(
+    ctx: _Context, patterns: Iterable[Pattern] = _LANG.patterns
+) -> Iterator[BlameHit]:
+    text = ctx.text
+    for pat in patterns:
+        if pat.keys.isdisjoint(ctx.words):
+            continue
+        for m in pat.regex.finditer(text):
+            if m.end() == m.start():
+                continue
+            ss, se = ctx.sentence(m.start())
+            if pat.unless is not None and pat.unless.search(text, ss, se):
+                continue
+            if pat.opens_sentence and not _STAMP_ONLY.fullmatch(text, ss, m.start()):
+                continue
+            first = False
+            if pat.who:
+                head = _head_of(ctx, m.start("who"), m.end("who"))
+                if head is None:
+                    continue
+                word, off, prev = head
+                word = re.sub(r"['’]s$", "", word)
+                if not _agent_ok(ctx, pat.who, word, off, prev):
+                    continue
+                first = word.lower() in _FIRST_PERSON
+            if pat.subject:
+                to = _TO_BEFORE.search(text, ss, m.start())
+                cls, off = ctx.subject(to.start() if to else m.start())
+                word_m = _WORD_AT.match(text, off)
+                word = word_m.group() if word_m else ""
+                prev_m = re.search(r"([\w'’\-]+)\W*$", text[max(ss, off - 30) : off])
+                prev = prev_m.group(1) if prev_m else None
+                if cls == NONE:
+                    word = ""
+                if not _agent_ok(ctx, pat.subject, word, off, prev, cls):
+                    continue
+                first = first or word.lower() in _FIRST_PERSON
+            code = pat.code
+            if first and pat.first_person == "skip":
+                continue
+            if first and pat.first_person == "warn":
+                code = "BL108"
+            fields = _Fields(m.groupdict(default=""))
+            fields["match"] = " ".join(m.group().split())
+            yield BlameHit(
+                code,
+                m.start(),
+                m.end(),
+                pat.message.format_map(fields),
+                pat.rewrite.format_map(fields),
+                pat.id,
+            )
+
+
+def match_pattern(pattern: Pattern, text: str, people: Iterable[str] = ()) -> list[BlameHit]:
+    """The hits of one data pattern alone (with its conditions and first-person rule), before
+    overlapping hits of other rules are merged: what the pattern's examples are tested with."""
+    ctx = _Context(text, _normalise_people(frozenset(people)))
+    return list(_pattern_hits(ctx, (pattern,)))
+
+
+class _Fields(dict):
+    """Template fields of a message or rewrite; an unknown field stays as written."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+# Rules of code that judge the speaker: in the first person ("we forgot", "we should have")
+# they are self-blame, a warning, not an accusation.
+_DEMOTE_IN_FIRST_PERSON = frozenset({"BL101", "BL103", "BL104"})
+
+
+def _first_person(ctx: _Context, hit: BlameHit) -> bool:
+    word = _WORD_AT.match(ctx.text, hit.start)
+    if word and word.group().lower() in _FIRST_PERSON:
+        return True
+    cls, off = ctx.subject(hit.start)
+    word = _WORD_AT.match(ctx.text, off)
+    return cls == PERSON and bool(word) and word.group().lower() in _FIRST_PERSON
+
+
+def _tiered(ctx: _Context, hit: BlameHit) -> BlameHit | None:
+    if hit.code not in _DEMOTE_IN_FIRST_PERSON or not _first_person(ctx, hit):
+        return hit
+    return BlameHit("BL108", hit.start, hit.end, hit.message, hit.suggestion, hit.pattern)
