@@ -136,3 +136,16 @@ def test_a_midnight_crossing_without_a_dated_row_says_how_to_write_it() -> None:
     # Writing the date on the first row dates the rest: no more TL101.
     dated = text.replace("| 07:31:10 |", "| 2025-05-14 07:31:10 |")
     assert [f for f in findings(dated, name) if f.rule == "TL101"] == []
+
+
+@pytest.mark.parametrize("which", sorted(REPORTS))
+def test_editors_schema_accepts_the_time_only_rows(which: str) -> None:
+    from jsonschema import Draft202012Validator
+
+    from postmortem.rules.schema import schema
+
+    text, name = report(which)
+    time = Draft202012Validator(schema("timeline")["properties"]["time"])
+    cells = [e.time_text for e in parse_document(text, name).timeline]
+    assert cells and all(time.is_valid(cell) for cell in cells)
+    assert not time.is_valid("10:05 CET") and not time.is_valid("2025-02-09 10:05 +01:00")

@@ -328,3 +328,20 @@ def test_escaped_markdown_is_safe_even_without_the_sanitiser(link):
 def test_entities_in_a_body_are_shown_as_written():
     out = render(escape_body("AT&T &amp; &#106; &copy; a && b"))
     assert "AT&amp;T &amp;amp; &amp;#106; &amp;copy; a &amp;&amp; b" in out
+
+
+def test_features_add_sections_and_pages_through_the_hooks(monkeypatch):
+    from postmortem.site import pages
+
+    monkeypatch.setattr(
+        pages, "PAGE_SECTIONS", [lambda builder, entry: [("Similar incidents", f"- {entry.slug}")]]
+    )
+    monkeypatch.setattr(
+        pages,
+        "EXTRA_PAGES",
+        [lambda builder: [builder.make("themes.md", "# Themes\n", "Themes", "themes")]],
+    )
+    site = build_site([doc("2025-05-06-cache-stampede")], SiteOptions(today=TODAY))
+    page = site.page("postmortems/2025-05-06-cache-stampede.md").markdown
+    assert "## Similar incidents\n\n- 2025-05-06-cache-stampede" in page
+    assert site.page("themes.md").kind == "themes"

@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -488,3 +488,61 @@ def load_written(path: Path) -> list[WrittenCase]:
             )
             for row in csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE)
         ]
+
+
+BlameKey = tuple[str, str, int, int, int, str]
+
+
+def _line_keys(kind: str, name: str, source: str) -> Iterator[BlameKey]:
+    people = frozenset(_DEV_HANDLE.findall(source))
+    for number, raw in enumerate(source.split("\n"), 1):
+        if raw.lstrip().startswith(">"):
+            continue
+        for hit in find_blame(dev_line_text(raw), people):
+            yield (kind, name, number, hit.start, hit.end, hit.code)
+
+
+def blame_keys(project: Path, corpus: Path | None = None) -> set[BlameKey]:
+    """Every finding of the blame detector on the project's own text (and on the shared corpus
+    when given) as (set, file, line, start, end, code) keys: what an engine change must keep.
+
+    Project Markdown files are read through the validator's rule (column as the start, end 0)
+    and line by line; the sentences of ``tests/data/blame-*.tsv`` by row number.
+    """
+    from postmortem.document import load_document
+    from postmortem.rules.blameless import blame_hits
+
+    keys: set[BlameKey] = set()
+    files = sorted(
+        p
+        for p in project.rglob("*.md")
+        if not any(part.startswith(".") or part in ("site", "node_modules") for part in p.parts)
+    )
+    for path in files:
+        name = path.relative_to(project).as_posix()
+        source = path.read_text(encoding="utf-8", errors="replace")
+        keys.update(_line_keys("project", name, source))
+        try:
+            doc = load_document(path)
+            hits = blame_hits(doc)
+        except Exception:  # noqa: BLE001 - not a post-mortem: its lines were read above
+            continue
+        keys.update(("doc", name, line, column, 0, code) for line, column, code, _, _ in hits)
+    for path in sorted((project / "tests" / "data").glob("blame-*.tsv")):
+        name = path.relative_to(project).as_posix()
+        with path.open(encoding="utf-8", newline="") as fh:
+            for number, row in enumerate(
+                csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE), 2
+            ):
+                text = row.get("text")
+                if not text:
+                    continue
+                people = (row.get("people") or "").split(",")
+                for hit in find_blame(text, [p.strip() for p in people if p.strip()]):
+                    keys.add(("project", name, number, hit.start, hit.end, hit.code))
+    if corpus is not None:
+        for path in sorted(corpus.rglob("*.md")):
+            name = path.relative_to(corpus).as_posix()
+            source = path.read_text(encoding="utf-8", errors="replace")
+            keys.update(_line_keys("corpus", name, source))
+    return keys

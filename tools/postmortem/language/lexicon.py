@@ -23,6 +23,9 @@ from typing import Any
 
 import yaml
 
+# libyaml when it is there: the data files are read at import, on every run.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 DEFAULT_LANGUAGE = "en"
 
 # Codes a data pattern may carry, with the tier their default severity gives them.
@@ -81,7 +84,7 @@ class Pattern:
     id: str
     code: str
     regex: re.Pattern[str]
-    keys: frozenset[str]
+    keys: frozenset[str]  # any of these words lets the pattern run ...
     message: str
     rewrite: str
     about: str = ""
@@ -92,6 +95,16 @@ class Pattern:
     unless: re.Pattern[str] | None = None
     must_match: tuple[str, ...] = ()
     must_not_match: tuple[str, ...] = ()
+    # ... and a "word+word" key asks for all of its words: {"never": ({"again"},)}
+    together: dict[str, tuple[frozenset[str], ...]] = field(default_factory=dict)
+
+    def may_match(self, words: frozenset[str]) -> bool:
+        """The cheap prefilter: can the pattern match a block with these words?"""
+        for key in self.keys.intersection(words):
+            groups = self.together.get(key)
+            if groups is None or any(others <= words for others in groups):
+                return True
+        return False
 
 
 @dataclass(frozen=True)
@@ -124,7 +137,7 @@ def _read(code: str, name: str) -> tuple[str, Any]:
     except (FileNotFoundError, OSError) as error:
         raise LanguageDataError(f"{where}: cannot read language data: {error}") from None
     try:
-        return where, yaml.safe_load(text)
+        return where, yaml.load(text, Loader=_LOADER)
     except yaml.YAMLError as error:
         raise LanguageDataError(f"{where}: invalid YAML: {error}") from None
 
@@ -180,7 +193,13 @@ def _pattern(entry: Any, classes: dict[str, frozenset[str]], where: str) -> Patt
     if entry.get("who") and "who" not in regex.groupindex:
         raise LanguageDataError(f"{where}: `who` needs a (?P<who>...) group in the regex")
     keys: set[str] = set()
+    together: dict[str, tuple[frozenset[str], ...]] = {}
     for key in _word_list(entry["keys"], where):
+        if "+" in key:  # "never+again": both words must be in the block
+            first, *rest = [w for part in key.split("+") for w in _LETTERS.findall(part)]
+            keys.add(first)
+            together[first] = (*together.get(first, ()), frozenset(rest))
+            continue
         ref = _CLASS_REF.fullmatch(key)
         keys.update(classes[ref.group(1)] if ref and ref.group(1) in classes else {key})
     examples = entry["examples"] or {}
@@ -194,6 +213,7 @@ def _pattern(entry: Any, classes: dict[str, frozenset[str]], where: str) -> Patt
         # The prefilter compares with the block's letter runs ("double-check" -> double,
         # check; "Victor's" -> victor, s), so keys are split the same way.
         keys=frozenset(w for k in keys for w in _LETTERS.findall(k)),
+        together=together,
         message=" ".join(str(entry["message"]).split()),
         rewrite=" ".join(str(entry["rewrite"]).split()),
         about=" ".join(str(entry.get("about", "")).split()),

@@ -6,7 +6,9 @@
 else `.postmortem-cache/similarity.json` under the project root; JSON, never pickle, since a pull
 request could plant the file) maps a digest of each file's bytes to its profile, so it stays
 valid across checkouts and file moves; entries of files no longer present are dropped when it
-is written. A cache that cannot be read or written is ignored.
+is written. A file whose size and modification time are those recorded, and that was last
+changed well before the cache was written, is not even read again. A cache that cannot be read
+or written is ignored.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import hashlib
 import json
 import os
 import tempfile
+import time
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -72,25 +75,35 @@ def _words_version() -> str:
         return str(VERSION)
 
 
-def _load(cache: Path) -> dict[str, list]:
+def _load(cache: Path) -> tuple[dict[str, list], dict[str, list], int]:
+    """Profiles by content digest, files by path ([size, mtime_ns, digest]), and when the
+    cache was written (ns)."""
     try:
         raw = json.loads(cache.read_text("utf-8"))
     except (OSError, ValueError, RecursionError):
-        return {}
+        return {}, {}, 0
     if not isinstance(raw, dict) or raw.get("version") != _words_version():
-        return {}
-    entries = raw.get("profiles")
-    return entries if isinstance(entries, dict) else {}
+        return {}, {}, 0
+    entries, files, saved = raw.get("profiles"), raw.get("files"), raw.get("saved_ns")
+    return (
+        entries if isinstance(entries, dict) else {},
+        files if isinstance(files, dict) else {},
+        saved if isinstance(saved, int) else 0,
+    )
 
 
-def _save(cache: Path, entries: dict[str, list]) -> None:
+def _save(cache: Path, entries: dict[str, list], files: dict[str, list]) -> None:
     try:
         cache.parent.mkdir(parents=True, exist_ok=True)
         handle, name = tempfile.mkstemp(dir=cache.parent, prefix=".similarity-", suffix=".tmp")
         with os.fdopen(handle, "w", encoding="utf-8") as out:
-            json.dump(
-                {"version": _words_version(), "profiles": entries}, out, separators=(",", ":")
-            )
+            content = {
+                "version": _words_version(),
+                "saved_ns": time.time_ns(),
+                "profiles": entries,
+                "files": files,
+            }
+            json.dump(content, out, separators=(",", ":"))
         os.replace(name, cache)
     except OSError:
         pass
@@ -109,8 +122,9 @@ def archive_profiles(
     """A profile of every readable file (those in `known`, by display path, as given)."""
     known = known or {}
     cache = cache_path(root) if root is not None else None
-    entries = _load(cache) if cache is not None else {}
+    entries, files, saved = _load(cache) if cache is not None else ({}, {}, 0)
     kept: dict[str, list] = {}
+    seen: dict[str, list] = {}
     profiles = []
     changed = False
     for path in paths:
@@ -119,6 +133,28 @@ def archive_profiles(
             profiles.append(known[shown])
             continue
         try:
+            stat = os.stat(path)
+        except OSError:
+            continue
+        # A file untouched since well before the cache was written is what it was then: its
+        # digest is reused without reading it (`git status` trusts stat data the same way).
+        recorded = files.get(shown)
+        if (
+            isinstance(recorded, list)
+            and len(recorded) == 3
+            and recorded[:2] == [stat.st_size, stat.st_mtime_ns]
+            and stat.st_mtime_ns < saved - 2_000_000_000
+            and isinstance(entries.get(recorded[2]), list)
+        ):
+            key = recorded[2]
+            try:
+                profiles.append(_decode(shown, entries[key]))
+                kept[key] = entries[key]
+                seen[shown] = recorded
+                continue
+            except (TypeError, ValueError, IndexError):
+                pass
+        try:
             with path.open("rb") as handle:
                 data = handle.read(MAX_FILE_BYTES + 1)
         except OSError:
@@ -126,6 +162,8 @@ def archive_profiles(
         if len(data) > MAX_FILE_BYTES or b"\x00" in data:
             continue
         key = _digest(data)
+        seen[shown] = [stat.st_size, stat.st_mtime_ns, key]
+        changed = changed or seen[shown] != recorded
         row = entries.get(key)
         if isinstance(row, list) and len(row) == 11:
             try:
@@ -142,6 +180,6 @@ def archive_profiles(
         profiles.append(profile)
         kept[key] = _encode(profile)
         changed = True
-    if cache is not None and (changed or len(kept) != len(entries)):
-        _save(cache, kept)
+    if cache is not None and (changed or len(kept) != len(entries) or len(seen) != len(files)):
+        _save(cache, kept, seen)
     return profiles

@@ -17,6 +17,9 @@ import yaml
 
 from ..document import Document, split_lines
 
+# libyaml when it is there: the data files are read at import, on every run.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 DATA = Path(__file__).resolve().parent.parent / "data" / "factor_categories.yml"
 
 # `**Monitoring Gap**: text`, `**Monitoring gap:** text`, `__Testing__ - text`
@@ -112,7 +115,7 @@ def build_taxonomy(raw: Any) -> Taxonomy:
 @lru_cache(maxsize=1)
 def default_taxonomy() -> Taxonomy:
     with DATA.open(encoding="utf-8") as handle:
-        return build_taxonomy(yaml.safe_load(handle)["categories"])
+        return build_taxonomy(yaml.load(handle, Loader=_LOADER)["categories"])
 
 
 def taxonomy_for(config_values: dict[str, Any]) -> Taxonomy:

@@ -22,6 +22,9 @@ import yaml
 
 from ..document import MAX_FILE_BYTES, load_frontmatter, parse_instant, split_lines
 
+# libyaml when it is there: the data files are read at import, on every run.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 DATA = Path(__file__).resolve().parent.parent / "data" / "similarity.yml"
 
 # The fields compared, and the section titles that hold them.
@@ -44,7 +47,7 @@ _CELL_SPLIT = re.compile(r"(?<!\\)\|")
 @lru_cache(maxsize=1)
 def vocabulary_data() -> tuple[frozenset[str], dict[str, str]]:
     with DATA.open(encoding="utf-8") as handle:
-        raw = yaml.safe_load(handle)
+        raw = yaml.load(handle, Loader=_LOADER)
     return frozenset(raw["stop_words"]), dict(raw["synonyms"])
 
 
@@ -223,7 +226,8 @@ def profile_from_parts(
         found = words(text)
         stems = stem_words(found)
         for stem, word in zip(stems, found, strict=True):
-            surface.setdefault(stem, word)
+            if stem not in surface or len(word) < len(surface[stem]):
+                surface[stem] = word  # the plainest form: "pool" rather than "pooled"
         terms[name] = tuple(stems)
     started = parse_instant(meta.get("started"))
 

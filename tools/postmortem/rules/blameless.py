@@ -20,6 +20,7 @@ clear blame):
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from ..body import ProseBlock
 from ..document import Document, split_lines
@@ -31,7 +32,21 @@ from .base import Context, Problem, Rule, checker
 # check", "make sure"), BL109 stays silent on it.
 
 
-def _places(doc: Document) -> Iterator[ProseBlock]:
+@dataclass(frozen=True)
+class _Title:
+    """The frontmatter title: plain text (YAML, not Markdown), on one line."""
+
+    text: str
+    line: int
+    column: int
+    kind: str = "title"
+    section: str = ""
+
+    def position(self, offset: int) -> tuple[int, int]:
+        return self.line, self.column + offset
+
+
+def _places(doc: Document) -> Iterator[ProseBlock | _Title]:
     """Every block of text a person could be blamed in, the title first."""
     title = doc.meta.get("title") if isinstance(doc.meta, dict) else None
     if isinstance(title, str) and title.strip():
@@ -39,7 +54,7 @@ def _places(doc: Document) -> Iterator[ProseBlock]:
         lines = split_lines(doc.text)
         source = lines[line - 1] if 1 <= line <= len(lines) else ""
         found = source.find(title[:20])
-        yield ProseBlock(title, line, "title", "", found + 1 if found >= 0 else 1)
+        yield _Title(title, line, found + 1 if found >= 0 else 1)
     yield from doc.headings
     yield from doc.prose
     yield from doc.cells

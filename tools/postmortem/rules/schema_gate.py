@@ -316,14 +316,14 @@ def validate_https___postmortems_example_org_schema_postmortem_schema_json___def
 
 # -- timeline: schema/timeline-row.schema.json
 _PATTERNS_TIMELINE = {
-    '^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?\\s*(Z|UTC|[+-]00:?00)?$': re.compile('^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?\\s*(Z|UTC|[+-]00:?00)?\\Z')
+    '^([0-9]{4}-[0-9]{2}-[0-9]{2}[T ])?[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?\\s*(Z|UTC|[+-]00:?00)?$': re.compile('^([0-9]{4}-[0-9]{2}-[0-9]{2}[T ])?[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?\\s*(Z|UTC|[+-]00:?00)?\\Z')
 }
 
 NoneType = type(None)
 
 def validate_https___postmortems_example_org_schema_timeline_row_schema_json(data, custom_formats={}, name_prefix=None):
     if not isinstance(data, (dict)):
-        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object", value=data, name="" + (name_prefix or "data") + "", definition={'$schema': 'https://json-schema.org/draft/2020-12/schema', '$id': 'https://postmortems.example.org/schema/timeline-row.schema.json', 'title': 'Timeline row', 'description': 'One row of the Timeline table: | Time (UTC) | Event | Source | Actor |.', 'type': 'object', 'properties': {'time': {'title': 'Time (UTC)', 'description': 'Date and time in UTC: 2025-02-09 14:05 (a Z or UTC suffix is allowed; other offsets are not).', 'type': 'string', 'pattern': '^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?\\s*(Z|UTC|[+-]00:?00)?$'}, 'event': {'title': 'Event', 'description': 'What happened, as a neutral fact.', 'type': 'string', 'minLength': 3}, 'source': {'title': 'Source', 'description': 'Where the fact comes from: a system (Prometheus, PagerDuty, Slack, a log).', 'type': 'string', 'minLength': 1}, 'actor': {'title': 'Actor', 'description': 'Who or what acted: a @handle, a bot, or `system`.', 'type': 'string', 'minLength': 1}}}, rule='type')
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object", value=data, name="" + (name_prefix or "data") + "", definition={'$schema': 'https://json-schema.org/draft/2020-12/schema', '$id': 'https://postmortems.example.org/schema/timeline-row.schema.json', 'title': 'Timeline row', 'description': 'One row of the Timeline table: | Time (UTC) | Event | Source | Actor |.', 'type': 'object', 'properties': {'time': {'title': 'Time (UTC)', 'description': 'Time in UTC: 2025-02-09 14:05, or 14:05 (the date of the dated row above, else of the incident when it lies within one day). A Z or UTC suffix is allowed; other offsets are not.', 'type': 'string', 'pattern': '^([0-9]{4}-[0-9]{2}-[0-9]{2}[T ])?[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?\\s*(Z|UTC|[+-]00:?00)?$'}, 'event': {'title': 'Event', 'description': 'What happened, as a neutral fact.', 'type': 'string', 'minLength': 3}, 'source': {'title': 'Source', 'description': 'Where the fact comes from: a system (Prometheus, PagerDuty, Slack, a log).', 'type': 'string', 'minLength': 1}, 'actor': {'title': 'Actor', 'description': 'Who or what acted: a @handle, a bot, or `system`.', 'type': 'string', 'minLength': 1}}}, rule='type')
     data_is_dict = isinstance(data, dict)
     if data_is_dict:
         data_keys = set(data.keys())
@@ -331,10 +331,10 @@ def validate_https___postmortems_example_org_schema_timeline_row_schema_json(dat
             data_keys.remove("time")
             data__time = data["time"]
             if not isinstance(data__time, (str)):
-                raise JsonSchemaValueException("" + (name_prefix or "data") + ".time must be string", value=data__time, name="" + (name_prefix or "data") + ".time", definition={'title': 'Time (UTC)', 'description': 'Date and time in UTC: 2025-02-09 14:05 (a Z or UTC suffix is allowed; other offsets are not).', 'type': 'string', 'pattern': '^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?\\s*(Z|UTC|[+-]00:?00)?$'}, rule='type')
+                raise JsonSchemaValueException("" + (name_prefix or "data") + ".time must be string", value=data__time, name="" + (name_prefix or "data") + ".time", definition={'title': 'Time (UTC)', 'description': 'Time in UTC: 2025-02-09 14:05, or 14:05 (the date of the dated row above, else of the incident when it lies within one day). A Z or UTC suffix is allowed; other offsets are not.', 'type': 'string', 'pattern': '^([0-9]{4}-[0-9]{2}-[0-9]{2}[T ])?[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?\\s*(Z|UTC|[+-]00:?00)?$'}, rule='type')
             if isinstance(data__time, str):
-                if not _PATTERNS_TIMELINE['^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?\\s*(Z|UTC|[+-]00:?00)?$'].search(data__time):
-                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".time must match pattern ^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?\\s*(Z|UTC|[+-]00:?00)?$", value=data__time, name="" + (name_prefix or "data") + ".time", definition={'title': 'Time (UTC)', 'description': 'Date and time in UTC: 2025-02-09 14:05 (a Z or UTC suffix is allowed; other offsets are not).', 'type': 'string', 'pattern': '^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?\\s*(Z|UTC|[+-]00:?00)?$'}, rule='pattern')
+                if not _PATTERNS_TIMELINE['^([0-9]{4}-[0-9]{2}-[0-9]{2}[T ])?[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?\\s*(Z|UTC|[+-]00:?00)?$'].search(data__time):
+                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".time must match pattern ^([0-9]{4}-[0-9]{2}-[0-9]{2}[T ])?[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?\\s*(Z|UTC|[+-]00:?00)?$", value=data__time, name="" + (name_prefix or "data") + ".time", definition={'title': 'Time (UTC)', 'description': 'Time in UTC: 2025-02-09 14:05, or 14:05 (the date of the dated row above, else of the incident when it lies within one day). A Z or UTC suffix is allowed; other offsets are not.', 'type': 'string', 'pattern': '^([0-9]{4}-[0-9]{2}-[0-9]{2}[T ])?[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?\\s*(Z|UTC|[+-]00:?00)?$'}, rule='pattern')
         if "event" in data_keys:
             data_keys.remove("event")
             data__event = data["event"]
@@ -367,5 +367,5 @@ def validate_https___postmortems_example_org_schema_timeline_row_schema_json(dat
 VALIDATORS = {
     'action': ('dfbeba76f4211d13978742198b0e6c3e0929dac4d15c89f02afc521a10f7753c', validate_https___postmortems_example_org_schema_action_item_schema_json),
     'frontmatter': ('6d1f70703e011b2c8ad5905b558d99e17f50c0633acd6221f18af305a68034ee', validate_https___postmortems_example_org_schema_postmortem_schema_json),
-    'timeline': ('efbba8a93d740d2a23c534db4667c5dc289147a3a16e1d522a433b90e8467e73', validate_https___postmortems_example_org_schema_timeline_row_schema_json),
+    'timeline': ('bdd547f74b028e078c59e99edcb112ebbef76a5b33140fa86734472767b8df88', validate_https___postmortems_example_org_schema_timeline_row_schema_json),
 }

@@ -9,7 +9,8 @@ in-memory `File`s; `postmortem render` writes the same pages to a folder.
 The HTML of the card, the tables, the filters and the statistics' tiles and data tables comes
 from Jinja templates (templates/postmortems/, overridable from the site's custom_dir: see
 theme.py); the charts are drawn in charts.py. Archive and listings hold PAGE_SIZE rows a page.
-Extra sections of a post-mortem page (after its body) are added through PAGE_SECTIONS.
+Extra sections of a post-mortem page (after its body) are added through PAGE_SECTIONS, extra
+pages through EXTRA_PAGES.
 
 Links between generated pages are written relative to the page that holds them, computed here
 for the site's URL style (`directory_urls`), because raw HTML links are not rewritten by MkDocs.
@@ -300,6 +301,9 @@ class CardView:
 # (title, Markdown) pairs. A feature that adds a section (e.g. similar incidents) appends here.
 PAGE_SECTIONS: list[Callable[[Any, Entry], list[tuple[str, str]]]] = []
 PAGE_SECTIONS.append(learning_site.similar_sections)
+# Extra pages of the site: functions (builder) -> a list of GeneratedPage, made with
+# builder.make(...) like the pages here.
+EXTRA_PAGES: list[Callable[[Any], list[GeneratedPage]]] = []
 
 
 def _moment(moment: datetime | None) -> Moment | None:
@@ -1013,6 +1017,8 @@ def build_site(
         )
     pages.append(builder.statistics())
     pages.append(learning_site.themes_page(builder, builder.learning))
+    for extra in EXTRA_PAGES:
+        pages += extra(builder)
     files = {}
     data = builder.archive_data()
     if data is not None:

@@ -129,6 +129,7 @@
     var sort = { key: "date", ascending: false };
     var limit = STEP;
     var more = null;
+    var moved = false; // rows of this page are out of their built order
 
     function wanted() {
       var want = {};
@@ -163,10 +164,15 @@
         });
       }
       if (!all) {
-        // Every row is on this page: hide the ones that do not match, in place.
+        // Every row is on this page: hide the ones that do not match, in place, and move
+        // rows only when a sort asks for it (moving 100 rows costs a layout).
         var keep = new Set(shown);
         rows.forEach(function (r) { r.node.hidden = !keep.has(r); });
-        shown.forEach(function (r) { body.appendChild(r.node); });
+        var sorted = sort.key !== "date" || sort.ascending;
+        if (sorted || moved) {
+          (sorted ? shown : rows).forEach(function (r) { body.appendChild(r.node); });
+          moved = sorted;
+        }
       } else {
         var fragment = document.createDocumentFragment();
         shown.slice(0, limit).forEach(function (r) {

@@ -65,7 +65,8 @@
       var count = found.results.length;
       results.appendChild(el("p", { "class": "pm-search__meta" },
         count === 0 ? "No post-mortem matches \u201c" + query + "\u201d."
-          : count === 1 ? "1 matching page" : count + " matching pages"));
+          : count === 1 ? "1 matching page"
+            : count + " matching pages" + (count > SHOWN ? ", the best " + SHOWN + " shown" : "")));
       var list = el("ol", { "class": "pm-search__list" });
       items.forEach(function (item) {
         var li = el("li");
