@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 TODAY  ?=
 
-.PHONY: setup run validate sync-plan site browser test lint format bench clean
+.PHONY: setup run validate sync-plan site browser test test-fast lint format bench clean
 
 # Re-install only when the project's dependencies change.
 $(STAMP): pyproject.toml
@@ -37,10 +37,15 @@ browser:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "note: the browser tests need Debian's chromium (sudo apt-get install chromium)" >&2; fi; }
 
+# The whole suite (what CI runs). Tests that read ../shared skip, saying so, when it is absent.
 test: setup browser
 	$(BIN)/ruff format --check tools tests benchmarks
 	$(BIN)/ruff check tools tests benchmarks
 	$(BIN)/pytest -n 2 --dist loadfile -q
+
+# The edit-test loop: everything but the tests marked slow (hang detector, corpus, site builds).
+test-fast: setup
+	$(BIN)/pytest -n 2 --dist loadfile -q -m "not slow"
 
 lint: setup
 	$(BIN)/ruff format --check tools tests benchmarks

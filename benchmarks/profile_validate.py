@@ -26,7 +26,7 @@ sys.path[:0] = [str(HERE), str(HERE.parent / "tools")]
 from postmortem.config import Config  # noqa: E402
 from postmortem.document import load_document  # noqa: E402
 from postmortem.rules import Context  # noqa: E402
-from postmortem.validation import check_document, enabled_rules  # noqa: E402
+from postmortem.validation import check_document, enabled_checkers  # noqa: E402
 
 from generate import TODAY, generate  # noqa: E402
 
@@ -50,7 +50,7 @@ def main() -> int:
         paths = generate(Path(tmp), args.files, args.words)
         check_document(load_document(paths[0]), config, today)  # warm the caches
         stages: dict[str, float] = defaultdict(float)
-        rules = enabled_rules(config, archive=False)
+        checkers = enabled_checkers(config, archive=False)
         for path in paths:
             start = time.process_time()
             doc = load_document(path)
@@ -59,10 +59,10 @@ def main() -> int:
             for block in doc.prose:
                 block.text  # noqa: B018 - inline parsing, done lazily on first read
             stages["inline parsing of prose blocks"] += time.process_time() - start
-            for rule in rules:
+            for checker in checkers:
                 start = time.process_time()
-                list(rule.check(doc, Context(config=config, today=today, code=rule.code)))
-                name = FAMILY.get(rule.code[:2], "other rules")
+                checker.run(doc, Context(config=config, today=today))
+                name = FAMILY.get(checker.codes[0][:2], "other rules")
                 stages[name] += time.process_time() - start
         n = len(paths)
         print(f"{n} files of ~{args.words} words, one process; CPU ms per file by stage:")

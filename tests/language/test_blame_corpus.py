@@ -25,6 +25,7 @@ from postmortem.language.evaluation import (
 
 ROOT = Path(__file__).resolve().parents[2]
 LABELS = ROOT / "tests" / "data" / "blame-corpus-labels.tsv"
+pytestmark = pytest.mark.shared  # reads ../shared/corpus
 CORPUS = ROOT.parent / "shared" / "corpus" / "real-postmortems"
 
 # (precision, recall) floors: the figures measured after tuning, rounded down. Held-out half

@@ -25,9 +25,6 @@ FLOOR = 0.9
 # The six families the labelled set was written for; the later codes (consequences, the warning
 # tier) are covered by tests/data/blame-written.tsv and the data patterns' own examples.
 FIRST_FAMILIES = {"BL101", "BL102", "BL103", "BL104", "BL105", "BL106"}
-needs_corpus = pytest.mark.skipif(
-    not CORPUS.is_dir(), reason=f"the shared corpus is not here ({CORPUS}); CI has it"
-)
 
 
 def test_labelled_set_is_large_balanced_and_covers_every_family() -> None:
@@ -60,7 +57,7 @@ def test_labelled_set_recall_per_family() -> None:
         assert fam.recall >= FLOOR, code
 
 
-@needs_corpus
+@pytest.mark.shared
 def test_dev_set_precision_and_recall() -> None:
     cases = load_dev_cases(DEV)
     assert sum(c.flag for c in cases) >= 10 and sum(not c.flag for c in cases) >= 3
@@ -83,7 +80,7 @@ def _corpus_blocks(text: str) -> list[str]:
     return [b for b in re.split(r"\n\s*\n|\n(?=\s*[-*|])", text) if b.strip()]
 
 
-@needs_corpus
+@pytest.mark.shared
 def test_every_real_postmortem_is_scanned_without_crash_and_with_few_flags() -> None:
     files = sorted(CORPUS.rglob("*.md"))
     assert len(files) >= 40
@@ -101,7 +98,7 @@ def test_every_real_postmortem_is_scanned_without_crash_and_with_few_flags() -> 
     assert 0 < hits < words / 1000
 
 
-@needs_corpus
+@pytest.mark.shared
 @pytest.mark.parametrize(
     ("relative", "needle", "code"),
     [

@@ -3,12 +3,9 @@ differs in who (or what) does the thing, and the twin must produce no finding at
 
 from __future__ import annotations
 
-import dataclasses
-import time
-
 import pytest
 
-from postmortem.language import CODES, BlameHit, find_blame
+from postmortem.language import CODES, find_blame
 
 PEOPLE = {"alice", "Alice Chen", "kenji-watanabe", "@mgarcia", "Ravi Kumar"}
 
@@ -230,13 +227,6 @@ def test_several_sentences_give_several_hits_in_order() -> None:
     assert hits[0].start < hits[1].start
 
 
-def test_hit_is_frozen() -> None:
-    [hit] = find_blame("It was human error.")
-    assert isinstance(hit, BlameHit)
-    with pytest.raises(dataclasses.FrozenInstanceError):
-        hit.code = "X"  # type: ignore[misc]
-
-
 @pytest.mark.parametrize(
     "text",
     ["", " ", "\n\n", "?", "...", "’s", "@", "why did", "should have", "İ" * 50, "\x00 failed to"],
@@ -245,43 +235,36 @@ def test_odd_input_does_not_crash(text: str) -> None:
     assert isinstance(find_blame(text), list)
 
 
-def _cpu(text: str) -> float:
-    start = time.process_time()
-    find_blame(text, PEOPLE)
-    return time.process_time() - start
-
-
-def test_cost_of_a_long_block_grows_linearly() -> None:
+def test_a_long_block_costs_in_proportion_to_its_length(growth) -> None:
     paragraph = (
         "At 10:12 Alice acknowledged the page and opened the incident channel. The cache "
         "failed to warm up after the deploy, so latency rose for twelve minutes. The on-call "
         "engineer failed to notice the second alert. We rolled back at 10:31. "
     )
-    assert len(find_blame(paragraph * 300, PEOPLE)) == 300  # one hit per copy, none lost
-    small = min(_cpu(paragraph * 100) for _ in range(3))
-    large = min(_cpu(paragraph * 400) for _ in range(3))
-    # Four times the text may cost about four times as much, never the square (16x).
-    assert large < 8 * max(small, 1e-3), (small, large)
+    assert len(find_blame(paragraph * 300, PEOPLE)) == 300  # ~15,000 words in one block
+    assert growth(lambda n: find_blame(paragraph * n, PEOPLE), 40) < 8
 
 
 @pytest.mark.parametrize(
-    "text",
+    "unit",
     [
-        "we failed to x " * 5000,
-        "Why did we " * 5000,
-        "we should've checked " * 3000,
-        "human error " * 5000,
-        "The developer " + "very " * 20000 + "forgot",
-        "a" * 200_000,
-        "It was " * 5000,
-        "Not " * 10000,
+        "we failed to x ",
+        "Why did we ",
+        "we should've checked ",
+        "human error ",
+        "very ",
+        "a",
+        "It was ",
+        "Not ",
     ],
     ids=["failed-to", "why", "should-ve", "human-error", "long-gap", "no-spaces", "cleft", "not"],
 )
-def test_pathological_blocks_finish(text: str) -> None:
-    start = time.perf_counter()
-    find_blame(text)
-    assert time.perf_counter() - start < 60  # a hang guard, not a speed limit
+def test_pathological_blocks_stay_linear(unit: str, growth) -> None:
+    size = 15_000 // len(unit)  # the larger run is about 60 KB of one pattern
+    if unit == "very ":
+        assert growth(lambda n: find_blame("The developer " + unit * n + "forgot"), size) < 8
+    else:
+        assert growth(lambda n: find_blame(unit * n), size) < 8
 
 
 def test_rewrite_agrees_in_number() -> None:

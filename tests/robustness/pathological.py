@@ -169,7 +169,29 @@ def run_case(name: str) -> float:
     return time.perf_counter() - start
 
 
+CPU_BUDGET = 60  # seconds of CPU per case: only a hang (quadratic or worse) comes near it
+
+
+def _budget(seconds: int) -> None:
+    """Let the kernel stop this process (SIGXCPU) after `seconds` more seconds of CPU.
+
+    CPU time, not wall-clock time: a busy machine does not make a case look hung, and a
+    runaway regular expression in C code is stopped too.
+    """
+    import resource
+
+    used = resource.getrusage(resource.RUSAGE_SELF)
+    spent = int(used.ru_utime + used.ru_stime) + 1
+    _, hard = resource.getrlimit(resource.RLIMIT_CPU)
+    limit = spent + seconds
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_CPU, (limit, hard))
+
+
 if __name__ == "__main__":
     for case in sys.argv[1:]:
+        print(json.dumps({"started": case}), flush=True)
+        _budget(CPU_BUDGET)
         seconds = run_case(case)
         print(json.dumps({"case": case, "seconds": round(seconds, 3)}), flush=True)

@@ -16,6 +16,8 @@ import pytest
 
 from fuzzing import ROOT, SEED
 
+pytestmark = pytest.mark.slow  # the CLI on a broken archive, each command in a subprocess
+
 POSTMORTEM = [str(ROOT / ".venv" / "bin" / "postmortem")]
 if not Path(POSTMORTEM[0]).exists():
     POSTMORTEM = [sys.executable, "-m", "postmortem.cli"]

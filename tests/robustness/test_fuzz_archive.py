@@ -5,11 +5,11 @@ file read by the site."""
 from __future__ import annotations
 
 import json
-import os
 import tempfile
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+import pytest
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from postmortem.document import parse_bytes
@@ -18,11 +18,10 @@ from postmortem.validation import INTERNAL, read_entry, validate
 
 from fuzzing import CONFIG, SEED, TODAY, file_lines, mutated_seed, structured_document
 
-FUZZ = settings(
-    max_examples=int(os.environ.get("ROBUSTNESS_EXAMPLES", "300")) // 3,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
+pytestmark = pytest.mark.slow  # property tests over hundreds of generated inputs
+
+# The project's Hypothesis profile (tests/conftest.py), with fewer examples: each is slower.
+FUZZ = settings(max_examples=max(1, settings().max_examples // 3))
 any_file = st.one_of(mutated_seed(), structured_document(), st.binary(max_size=600))
 
 

@@ -3,12 +3,11 @@
 
 from __future__ import annotations
 
-import os
 import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from postmortem.authoring import AuthoringError, create_postmortem
@@ -17,11 +16,8 @@ from postmortem.validation import INTERNAL, check_document
 
 from fuzzing import CONFIG, TODAY, awkward_text
 
-FUZZ = settings(
-    max_examples=int(os.environ.get("ROBUSTNESS_EXAMPLES", "300")) // 3,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow],
-)
+# The project's Hypothesis profile (tests/conftest.py), with fewer examples: each is slower.
+FUZZ = settings(max_examples=max(1, settings().max_examples // 3))
 NOW = datetime(2025, 2, 10, 12, 0, tzinfo=UTC)
 
 

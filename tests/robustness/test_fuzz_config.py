@@ -3,9 +3,7 @@ ConfigError naming the file and line, or accepted, and then no rule crashes with
 
 from __future__ import annotations
 
-import os
-
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from postmortem.config import DEFAULTS, Config, ConfigError, merge
@@ -15,11 +13,8 @@ from postmortem.validation import INTERNAL, check_document
 
 from fuzzing import SEED, TODAY, mutated_body
 
-FUZZ = settings(
-    max_examples=int(os.environ.get("ROBUSTNESS_EXAMPLES", "300")) // 3,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
+# The project's Hypothesis profile (tests/conftest.py), with fewer examples: each is slower.
+FUZZ = settings(max_examples=max(1, settings().max_examples // 3))
 SCALARS = st.one_of(
     st.none(),
     st.booleans(),

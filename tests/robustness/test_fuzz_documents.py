@@ -3,11 +3,10 @@ site. Each broken file must become findings with real places, never an exception
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from postmortem.document import parse_bytes
@@ -22,12 +21,10 @@ from fuzzing import (
     structured_document,
 )
 
+pytestmark = pytest.mark.slow  # property tests over hundreds of generated inputs
+
 PATH = Path("postmortems/2025-02-09-api-service-degradation.md")
-FUZZ = settings(
-    max_examples=int(os.environ.get("ROBUSTNESS_EXAMPLES", "300")),
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
+FUZZ = settings()  # the project's Hypothesis profile (tests/conftest.py)
 
 
 def check_everything(data: bytes) -> None:

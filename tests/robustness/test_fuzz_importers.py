@@ -5,10 +5,10 @@ exception; and merging any events into any post-mortem text never raises either.
 from __future__ import annotations
 
 import json
-import os
 from datetime import UTC, datetime
 
-from hypothesis import HealthCheck, given, settings
+import pytest
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from postmortem.importers import (
@@ -23,11 +23,9 @@ from postmortem.importers import (
 
 from fuzzing import SEED, mutated_seed
 
-FUZZ = settings(
-    max_examples=int(os.environ.get("ROBUSTNESS_EXAMPLES", "300")),
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
+pytestmark = pytest.mark.slow  # property tests over hundreds of generated inputs
+
+FUZZ = settings()  # the project's Hypothesis profile (tests/conftest.py)
 
 # Values that break time and number handling: epochs far out of range, NaN, offsets past
 # 24 hours, the zero time Go prints, dates UTC cannot hold.

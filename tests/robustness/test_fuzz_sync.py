@@ -4,21 +4,20 @@ whatever the table looks like)."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-from hypothesis import HealthCheck, event, given, settings
+import pytest
+from hypothesis import event, given, settings
 
 from postmortem.document import parse_bytes
 from postmortem.sync.plan import ListedIssue, plan_sync
 
 from fuzzing import SETTINGS, mutated_body, mutated_seed, structured_document
 
-FUZZ = settings(
-    max_examples=int(os.environ.get("ROBUSTNESS_EXAMPLES", "300")) // 2,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
+pytestmark = pytest.mark.slow  # property tests over hundreds of generated inputs
+
+# The project's Hypothesis profile (tests/conftest.py), with fewer examples: each is slower.
+FUZZ = settings(max_examples=max(1, settings().max_examples // 2))
 PATH = Path("postmortems/2025-02-09-api-service-degradation.md")
 
 

@@ -261,7 +261,9 @@ def test_absurd_hours_in_the_configuration_are_a_config_error(key: str, value: i
     """`timeline_lead_hours: 1000000000000000000000000000000` made timedelta overflow in
     DL101 and TL104 (INTERNAL, exit 2) on every file; it is a configuration error with the
     file and line now."""
-    with pytest.raises(ConfigError, match=rf"^\.postmortem\.yml:3: `{key}` must be between"):
+    with pytest.raises(
+        ConfigError, match=rf"^\.postmortem\.yml:3: `{key}` must be a number between"
+    ):
         merge({key: value}, ".postmortem.yml", {key: 3})
     merge({key: 1000}, ".postmortem.yml", {key: 3})  # large but sane values still work
 
@@ -336,7 +338,10 @@ def test_per_rule_hours_that_are_not_numbers_are_a_config_error(value: object) -
     """`rules: {TL104: {timeline_lead_hours: abc}}` reached the rule unchecked: float('abc')
     or timedelta(hours=1e300) made TL104 an INTERNAL error (exit 2) on every file."""
     lines = {"rules/TL104/timeline_lead_hours": 12}
-    with pytest.raises(ConfigError, match=r"^\.postmortem\.yml:12: `timeline_lead_hours` of rule"):
+    with pytest.raises(
+        ConfigError,
+        match=r"^\.postmortem\.yml:12: `rules/TL104/timeline_lead_hours` must be a number",
+    ):
         merge({"rules": {"TL104": {"timeline_lead_hours": value}}}, ".postmortem.yml", lines)
     merge({"rules": {"TL104": {"timeline_lead_hours": 2.5}}}, ".postmortem.yml", lines)
 

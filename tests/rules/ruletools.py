@@ -33,6 +33,21 @@ def run_rules(
     return [f for f in check_document(doc, config, today) if f.rule.startswith(prefix)]
 
 
+def checker_problems(doc, prefix: str, config: Config | None = None, today: date = TODAY):
+    """(rule code, Problem) of every checker reporting codes with `prefix`, each run once,
+    straight from the registry (no configuration of severities or suppressions)."""
+    from postmortem.rules import CHECKERS, Context
+
+    config = config or Config()
+    found = []
+    for checker in CHECKERS.values():
+        if not checker.archive and any(c.startswith(prefix) for c in checker.codes):
+            for rule, problem in checker.run(doc, Context(config=config, today=today)):
+                if rule.code.startswith(prefix) and config.is_enabled(rule.code):
+                    found.append((rule.code, problem))
+    return found
+
+
 def codes(findings) -> list[tuple[int, str]]:
     return [(f.line, f.rule) for f in findings]
 

@@ -8,10 +8,10 @@ import pytest
 
 from postmortem.config import Config, ConfigError
 from postmortem.document import load_document, parse_document
-from postmortem.rules import REGISTRY, Context, prose
+from postmortem.rules import REGISTRY, prose
 from postmortem.validation import check_document
 
-from ruletools import ROOT, line_of, run_rules
+from ruletools import ROOT, checker_problems, line_of, run_rules
 
 CORPUS = ROOT.parent / "shared" / "corpus" / "real-postmortems"
 TODAY = date(2025, 3, 1)
@@ -21,12 +21,8 @@ def prose_findings(text: str, config: Config | None = None) -> list[tuple[int, i
     """(line, column, code, message) of every PR rule, run straight from the registry."""
     config = config or Config()
     doc = parse_document(text, "x.md")
-    found = []
-    for code, rule in sorted(REGISTRY.items()):
-        if code.startswith("PR") and config.is_enabled(code):
-            ctx = Context(config=config, today=TODAY, code=code)
-            found += [(p.line, p.column, code, p.message) for p in rule.check(doc, ctx)]
-    return sorted(found)
+    found = checker_problems(doc, "PR", config, TODAY)
+    return sorted((p.line, p.column, code, p.message) for code, p in found)
 
 
 def body(*paragraphs: str) -> str:
@@ -207,6 +203,7 @@ def test_in_place_suppression_and_severity_override(seed):
     assert run_rules("\n".join(lines) + "\n", "PR") == []
 
 
+@pytest.mark.shared
 def test_real_postmortems_few_findings_and_no_crash():
     """The default set stays quiet on real reports: measured 16 findings in ~31,000 words."""
     files = sorted(CORPUS.rglob("*.md"))
@@ -214,23 +211,20 @@ def test_real_postmortems_few_findings_and_no_crash():
     found = []
     for path in files:
         doc = load_document(path)
-        config = Config()
-        for code, rule in REGISTRY.items():
-            if code.startswith("PR"):
-                ctx = Context(config=config, today=TODAY, code=code)
-                found += [(path.name, p.line, code) for p in rule.check(doc, ctx)]
+        found += [(path.name, p.line, code) for code, p in checker_problems(doc, "PR")]
     assert 5 <= len(found) <= 30, found
     # Two real typos in the corpus are caught: "the the" in two different reports.
     assert sum(1 for _, _, code in found if code == "PR107") >= 2
 
 
-def test_prose_runs_once_per_document_for_all_families():
+def test_prose_runs_once_per_document_for_all_families(monkeypatch):
     doc = parse_document(body("Each and every node restarted. We saw alot of errors."), "x.md")
-    config = Config()
-    for code in ("PR116", "PR120"):
-        list(REGISTRY[code].check(doc, Context(config=config, today=TODAY, code=code)))
-    _, hits = doc.__dict__["_prose_hits"]
-    assert [prose.code_of(h[2]) for h in hits] == ["PR116", "PR120"]
+    calls = []
+    real = prose.lint_prose
+    monkeypatch.setattr(prose, "lint_prose", lambda *a: calls.append(a) or real(*a))
+    found = check_document(doc, Config(), TODAY)
+    assert len(calls) == 1
+    assert [f.rule for f in found if f.rule.startswith("PR")] == ["PR116", "PR120"]
 
 
 def test_codes_of_paths():
@@ -238,6 +232,7 @@ def test_codes_of_paths():
     assert prose.code_of("some_new_family.check") == "PR100"
 
 
+@pytest.mark.shared
 def test_prefilter_finds_exactly_what_every_check_finds(monkeypatch):
     """The RE2 pre-selection of checks changes speed, never results (real reports, all checks)."""
     every = prose.enabled_checks(tuple(sorted(set(prose.FAMILIES) - {"restricted"})), None)

@@ -39,7 +39,8 @@ def spans(matches) -> list[tuple[int, int]]:
     return [m.span() for m in matches]
 
 
-@settings(max_examples=3000, deadline=None)
+@pytest.mark.slow
+@settings(max_examples=settings().max_examples * 10)  # the project's profile, more examples
 @given(
     st.lists(
         st.tuples(st.sampled_from(WORDS), st.sampled_from(SEPARATORS)), min_size=1, max_size=16
@@ -79,6 +80,7 @@ def results(found) -> list[tuple]:
     return [(r.span, r.check_path, r.message, r.replacements) for r in found]
 
 
+@pytest.mark.slow
 def test_same_results_as_proselint_on_the_suite_and_corpus(tmp_path: Path) -> None:
     """On every post-mortem of the project, the tests, generated reports and (when present)
     the shared corpus: the documents' prose and raw text give the same results."""

@@ -9,6 +9,8 @@ import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import pytest
+
 from site_fixtures import REPO as REPO_ROOT
 from site_fixtures import SEARCH_WORD, SYNTHETIC, make_repo, mkdocs_build
 
@@ -314,6 +316,7 @@ def test_strict_build_fails_on_a_broken_postmortem_with_file_and_line(tmp_path):
     assert len(rows((root / "site" / "index.html").read_text())) == 2
 
 
+@pytest.mark.shared
 def test_build_does_not_crash_on_real_postmortems(tmp_path):
     """The shared corpus is free-form Markdown, not our format: every file is reported, none
     crashes the build."""

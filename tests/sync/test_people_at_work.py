@@ -18,6 +18,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from postmortem.sync.plan import marker_key
 
 from github_emulator import Emulator
@@ -100,6 +102,7 @@ def duplicates(em: Emulator) -> int:
     return len(found) - len(set(found))
 
 
+@pytest.mark.slow
 def test_people_at_work_on_fresh_runners(tmp_path: Path) -> None:
     with Emulator(token=TOKEN) as em:
         em.add_repo(REPO, assignable={"alice", "bob", "carol", "dave"})

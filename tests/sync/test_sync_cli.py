@@ -267,6 +267,6 @@ def test_a_typo_or_a_wrong_type_under_sync_is_an_error_with_file_and_line(workdi
     (workdir / ".postmortem.yml").write_text("sync:\n  pace: fast\n  max_write: 10\n", "utf-8")
     result = invoke(["sync", "--dry-run", "--offline"], token=None)
     assert result.exit_code == 2
-    assert ".postmortem.yml:2: `sync/pace` 'fast' is not of type 'number'" in result.output
+    assert ".postmortem.yml:2: `sync/pace` must be a number" in result.output
     assert ".postmortem.yml:3: unknown setting `sync/max_write`" in result.output
     assert "internal error" not in result.output

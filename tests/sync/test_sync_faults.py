@@ -8,9 +8,12 @@ closes and reopens are all interrupted somewhere.
 
 from __future__ import annotations
 
+import pytest
+
 from fault_harness import campaign
 
 
+@pytest.mark.slow
 def test_hundred_faulty_runs_leave_no_duplicates_and_nothing_missing(github_emulator, tmp_path):
     figures = campaign(github_emulator, tmp_path, runs=100, seed=20250301, kill_share=0.15)
     print(figures)

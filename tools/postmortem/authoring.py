@@ -205,7 +205,7 @@ def new(
     left until the report is complete.
     """
     try:
-        config = load_config()
+        config = load_config(check_prose=False)
         scale = Scale.from_setting(config["severity_scale"])
         if severity is not None and severity not in scale:
             raise AuthoringError(

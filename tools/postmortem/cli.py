@@ -46,9 +46,17 @@ def get_config(config_path: str | None) -> Config:
         raise click.ClickException(str(error)) from None
 
 
-def _codes(values: tuple[str, ...]) -> list[str]:
-    """Rule codes or prefixes from repeated and comma-separated options: `--select BL,TL`."""
-    return [c.strip().upper() for v in values for c in v.split(",") if c.strip()]
+def _codes(values: tuple[str, ...], option: str) -> list[str]:
+    """Rule codes or prefixes from repeated and comma-separated options: `--select BL,TL`.
+
+    Case-insensitive; a code that does not exist is a usage error (it would turn checks off)."""
+    from .options import ConfigError
+    from .settings import check_codes
+
+    try:
+        return check_codes([c for v in values for c in v.split(",") if c.strip()], option)
+    except ConfigError as error:
+        raise click.ClickException(str(error)) from None
 
 
 # Commands living in their own adapters, imported only when used: `validate` stays fast and
@@ -220,9 +228,9 @@ def validate(
         raise click.UsageError("--changed-since does not apply to standard input")
     config = get_config(config_path)
     if select:
-        config.values["select"] = _codes(select)
+        config.values["select"] = _codes(select, "--select")
     if ignore:
-        config.values["ignore"] = [*config.values["ignore"], *_codes(ignore)]
+        config.values["ignore"] = [*config.values["ignore"], *_codes(ignore, "--ignore")]
     day = parse_today(today)
     in_actions = os.environ.get("GITHUB_ACTIONS") == "true"
     fmt = fmt or ("github" if in_actions else "text")
@@ -392,17 +400,29 @@ def _repair_totals(results, verb: str, report=None) -> str:
 @main.command("rules")
 @click.argument("code", required=False)
 def list_rules(code: str | None) -> None:
-    """List the rules, or show one rule's documentation."""
+    """List the rules, a family of them (`rules BL`), or one rule's documentation (`rules BL101`)."""
+    from .options import ConfigError
     from .rules import REGISTRY
+    from .settings import check_codes
 
+    chosen = sorted(REGISTRY.values(), key=lambda r: r.code)
     if code:
-        rule = REGISTRY.get(code.upper())
-        if rule is None:
-            raise click.ClickException(f"no rule {code}; run `postmortem rules` for the list")
-        click.echo(f"{rule.code} {rule.name} ({rule.category}, default {rule.severity})\n")
-        click.echo(rule.doc)
-        return
-    for rule in sorted(REGISTRY.values(), key=lambda r: r.code):
+        try:
+            (prefix,) = check_codes([code], "postmortem rules")
+        except ConfigError as error:
+            raise click.ClickException(str(error)) from None
+        rule = REGISTRY.get(prefix)
+        if rule is not None:
+            click.echo(f"{rule.code} {rule.name} ({rule.category}, default {rule.severity})\n")
+            click.echo(rule.doc)
+            if rule.options:
+                click.echo("\nOptions (under `rules: {" + rule.code + ": {...}}`):")
+                for name, spec in rule.options.items():
+                    default = f" (default: {spec.default})" if spec.default is not None else ""
+                    click.echo(f"  {name}{default}")
+            return
+        chosen = [r for r in chosen if r.code.startswith(prefix)]
+    for rule in chosen:
         click.echo(
             f"{rule.code}  {rule.name:<26} {rule.category:<12} {rule.severity:<8} {rule.summary}"
         )

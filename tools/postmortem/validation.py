@@ -25,13 +25,14 @@ from .document import (
     split_lines,
 )
 from .findings import Finding
-from .rules import REGISTRY, Context, Problem, Rule
+from .rules import CHECKERS, REGISTRY, Checker, Context, Problem, Rule
 from .rules.archive import Entry
 from .rules.learning import PROFILE
 
 _SUPPRESS = re.compile(
     r"postmortem:\s*(?P<kind>disable-file|disable-next-line|disable)\s*=\s*"
-    r"(?P<codes>[A-Z]{2}\d{3}(?:\s*,\s*[A-Z]{2}\d{3})*)"
+    r"(?P<codes>[A-Z]{2}\d{3}(?:\s*,\s*[A-Z]{2}\d{3})*)",
+    re.IGNORECASE,
 )
 PARALLEL_THRESHOLD = 40
 INTERNAL = "INTERNAL"  # the rule code of a rule that crashed: exit 2, the other rules still ran
@@ -67,7 +68,7 @@ def suppressions(text: str) -> tuple[set[str], dict[int, set[str]]]:
         return whole, by_line
     for number, line in enumerate(split_lines(text), start=1):
         for match in _SUPPRESS.finditer(line):
-            codes = {c.strip() for c in match["codes"].split(",")}
+            codes = {c.strip().upper() for c in match["codes"].split(",")}
             if match["kind"] == "disable-file":
                 whole |= codes
             else:
@@ -93,35 +94,49 @@ def _finding(rule: Rule, config: Config, path: str, problem: Problem) -> Finding
     )
 
 
-def enabled_rules(config: Config, archive: bool) -> list[Rule]:
-    return [r for r in REGISTRY.values() if r.archive == archive and config.is_enabled(r.code)]
+def enabled_checkers(config: Config, archive: bool) -> list[Checker]:
+    """The checkers with at least one enabled rule: each runs once per document."""
+    return [
+        c
+        for c in CHECKERS.values()
+        if c.archive == archive and any(config.is_enabled(code) for code in c.codes)
+    ]
 
 
 def check_document(doc: Document, config: Config, today: date) -> list[Finding]:
-    """Every enabled per-document rule on one parsed document."""
+    """Every enabled checker on one parsed document, each run once; findings of enabled rules."""
     path = doc.display_path
     findings: list[Finding] = []
-    for rule in enabled_rules(config, archive=False):
-        ctx = Context(config=config, today=today, code=rule.code)
+    shared: dict = {}
+    enabled = {code for code in REGISTRY if config.is_enabled(code)}
+    for checker in enabled_checkers(config, archive=False):
         try:
-            problems = list(rule.check(doc, ctx))
-        except Exception as error:  # a rule bug must not hide the other rules' results
+            results = checker.run(doc, Context(config, today, cache=shared))
+        except Exception as error:  # a checker bug must not hide the other checkers' results
             findings.append(
                 Finding(
                     path,
                     1,
                     1,
                     INTERNAL,
-                    rule.category,
+                    checker.rules[0].category,
                     "error",
-                    f"internal error in rule {rule.code}: {type(error).__name__}: {error}",
+                    f"internal error in {_named(checker)}: {type(error).__name__}: {error}",
                     "Please report this with the file attached.",
                 )
             )
             continue
-        findings.extend(_finding(rule, config, path, p) for p in problems)
+        findings.extend(
+            _finding(rule, config, path, p) for rule, p in results if rule.code in enabled
+        )
     whole, by_line = suppressions(doc.text)
     return sorted(f for f in findings if not _is_suppressed(f, whole, by_line))
+
+
+def _named(checker: Checker) -> str:
+    if len(checker.rules) == 1:
+        return f"rule {checker.rules[0].code}"
+    return f"checker {checker.name} ({checker.codes[0]}..{checker.codes[-1]})"
 
 
 def entry_for(doc: Document, config: Config | None = None) -> Entry:
@@ -309,10 +324,9 @@ def _archive_findings(
 ) -> list[Finding]:
     findings = []
     texts: dict[str, tuple[set[str], dict[int, set[str]]]] = {}
-    for rule in enabled_rules(config, archive=True):
-        ctx = Context(config=config, today=today, code=rule.code)
-        try:  # a rule bug must not hide the other rules' results (as for document rules)
-            problems = list(rule.check(entries, ctx))
+    for checker in enabled_checkers(config, archive=True):
+        try:  # a checker bug must not hide the other checkers' results (as for documents)
+            results = checker.run_archive(entries, Context(config, today))
         except Exception as error:
             where = min(reported) if reported else ""
             findings.append(
@@ -321,15 +335,15 @@ def _archive_findings(
                     1,
                     1,
                     INTERNAL,
-                    rule.category,
+                    checker.rules[0].category,
                     "error",
-                    f"internal error in rule {rule.code}: {type(error).__name__}: {error}",
+                    f"internal error in {_named(checker)}: {type(error).__name__}: {error}",
                     "Please report this with the files attached.",
                 )
             )
             continue
-        for entry, problem in problems:
-            if entry.path not in reported:
+        for entry, rule, problem in results:
+            if entry.path not in reported or not config.is_enabled(rule.code):
                 continue  # only files being checked get findings; others are context
             finding = _finding(rule, config, entry.path, problem)
             if entry.path not in texts:

@@ -19,6 +19,6 @@ from . import (  # noqa: F401  (imported to register their rules)
     structure,
     timeline,
 )
-from .base import REGISTRY, Context, Problem, Rule, rule
+from .base import CHECKERS, REGISTRY, Checker, Context, Problem, Rule, checker, rule
 
-__all__ = ["REGISTRY", "Context", "Problem", "Rule", "rule"]
+__all__ = ["CHECKERS", "REGISTRY", "Checker", "Context", "Problem", "Rule", "checker", "rule"]

@@ -10,6 +10,7 @@ from importlib import resources
 import yaml
 
 from ..document import ActionItem, Document
+from ..options import Texts, project
 from ..scales import Scale
 from .base import Context, Problem, rule
 
@@ -117,7 +118,7 @@ def deadline(doc: Document, ctx: Context) -> Iterator[Problem]:
             )
 
 
-@rule("AI104", "action-item-priority", "action-item")
+@rule("AI104", "action-item-priority", "action-item", options=project("priority_scale"))
 def priority(doc: Document, ctx: Context) -> Iterator[Problem]:
     """Priorities are on the configured scale (`priority_scale`).
 
@@ -166,7 +167,13 @@ def vague_reason(text: str, pattern: re.Pattern[str] = _DEFAULT_VAGUE) -> str | 
     return None
 
 
-@rule("AI105", "vague-action", "action-item", severity="warning")
+@rule(
+    "AI105",
+    "vague-action",
+    "action-item",
+    severity="warning",
+    options={"vague_phrases": Texts(example="[improve monitoring]")},
+)
 def vague_action(doc: Document, ctx: Context) -> Iterator[Problem]:
     """An action is specific and verifiable, not an intention ("improve monitoring").
 

@@ -25,13 +25,11 @@ from dataclasses import dataclass
 from ..body import ProseBlock
 from ..document import Document, split_lines
 from .action_items import vague_reason
-from .base import Context, Problem, rule
+from .base import Context, Problem, Rule, checker
 
 # One finding per problem: AI105 (vague action) leaves exhortations ("be more careful") to
 # BL109 (data/vague-actions.yml, `left_to_blameless`); where AI105 does report a cell ("double
 # check", "make sure"), BL109 stays silent on it.
-
-Hit = tuple[int, int, str, str, str]  # line, column, code, message, suggestion
 
 
 @dataclass(frozen=True)
@@ -62,47 +60,12 @@ def _places(doc: Document) -> Iterator[ProseBlock | _Title]:
     yield from doc.cells
 
 
-def blame_hits(doc: Document) -> list[Hit]:
-    """(line, column, code, message, suggestion) of every blame hit, computed once per document."""
-    cached = doc.__dict__.get("_blame_hits")
-    if cached is None:
-        from ..language.blame import find_blame
-
-        people = doc.people
-        cached = []
-        for block in _places(doc):
-            text = block.text
-            for hit in find_blame(text, people):
-                if (
-                    hit.code == "BL109"
-                    and block.section == "action items"
-                    and block.kind == "table_cell"
-                    and vague_reason(text)
-                ):
-                    continue
-                line, column = block.position(hit.start)
-                cached.append((line, column, hit.code, hit.message, hit.suggestion))
-        doc.__dict__["_blame_hits"] = cached
-    return cached
-
-
-def _family(code: str):
-    def check(doc: Document, ctx: Context) -> Iterator[Problem]:
-        for line, column, hit_code, message, suggestion in blame_hits(doc):
-            if hit_code == code:
-                yield Problem(line, message, suggestion, column)
-
-    return check
-
-
-def _register(code: str, name: str, doc: str, severity: str = "error") -> None:
-    rule(code, name, "blameless", severity, doc=doc)(_family(code))
-
-
-_register(
-    "BL101",
-    "person-as-agent",
-    """A person is named as the agent of a failure.
+RULES = [
+    Rule(
+        "BL101",
+        "person-as-agent",
+        "blameless",
+        doc="""A person is named as the agent of a failure.
 
 A name, an @handle or a role ("the on-call engineer", "the customer") as the subject of
 failed to / forgot / neglected / missed / broke / misconfigured ..., "X caused the outage",
@@ -111,96 +74,133 @@ failed to / forgot / neglected / missed / broke / misconfigured ..., "X caused t
 subject position before a human action counts. Describe what the system allowed and how the
 work was done: "The deploy ran without the canary step" instead of "Bob forgot the canary".
 """,
-)
-_register(
-    "BL102",
-    "human-error",
-    """"Human error", "operator error" or "user error" given as a cause.
+    ),
+    Rule(
+        "BL102",
+        "human-error",
+        "blameless",
+        doc=""""Human error", "operator error" or "user error" given as a cause.
 
 Human error is where an investigation starts, not where it ends: ask what made the action
 possible, likely and hard to notice.
 """,
-)
-_register(
-    "BL103",
-    "counterfactual",
-    """A counterfactual about people: "should have", "could have", "if only X had".
+    ),
+    Rule(
+        "BL103",
+        "counterfactual",
+        "blameless",
+        doc="""A counterfactual about people: "should have", "could have", "if only X had".
 
 Counterfactuals judge what people did against what we know now. Describe what they knew and
 saw at the time. "We should have alerting on ..." (should have + noun) is an action, not a
 judgement, and is not flagged. In the first person it is reported as BL108.
 """,
-)
-_register(
-    "BL104",
-    "character-judgement",
-    """A judgement of a person's character, care or competence.
+    ),
+    Rule(
+        "BL104",
+        "character-judgement",
+        "blameless",
+        doc="""A judgement of a person's character, care or competence.
 
 Careless, sloppy, hastily, misguided, "an inexperienced developer", "not thorough enough",
 "lost situational awareness", "were slow to realise", "completely unacceptable",
 "rubber-stamped", "asleep at the wheel" ... These words explain nothing about the system and
 make people hide mistakes next time.
 """,
-)
-_register(
-    "BL105",
-    "hindsight",
-    """Hindsight: "obviously", "clearly", "should have known", "was never going to work".
+    ),
+    Rule(
+        "BL105",
+        "hindsight",
+        "blameless",
+        severity="warning",
+        doc="""Hindsight: "obviously", "clearly", "should have known", "was never going to work".
 
 What is obvious after the fact was not during the incident; these words imply the people
 involved missed something easy.
 """,
-    severity="warning",
-)
-_register(
-    "BL106",
-    "why-did-person",
-    """A "why did <person> ...?" question.
+    ),
+    Rule(
+        "BL106",
+        "why-did-person",
+        "blameless",
+        doc="""A "why did <person> ...?" question.
 
 Five-whys questions about a person lead to blame; ask why the system made the action possible
 or likely: "Why did the deploy pipeline allow ...?"
 """,
-)
-_register(
-    "BL107",
-    "consequence-for-person",
-    """Consequences for people: "has been reprimanded", "was let go", "a people problem".
+    ),
+    Rule(
+        "BL107",
+        "consequence-for-person",
+        "blameless",
+        doc="""Consequences for people: "has been reprimanded", "was let go", "a people problem".
 
 Personnel matters have no place in a blameless review; they tell every reader that the next
 honest account may cost them. Describe the changes to the system instead.
 """,
-)
-_register(
-    "BL108",
-    "self-blame-or-lapse",
-    """Self-blame or a human lapse given as the cause (a warning).
+    ),
+    Rule(
+        "BL108",
+        "self-blame-or-lapse",
+        "blameless",
+        severity="warning",
+        doc="""Self-blame or a human lapse given as the cause (a warning).
 
 "Our mistake", "we forgot", "we failed to", "we should have", "the alert was missed", "went
 unnoticed", "two oversights led to this". Not an accusation, but it explains nothing: say what
 made the step easy to miss, and what will catch it next time.
 """,
-    severity="warning",
-)
-_register(
-    "BL109",
-    "vigilance-as-fix",
-    """Vigilance offered as the fix (a warning): "be more careful" and its disguises.
+    ),
+    Rule(
+        "BL109",
+        "vigilance-as-fix",
+        "blameless",
+        severity="warning",
+        doc="""Vigilance offered as the fix (a warning): "be more careful" and its disguises.
 
 "Be prudent when ...", "double-check the config", "keep a closer eye on", "never ignore errors
 again", "strictly adhere to the policy". Attention is not a mechanism: name the check, alert
 or confirmation step that makes the risky step safe. AI105 (vague action) leaves these to
 BL109; where AI105 reports an action cell for its own phrases, BL109 stays silent there.
 """,
-    severity="warning",
-)
-_register(
-    "BL110",
-    "named-trigger",
-    """Names the person whose action triggered the incident (a warning).
+    ),
+    Rule(
+        "BL110",
+        "named-trigger",
+        "blameless",
+        severity="warning",
+        doc="""Names the person whose action triggered the incident (a warning).
 
 "An engineer unintentionally deleted the namespace", "Alice accidentally dropped the table".
 The team speaking of itself ("we accidentally deleted ...") is not flagged. Make the action
 the subject: "the namespace was deleted by a cleanup command that matched more than intended".
 """,
-    severity="warning",
-)
+    ),
+]
+
+
+@checker("blameless", RULES)
+def blameless(doc: Document, ctx: Context | None) -> Iterator[Problem]:
+    """Every blame hit in the document's title, headings, prose and table cells, each under its
+    family's code."""
+    from ..language.blame import find_blame
+
+    people = doc.people
+    for block in _places(doc):
+        text = block.text
+        for hit in find_blame(text, people):
+            if (
+                hit.code == "BL109"
+                and block.section == "action items"
+                and block.kind == "table_cell"
+                and vague_reason(text)
+            ):
+                continue
+            line, column = block.position(hit.start)
+            yield Problem(line, hit.message, hit.suggestion, column, hit.code)
+
+
+def blame_hits(doc: Document) -> list[tuple[int, int, str, str, str | None]]:
+    """(line, column, code, message, suggestion) of every blame finding in a document, as the
+    checker reports them (for the evaluation scripts, which read no configuration)."""
+    return [(p.line, p.column, p.code, p.message, p.suggestion) for p in blameless(doc, None)]

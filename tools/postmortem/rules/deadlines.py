@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 from ..document import Document
+from ..options import project
 from .base import Context, Problem, rule
 
 
@@ -13,7 +14,13 @@ def _today_end(ctx: Context) -> datetime:
     return datetime.combine(ctx.today, datetime.max.time(), tzinfo=UTC)
 
 
-@rule("DL101", "report-on-time", "deadline", severity="warning")
+@rule(
+    "DL101",
+    "report-on-time",
+    "deadline",
+    severity="warning",
+    options=project("publish_within_hours"),
+)
 def report_on_time(doc: Document, ctx: Context) -> Iterator[Problem]:
     """The report is published within `publish_within_hours` (default 48) of resolution.
 
@@ -51,7 +58,7 @@ def report_on_time(doc: Document, ctx: Context) -> Iterator[Problem]:
         )
 
 
-@rule("DL102", "stale-draft", "deadline", severity="warning")
+@rule("DL102", "stale-draft", "deadline", severity="warning", options=project("stale_draft_days"))
 def stale_draft(doc: Document, ctx: Context) -> Iterator[Problem]:
     """A draft older than `stale_draft_days` (default 7) is stale.
 

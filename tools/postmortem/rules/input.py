@@ -1,6 +1,6 @@
 """Input rules: files that cannot be read as a post-mortem at all.
 
-The document parser finds these (it never raises); each code is registered here so that it is
+The document parser finds these (it never raises); each code is declared here so that it is
 documented, listed by `postmortem rules`, and configurable like any other rule.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..document import Document
-from .base import Context, Problem, rule
+from .base import Context, Problem, Rule, checker, rule
 
 _PARSER_RULES = {
     "IN001": ("binary-file", "The file contains NUL bytes: it is binary, not Markdown."),
@@ -42,17 +42,17 @@ _PARSER_RULES = {
 }
 
 
-def _parser_check(code: str):
-    def check(doc: Document, ctx: Context) -> Iterator[Problem]:
-        for finding in doc.problems:
-            if finding.rule == code:
-                yield Problem(finding.line, finding.message, finding.suggestion, finding.column)
-
-    return check
-
-
-for _code, (_name, _summary) in _PARSER_RULES.items():
-    rule(_code, _name, "input", doc=_summary)(_parser_check(_code))
+@checker(
+    "parser",
+    [Rule(code, name, "input", doc=doc) for code, (name, doc) in _PARSER_RULES.items()],
+)
+def parser_problems(doc: Document, ctx: Context) -> Iterator[Problem]:
+    """What the parser could not read (it records these as it parses, and never raises)."""
+    for finding in doc.problems:
+        if finding.rule in _PARSER_RULES:
+            yield Problem(
+                finding.line, finding.message, finding.suggestion, finding.column, finding.rule
+            )
 
 
 @rule("IN020", "table-cells", "input")

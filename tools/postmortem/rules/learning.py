@@ -10,6 +10,9 @@ from .archive import Entry
 from .base import Context, Problem, rule
 
 PROFILE = "profile"  # key of the similarity profile in an archive Entry's `extra`
+# Up to this many files checked, LE101 first looks for rows that can have a match at all
+# (one pass over the archive per file); a full run builds the index straight away.
+PREFILTER_ROWS = 64
 
 
 @rule("LE101", "similar-incident", "learning", severity="info", archive=True)
@@ -32,7 +35,7 @@ def similar_incident(entries: Sequence[Entry], ctx: Context) -> Iterator[tuple[E
     if not queries or len(entries) < 2:
         return
     from ..learning.archive import archive_profiles
-    from ..learning.similarity import Settings, SimilarityIndex, not_listed
+    from ..learning.similarity import Settings, SimilarityIndex, not_listed, with_candidates
 
     known = {e.path: e.extra[PROFILE] for e in queries}
     profiles = archive_profiles(
@@ -41,10 +44,16 @@ def similar_incident(entries: Sequence[Entry], ctx: Context) -> Iterator[tuple[E
     if not any(p.published for p in profiles):
         return
     settings = Settings.from_options(ctx.config.rule_settings("LE101"))
-    index = SimilarityIndex(profiles, settings)
     rows = {p.path: n for n, p in enumerate(profiles)}
     by_path = {e.path: e for e in queries}
     wanted = [rows[path] for path in by_path if path in rows]
+    # Only rows that share enough uncommon words with an eligible post-mortem can have a
+    # match; when none does (the usual pull request), the text engine is not even imported.
+    if len(wanted) <= PREFILTER_ROWS:
+        wanted = with_candidates(profiles, wanted, settings, not_listed)
+    if not wanted:
+        return
+    index = SimilarityIndex(profiles, settings)
     for row, matches in index.neighbours(wanted, not_listed).items():
         query = profiles[row]
         entry = by_path[query.path]

@@ -39,9 +39,9 @@ from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from typing import Any
 
-from ..config import ConfigError
 from ..document import Document
-from .base import Context, Problem, rule
+from ..options import ConfigError
+from .base import Context, Problem, Rule, checker
 from .repeats import RepeatedWords
 
 # proselint check family -> (code, rule name). Codes are stable: never renumber.
@@ -368,23 +368,6 @@ def lint_prose(doc: Document, checks: Sequence[Any]) -> list[tuple[int, int, str
     return hits
 
 
-def _hits(doc: Document, ctx: Context) -> list[tuple[int, int, str, str, str | None]]:
-    """Every hit of the enabled checks, computed once per document for all PR rules."""
-    cached = doc.__dict__.get("_prose_hits")
-    if cached is not None and cached[0] is ctx.config:
-        return cached[1]
-    names = _configured(ctx)
-    families = frozenset(
-        family for family, (code, _) in FAMILIES.items() if ctx.config.is_enabled(code)
-    )
-    if ctx.config.is_enabled(OTHER[0]):
-        families |= {""}
-    doc.__dict__["_prose_hits"] = (ctx.config, [])  # a bad setting is reported once, not 25x
-    hits = lint_prose(doc, enabled_checks(names, families))
-    doc.__dict__["_prose_hits"] = (ctx.config, hits)
-    return hits
-
-
 def _suggestion(path: str, replacement: str | None) -> str:
     off = f"or, if it does not fit your team's style, add `-{path}` to `prose_checks`"
     if replacement:
@@ -392,25 +375,14 @@ def _suggestion(path: str, replacement: str | None) -> str:
     return f"Rephrase, {off}."
 
 
-def _family(code: str):
-    def check(doc: Document, ctx: Context) -> Iterator[Problem]:
-        for line, column, path, message, replacement in _hits(doc, ctx):
-            if code_of(path) == code:
-                yield Problem(
-                    line, f"{message} [proselint: {path}]", _suggestion(path, replacement), column
-                )
-
-    return check
-
-
-def _register(family: str, summary: str) -> None:
+def _rule(family: str, summary: str) -> Rule:
     code, name = FAMILIES.get(family, OTHER)
     if family:
         default = {True: "on by default", False: "partly on by default"}.get(
             _default_families().get(family), "off by default"
         )
         summary += f"\n\nproselint's `{family}` checks ({default}; see `prose_checks`)."
-    rule(code, name, "prose", severity="warning", doc=summary + "\n")(_family(code))
+    return Rule(code, name, "prose", "warning", summary + "\n")
 
 
 def _default_families() -> dict[str, bool]:
@@ -422,7 +394,7 @@ def _default_families() -> dict[str, bool]:
     return families
 
 
-for _family_name, _summary in (
+_SUMMARIES = (
     ("", "A proselint check from a family this version of the rules does not know yet."),
     ("annotations", "A note left in the text: TODO, FIXME, FIX THIS."),
     ("archaism", 'An archaic word ("whilst", "heretofore").'),
@@ -451,5 +423,22 @@ for _family_name, _summary in (
     ("typography", 'Punctuation and symbols ("et. al", "!!", too many exclamation marks).'),
     ("uncomparables", 'An uncomparable compared ("very unique").'),
     ("weasel_words", 'A weasel word ("very").'),
-):
-    _register(_family_name, _summary)
+)
+
+
+@checker("proselint", [_rule(family, summary) for family, summary in _SUMMARIES])
+def prose(doc: Document, ctx: Context) -> Iterator[Problem]:
+    """Every hit of the enabled proselint checks, each under its family's code."""
+    families = frozenset(family for family, (code, _) in FAMILIES.items() if ctx.enabled(code))
+    if ctx.enabled(OTHER[0]):
+        families |= {""}
+    for line, column, path, message, replacement in lint_prose(
+        doc, enabled_checks(_configured(ctx), families)
+    ):
+        yield Problem(
+            line,
+            f"{message} [proselint: {path}]",
+            _suggestion(path, replacement),
+            column,
+            code_of(path),
+        )

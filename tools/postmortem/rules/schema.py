@@ -12,10 +12,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..document import Document, Row, parse_instant
+from ..options import project
 from ..scales import Scale
 from .base import Context, Problem, rule
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # jsonschema is imported when a check first runs: settings stay light
     from jsonschema import Draft202012Validator
     from jsonschema.exceptions import ValidationError
 
@@ -243,7 +244,7 @@ def action_item_schema(doc: Document, ctx: Context) -> Iterator[Problem]:
             yield from _row_problems("action", row, ctx)
 
 
-@rule("SC104", "severity-scale", "schema")
+@rule("SC104", "severity-scale", "schema", options=project("severity_scale"))
 def severity_scale(doc: Document, ctx: Context) -> Iterator[Problem]:
     """The severity must be one of the configured scale (`severity_scale`, default P1..P4)."""
     scale = Scale.from_setting(ctx.option("severity_scale"))

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..document import Document
-from .base import Context, Problem, rule
+from .base import Context, Problem, Rule, checker
 
 try:  # RE2 comes with proselint; plain `re` is a correct, slower fallback
     import re2
@@ -313,138 +313,138 @@ def _labelled_secret(pattern: Pattern, match: Any, text: str) -> bool:
     )
 
 
-def _secret_hits(doc: Document) -> list[tuple[int, int, Hit]]:
-    """(line, column, hit) of every secret in the file, computed once for all SE rules."""
-    cached = doc.__dict__.get("_secret_hits")
-    if cached is None:
-        text = doc.text
-        cached = []
-        hits = find_secrets(text) if text else []
-        if hits:
-            # Line ends as the document counts them (a file may use \r alone).
-            starts = [0] + [m.end() for m in re.finditer(r"\r\n|\r|\n", text)]
-            for hit in hits:
-                index = bisect_right(starts, hit.start) - 1
-                cached.append((index + 1, hit.start - starts[index] + 1, hit))
-        doc.__dict__["_secret_hits"] = cached
-    return cached
+def _message(code: str, hit: Hit) -> tuple[str, str]:
+    shown = mask(hit.value)
+    if code == "SE100":
+        return (
+            f"`{shown}` looks like a {hit.kind} but is a documented example value",
+            "Nothing to rotate if it is only an example; check that no real key was "
+            "pasted next to it.",
+        )
+    return (
+        f"{hit.kind} `{shown}` pasted into the post-mortem",
+        f"Replace it with `{shown}` and rotate the credential: a pasted secret has been "
+        "copied around already (chat, logs, this file), and once the file is committed "
+        "it stays in git history even after it is edited out.",
+    )
 
 
-def _kind(code: str):
-    def check(doc: Document, ctx: Context) -> Iterator[Problem]:
-        for line, column, hit in _secret_hits(doc):
-            if hit.code != code:
-                continue
-            shown = mask(hit.value)
-            if code == "SE100":
-                yield Problem(
-                    line,
-                    f"`{shown}` looks like a {hit.kind} but is a documented example value",
-                    "Nothing to rotate if it is only an example; check that no real key was "
-                    "pasted next to it.",
-                    column,
-                )
-                continue
-            yield Problem(
-                line,
-                f"{hit.kind} `{shown}` pasted into the post-mortem",
-                f"Replace it with `{shown}` and rotate the credential: a pasted secret has been "
-                "copied around already (chat, logs, this file), and once the file is committed "
-                "it stays in git history even after it is edited out.",
-                column,
-            )
-
-    return check
-
-
-def _register(code: str, name: str, doc: str, severity: str = "error") -> None:
-    rule(code, name, "security", severity, doc=doc)(_kind(code))
-
-
-_register(
-    "SE100",
-    "example-credential",
-    """A documented example credential, such as AWS's `AKIAIOSFODNN7EXAMPLE`.
+RULES = [
+    Rule(
+        "SE100",
+        "example-credential",
+        "security",
+        severity="info",
+        doc="""A documented example credential, such as AWS's `AKIAIOSFODNN7EXAMPLE`.
 
 Any credential-shaped value containing `EXAMPLE` is reported here at `info` level instead of
 under its own code: it is not a leak, but where an example key was pasted a real one may follow.
 """,
-    severity="info",
-)
-_register(
-    "SE101",
-    "private-key",
-    """A private key (`-----BEGIN ... PRIVATE KEY-----` followed by key material).
+    ),
+    Rule(
+        "SE101",
+        "private-key",
+        "security",
+        doc="""A private key (`-----BEGIN ... PRIVATE KEY-----` followed by key material).
 
 RSA, EC, DSA, OpenSSH, encrypted and PGP private keys, also inside a GCP service-account JSON.
 A header followed by `...` or `<redacted>` (an example of the format) is not flagged.
 """,
-)
-_register(
-    "SE102",
-    "aws-credentials",
-    """AWS credentials: an access key id (AKIA..., ASIA...), or a secret access key or session token next to its label.
+    ),
+    Rule(
+        "SE102",
+        "aws-credentials",
+        "security",
+        doc="""AWS credentials: an access key id (AKIA..., ASIA...), or a secret access key or session token next to its label.
 
 A bare 40-character string is not flagged (a git SHA-1 has 40 characters too); a secret
 access key is recognised after `aws_secret_access_key`, `AWS_SECRET_ACCESS_KEY=` and the like.
 """,
-)
-_register(
-    "SE103",
-    "gcp-credentials",
-    """Google Cloud credentials: a service-account key file, an API key (AIza...), an OAuth client secret (GOCSPX-...) or access token (ya29....).""",
-)
-_register(
-    "SE104",
-    "azure-credentials",
-    """Azure credentials: a storage account key (`AccountKey=`), a SAS token signature (`sv=...&sig=...`) or an Entra ID client secret (`...Q~...`).""",
-)
-_register(
-    "SE105", "github-token", """A GitHub token: ghp_, gho_, ghu_, ghs_, ghr_ or github_pat_."""
-)
-_register(
-    "SE106",
-    "slack-token",
-    """A Slack token (xoxb-, xoxp-, xoxa-, xoxr-, xoxe-...) or an incoming-webhook URL.""",
-)
-_register(
-    "SE107",
-    "stripe-key",
-    """A Stripe secret or restricted key (sk_live_, rk_live_, sk_test_, rk_test_) or webhook secret (whsec_).""",
-)
-_register(
-    "SE108",
-    "jwt",
-    """A JSON Web Token (`eyJ...`.`eyJ...`.`signature`): a session or API credential until it expires.""",
-)
-_register(
-    "SE109",
-    "bearer-token",
-    """A credential in an HTTP header: `Authorization: Bearer|Basic|Token ...`, or `Bearer <token>`.
+    ),
+    Rule(
+        "SE103",
+        "gcp-credentials",
+        "security",
+        doc="""Google Cloud credentials: a service-account key file, an API key (AIza...), an OAuth client secret (GOCSPX-...) or access token (ya29....).""",
+    ),
+    Rule(
+        "SE104",
+        "azure-credentials",
+        "security",
+        doc="""Azure credentials: a storage account key (`AccountKey=`), a SAS token signature (`sv=...&sig=...`) or an Entra ID client secret (`...Q~...`).""",
+    ),
+    Rule(
+        "SE105",
+        "github-token",
+        "security",
+        doc="""A GitHub token: ghp_, gho_, ghu_, ghs_, ghr_ or github_pat_.""",
+    ),
+    Rule(
+        "SE106",
+        "slack-token",
+        "security",
+        doc="""A Slack token (xoxb-, xoxp-, xoxa-, xoxr-, xoxe-...) or an incoming-webhook URL.""",
+    ),
+    Rule(
+        "SE107",
+        "stripe-key",
+        "security",
+        doc="""A Stripe secret or restricted key (sk_live_, rk_live_, sk_test_, rk_test_) or webhook secret (whsec_).""",
+    ),
+    Rule(
+        "SE108",
+        "jwt",
+        "security",
+        doc="""A JSON Web Token (`eyJ...`.`eyJ...`.`signature`): a session or API credential until it expires.""",
+    ),
+    Rule(
+        "SE109",
+        "bearer-token",
+        "security",
+        doc="""A credential in an HTTP header: `Authorization: Bearer|Basic|Token ...`, or `Bearer <token>`.
 
 A placeholder (`Bearer <token>`, `Bearer $TOKEN`, `Bearer ****`) is not flagged.
 """,
-)
-_register(
-    "SE110",
-    "url-password",
-    """A password in a URL: `scheme://user:password@host`.
+    ),
+    Rule(
+        "SE110",
+        "url-password",
+        "security",
+        doc="""A password in a URL: `scheme://user:password@host`.
 
 Placeholders are not flagged: `user:****@`, `user:<password>@`, `user:${DB_PASSWORD}@`, `user:pass@`.
 """,
-)
-_register(
-    "SE111",
-    "password-assignment",
-    """A password or secret assigned in a log or config line: `password=...`, `passwd: ...`, `secret=...`, `api_key=...`, `token=...`.
+    ),
+    Rule(
+        "SE111",
+        "password-assignment",
+        "security",
+        doc="""A password or secret assigned in a log or config line: `password=...`, `passwd: ...`, `secret=...`, `api_key=...`, `token=...`.
 
 After `=` any value counts (log and config syntax) except placeholders (`<redacted>`, `***`,
 `${VAR}`, `changeme`); after `:` or `is` the value must look random (digits, symbols or mixed
 case), so that prose such as "Password: reset by the user" is not flagged.
 """,
-)
-_register(
-    "SE112",
-    "service-token",
-    """A token of another service with a recognisable prefix: GitLab (glpat-), npm (npm_), PyPI (pypi-), OpenAI (sk-...T3BlbkFJ...), Anthropic (sk-ant-), SendGrid (SG.), HashiCorp Vault (hvs.).""",
-)
+    ),
+    Rule(
+        "SE112",
+        "service-token",
+        "security",
+        doc="""A token of another service with a recognisable prefix: GitLab (glpat-), npm (npm_), PyPI (pypi-), OpenAI (sk-...T3BlbkFJ...), Anthropic (sk-ant-), SendGrid (SG.), HashiCorp Vault (hvs.).""",
+    ),
+]
+
+
+@checker("secrets", RULES)
+def secrets(doc: Document, ctx: Context) -> Iterator[Problem]:
+    """Every secret in the raw file, each under the code of its kind."""
+    text = doc.text
+    hits = find_secrets(text) if text else []
+    if not hits:
+        return
+    # Line ends as the document counts them (a file may use \r alone).
+    starts = [0] + [m.end() for m in re.finditer(r"\r\n|\r|\n", text)]
+    for hit in hits:
+        index = bisect_right(starts, hit.start) - 1
+        message, suggestion = _message(hit.code, hit)
+        yield Problem(index + 1, message, suggestion, hit.start - starts[index] + 1, hit.code)

@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 
 from ..document import Document, split_lines
+from ..options import project
 from .base import Context, Problem, rule
 
 _PLACEHOLDER = re.compile(r"\bTODO\b|\bTBD\b|\bFIXME\b|\blorem ipsum\b", re.IGNORECASE)
@@ -26,7 +27,7 @@ def _required(ctx: Context) -> list[str]:
     return [str(s) for s in ctx.option("required_sections")]
 
 
-@rule("ST101", "required-sections", "structure")
+@rule("ST101", "required-sections", "structure", options=project("required_sections"))
 def required_sections(doc: Document, ctx: Context) -> Iterator[Problem]:
     """Every section of the reference template is present (`required_sections`).
 
@@ -46,7 +47,7 @@ def required_sections(doc: Document, ctx: Context) -> Iterator[Problem]:
             )
 
 
-@rule("ST102", "unfilled-section", "structure")
+@rule("ST102", "unfilled-section", "structure", options=project("required_sections"))
 def unfilled_section(doc: Document, ctx: Context) -> Iterator[Problem]:
     """A required section is empty, or any section still holds a placeholder (TODO, TBD, FIXME).
 
@@ -76,7 +77,7 @@ def unfilled_section(doc: Document, ctx: Context) -> Iterator[Problem]:
                 )
 
 
-@rule("ST103", "contributing-factors", "structure")
+@rule("ST103", "contributing-factors", "structure", options=project("min_contributing_factors"))
 def contributing_factors(doc: Document, ctx: Context) -> Iterator[Problem]:
     """Several contributing factors, not only one (`min_contributing_factors`, default 2).
 

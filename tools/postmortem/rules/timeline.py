@@ -8,6 +8,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from ..document import Document, TimelineEntry
+from ..options import project
 from ..times import format_utc, resolve_rows
 from .base import Context, Problem, rule
 
@@ -18,7 +19,7 @@ def _utc(value: datetime) -> str:
     return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
-@rule("TL101", "timeline-time-format", "timeline")
+@rule("TL101", "timeline-time-format", "timeline", options=project("timezone"))
 def time_format(doc: Document, ctx: Context) -> Iterator[Problem]:
     """Every Timeline row has a time the reader can place: `2025-02-09 14:05`, or `14:05`.
 
@@ -77,7 +78,7 @@ def time_format(doc: Document, ctx: Context) -> Iterator[Problem]:
             )
 
 
-@rule("TL102", "timeline-utc", "timeline")
+@rule("TL102", "timeline-utc", "timeline", options=project("timezone"))
 def timeline_utc(doc: Document, ctx: Context) -> Iterator[Problem]:
     """Timeline times are in UTC; a row with another offset or zone is flagged with its UTC time.
 
@@ -98,11 +99,11 @@ def timeline(doc: Document, ctx: Context) -> list[TimelineEntry]:
     tz = str(ctx.option("timezone") or "")
     if not tz:
         return doc.timeline
-    cache = doc.__dict__.setdefault("_timeline_in", {})
-    if tz not in cache:
+    cache = ctx.cache  # shared by the timeline rules for this document
+    if ("timeline", tz) not in cache:
         start, end = doc.started or doc.detected, doc.resolved or doc.mitigated
         rows = resolve_rows([e.time_text for e in doc.timeline], start, end, tz)
-        cache[tz] = [
+        cache["timeline", tz] = [
             replace(
                 entry,
                 time=row.time,
@@ -112,7 +113,7 @@ def timeline(doc: Document, ctx: Context) -> list[TimelineEntry]:
             )
             for entry, row in zip(doc.timeline, rows, strict=True)
         ]
-    return cache[tz]
+    return cache["timeline", tz]
 
 
 def _column(entry: TimelineEntry) -> int:
@@ -126,7 +127,7 @@ def _window_text(doc: Document) -> str:
     return f"{_utc(start)} – {_utc(end)}"
 
 
-@rule("TL103", "timeline-order", "timeline")
+@rule("TL103", "timeline-order", "timeline", options=project("timezone"))
 def timeline_order(doc: Document, ctx: Context) -> Iterator[Problem]:
     """Timeline rows are in chronological order."""
     previous = None
@@ -144,7 +145,12 @@ def timeline_order(doc: Document, ctx: Context) -> Iterator[Problem]:
             previous = entry
 
 
-@rule("TL104", "timeline-window", "timeline")
+@rule(
+    "TL104",
+    "timeline-window",
+    "timeline",
+    options=project("timeline_lead_hours", "timeline_trail_hours", "timezone"),
+)
 def timeline_window(doc: Document, ctx: Context) -> Iterator[Problem]:
     """Timeline rows fall inside the incident window.
 
@@ -185,7 +191,7 @@ def window_order(doc: Document, ctx: Context) -> Iterator[Problem]:
             previous = (key, value)
 
 
-@rule("TL106", "timeline-coverage", "timeline", severity="warning")
+@rule("TL106", "timeline-coverage", "timeline", severity="warning", options=project("timezone"))
 def timeline_coverage(doc: Document, ctx: Context) -> Iterator[Problem]:
     """The Timeline covers the incident: a row at or before detection and one at or after resolution.
 

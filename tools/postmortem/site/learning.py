@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from ..learning.themes import ArchiveLearning, Theme, quarters_between
 from . import charts
 from .markup import html_text
+from .markup import page_frontmatter as _frontmatter
 
 if TYPE_CHECKING:
     from .pages import Entry, GeneratedPage, _Builder
@@ -105,8 +106,6 @@ def _quarters(learning: ArchiveLearning, themes: list[Theme], last: int = 8) -> 
 
 
 def themes_page(builder: _Builder, learning: ArchiveLearning | None) -> GeneratedPage:
-    from .pages import _frontmatter
-
     here = THEMES_PAGE
     themes = learning.themes if learning is not None else []
     categories = [t for t in themes if t.kind == "category"]

@@ -21,8 +21,10 @@ detected: their `<` would show as `&lt;`; use fences.
 
 from __future__ import annotations
 
+import json
 import re
 from html import escape
+from typing import Any
 
 # Characters Python-Markdown treats as escapable, plus `|` (tables) and `~` / `:` (pymdownx).
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~])")
@@ -202,3 +204,11 @@ def plain(text: str) -> str:
     text = _LINK.sub(r"\1", text)
     text = re.sub(r"[`*_]+", "", text)
     return _CONTROL.sub("", re.sub(r"\s+", " ", text)).strip()
+
+
+def page_frontmatter(values: dict[str, Any]) -> str:
+    """The YAML frontmatter of a generated page."""
+    # JSON is YAML: one line per value, quoted and escaped, and far faster to write than
+    # yaml.safe_dump (this runs once per generated page).
+    lines = "".join(f"{key}: {json.dumps(value)}\n" for key, value in values.items())
+    return "---\n" + lines + "---\n\n"

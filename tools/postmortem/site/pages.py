@@ -34,6 +34,7 @@ from ..document import Document, split_lines
 from . import charts, theme
 from . import learning as learning_site
 from .markup import escape_body, escape_cell, html_text, md_text, plain
+from .markup import page_frontmatter as _frontmatter
 from .stats import (
     OVERDUE,
     ActionCounts,
@@ -349,13 +350,6 @@ def _pager(
 
 def _sev_class(severity: str) -> str:
     return re.sub(r"[^a-z0-9]", "", (severity or "").lower()) or "unknown"
-
-
-def _frontmatter(values: dict[str, Any]) -> str:
-    # JSON is YAML: one line per value, quoted and escaped, and far faster to write than
-    # yaml.safe_dump (this runs once per generated page).
-    lines = "".join(f"{key}: {json.dumps(value)}\n" for key, value in values.items())
-    return "---\n" + lines + "---\n\n"
 
 
 def _person(value: str, options: SiteOptions) -> Person:

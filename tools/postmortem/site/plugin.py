@@ -417,6 +417,6 @@ def _relative_root(url: str) -> str:
 def _project_settings(root: Path) -> dict[str, Any]:
     """`archive` and `severity_scale` from the project configuration, when there is one."""
     try:
-        return dict(load_config(start=root).values)
+        return dict(load_config(start=root, check_prose=False).values)
     except ConfigError as error:
         raise PluginError(f"postmortems: {error}") from None

@@ -22,12 +22,6 @@ from ..document import Document, load_archive
 from ..scales import priority_scale
 from .escalation import post_escalations
 from .github import (
-    DEFAULT_API_URL,
-    DEFAULT_MAX_WAIT,
-    DEFAULT_MAX_WRITES,
-    DEFAULT_PACE,
-    DEFAULT_SETTLE,
-    DEFAULT_STATE_BRANCH,
     GitHubIssues,
     Mapping,
     SyncAborted,
@@ -36,6 +30,17 @@ from .github import (
     prepare,
     state_payload,
     sync,
+)
+from .options import (
+    DEFAULT_API_URL,
+    DEFAULT_MAX_WAIT,
+    DEFAULT_MAX_WRITES,
+    DEFAULT_PACE,
+    DEFAULT_SETTLE,
+    DEFAULT_STATE_BRANCH,
+    DEFAULT_STATE_FILE,
+    SyncOptions,
+    resolve,
 )
 from .plan import Plan, SyncSettings, document_link, plan_sync
 from .review import (
@@ -49,9 +54,6 @@ from .review import (
     build_review,
     review_settings,
 )
-from .settings import check_settings
-
-DEFAULT_STATE_FILE = ".postmortem/issues.json"
 
 
 class Failure(click.ClickException):
@@ -68,27 +70,14 @@ class Failure(click.ClickException):
 # ------------------------------------------------------------------------------ helpers
 def _config() -> Config:
     try:
-        return load_config()
+        return load_config(check_prose=False)  # reading settings never loads proselint
     except ConfigError as error:
         raise Failure(str(error), 2) from None
 
 
 def _sync_settings(config: Config) -> dict[str, Any]:
-    values = config.values.get("sync") or {}
-    if not isinstance(values, dict):
-        raise Failure(f"{_where(config, 'sync')}: `sync` must be a mapping of settings", 2)
-    problems = check_settings(values, lambda key: _where(config, key))
-    if problems:
-        raise Failure("\n".join(problems), 2)
-    return values
-
-
-def _where(config: Config, key: str) -> str:
-    source = config.source or ".postmortem.yml"
-    if Path(source).is_absolute() and Path(source).is_relative_to(Path.cwd()):
-        source = Path(source).relative_to(Path.cwd()).as_posix()
-    line = config.lines.get(key)
-    return f"{source}:{line}" if line else source
+    """The `sync:` section, already checked against `options.SYNC` when the file was loaded."""
+    return config.values.get("sync") or {}
 
 
 def _token() -> str:
@@ -96,8 +85,7 @@ def _token() -> str:
     return token
 
 
-def _repo_name(repo: str | None, config: dict[str, Any]) -> str | None:
-    name = repo or config.get("repo") or os.environ.get("GITHUB_REPOSITORY")
+def _repo_name(name: str | None) -> str | None:
     if name is None:
         return None
     name = str(name).strip()
@@ -134,24 +122,13 @@ def _documents(paths: Sequence[str], config: Config) -> tuple[list[Document], bo
     return load_archive([archive]), True
 
 
-def _statuses(option: tuple[str, ...], config: dict[str, Any]) -> tuple[str, ...]:
-    if option:
-        return tuple(s.lower() for s in option)
-    configured = config.get("statuses")
-    if isinstance(configured, list) and configured:
-        return tuple(str(s).lower() for s in configured)
-    return ("published",)
-
-
-def _settings(
-    repo: str, api_url: str, ref: str, statuses: tuple[str, ...], label: str, full: bool
-) -> SyncSettings:
+def _settings(repo: str, chosen: SyncOptions, full: bool) -> SyncSettings:
     root = _git_root(Path.cwd().resolve())
     return SyncSettings(
         repo=repo,
-        statuses=statuses,
-        label=label,
-        link_base=f"{_server_url(api_url)}/{repo}/blob/{ref}/",
+        statuses=chosen.statuses,
+        label=chosen.label,
+        link_base=f"{_server_url(chosen.api_url)}/{repo}/blob/{chosen.ref}/",
         root=root,
         base=Path.cwd().resolve().relative_to(root),
         full_archive=full,
@@ -254,13 +231,6 @@ def _open_api(repo: str, api_url: str, pace: float, max_wait: float) -> GitHubIs
     return GitHubIssues(repo, token, api_url=api_url, pace=pace, max_wait=max_wait)
 
 
-def _number(options: dict[str, Any], key: str, default: float, minimum: float = 0) -> float:
-    value = options.get(key, default)
-    if isinstance(value, bool) or not isinstance(value, int | float) or value < minimum:
-        raise Failure(f"`sync/{key}` must be a number, at least {minimum:g} (not {value!r})", 2)
-    return float(value)
-
-
 # ----------------------------------------------------------------------------- commands
 @click.command("sync")
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=str))
@@ -311,50 +281,42 @@ def sync_command(
     title; an issue without the marker is never touched.
     """
     config = _config()
-    options = _sync_settings(config)
+    chosen = resolve(
+        _sync_settings(config),
+        repo=repo,
+        api_url=api_url,
+        ref=ref,
+        statuses=statuses,
+        label=label,
+        pace=pace,
+        max_wait=max_wait,
+        state_file=str(state_file) if state_file else None,
+        max_writes=max_writes,
+        settle=settle,
+        state_branch=state_branch,
+    )
     if offline and not dry_run:
         raise Failure("--offline only plans: use it with --dry-run", 2)
-    name = _repo_name(repo, options)
+    name = _repo_name(chosen.repo)
     if name is None and offline:
         name = "OWNER/NAME"
     if name is None:
         raise Failure("no repository: pass --repo OWNER/NAME (or set GITHUB_REPOSITORY)", 2)
-    api_url = (
-        api_url or options.get("api_url") or os.environ.get("GITHUB_API_URL") or DEFAULT_API_URL
-    )
     documents, full = _documents(paths, config)
-    settings = _settings(
-        name,
-        api_url,
-        ref or str(options.get("ref") or "main"),
-        _statuses(statuses, options),
-        label or str(options.get("label") or "post-mortem"),
-        full,
-    )
-    pace = pace if pace is not None else _number(options, "pace", DEFAULT_PACE)
-    max_wait = max_wait if max_wait is not None else _number(options, "max_wait", DEFAULT_MAX_WAIT)
+    settings = _settings(name, chosen, full)
     run_options = {
-        "max_writes": int(
-            max_writes
-            if max_writes is not None
-            else _number(options, "max_writes", DEFAULT_MAX_WRITES, 1)
-        ),
-        "settle": settle if settle is not None else _number(options, "settle", DEFAULT_SETTLE),
-        "state_branch": (
-            state_branch
-            if state_branch is not None
-            else str(options.get("state_branch", DEFAULT_STATE_BRANCH) or "")
-        )
-        or None,
+        "max_writes": chosen.max_writes,
+        "settle": chosen.settle,
+        "state_branch": chosen.state_branch,
     }
-    state_path = state_file or Path(options.get("state_file") or DEFAULT_STATE_FILE)
+    state_path = Path(chosen.state_file)
     if offline:
         _print_plan(plan_sync(documents, [], settings), settings, "offline dry run", 0)
         return
     import requests
     from github import GithubException  # PyGithub only when talking to GitHub
 
-    api = _open_api(name, api_url, pace, max_wait)
+    api = _open_api(name, chosen.api_url, chosen.pace, chosen.max_wait)
     try:
         if dry_run:
             _dry_run(documents, settings, api, run_options["state_branch"])
@@ -516,6 +478,7 @@ def review_command(
         raise Failure(f"--today: {today!r} is not a date (YYYY-MM-DD)", 2) from None
     config = _config()
     options = _sync_settings(config)
+    chosen = resolve(options, repo=repo, api_url=api_url, statuses=statuses, label=label)
     settings = _review_settings(
         config,
         options,
@@ -525,32 +488,25 @@ def review_command(
         priorities=escalation_priorities,
         grace_days=grace_days,
     )
-    name = _repo_name(repo, options)
+    name = _repo_name(chosen.repo)
     token = _token()
     if escalate and not (name and token):
         missing = "--repo OWNER/NAME" if not name else "a token (GITHUB_TOKEN or GH_TOKEN)"
         raise Failure(f"--escalate comments on the items' issues: it needs {missing}", 2)
     documents, _full = _documents(paths, config)
-    wanted = _statuses(statuses, options)
+    wanted = chosen.statuses
     issues = None
     link = None
     api = None
     if name and token:
-        api_url = (
-            api_url or options.get("api_url") or os.environ.get("GITHUB_API_URL") or DEFAULT_API_URL
-        )
-        pace = _number(options, "pace", DEFAULT_PACE)
-        branch = str(options.get("state_branch", DEFAULT_STATE_BRANCH) or "") or None
-        api = GitHubIssues(name, token, api_url=api_url, pace=pace)
+        api = GitHubIssues(name, token, api_url=chosen.api_url, pace=chosen.pace)
         try:
             api.check_access()
             mapping = Mapping()
-            if branch:
-                payload, sha = api.read_state(branch)
+            if chosen.state_branch:
+                payload, sha = api.read_state(chosen.state_branch)
                 mapping = Mapping.from_payload(payload, name, sha)
-            listed, _gone = find_managed(
-                api, label or str(options.get("label") or "post-mortem"), mapping, lambda _w: None
-            )
+            listed, _gone = find_managed(api, chosen.label, mapping, lambda _w: None)
         except SyncAborted as error:
             api.close()
             raise Failure(api.scrub(str(error)), 2) from None
@@ -558,9 +514,7 @@ def review_command(
         for issue in sorted(listed, key=lambda i: i.number):
             if issue.key:
                 issues.setdefault(issue.key, issue)
-        sync_settings = _settings(
-            name, api_url, str(options.get("ref") or "main"), wanted, "post-mortem", True
-        )
+        sync_settings = _settings(name, chosen, True)
         link = lambda doc: document_link(doc, sync_settings)  # noqa: E731
         note = f"State from the GitHub issues of {name}; items without an issue use the table."
     else:

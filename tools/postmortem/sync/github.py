@@ -44,6 +44,14 @@ from urllib.parse import quote
 
 import requests
 
+from .options import (  # noqa: F401 (re-exported)
+    DEFAULT_API_URL,
+    DEFAULT_MAX_WAIT,
+    DEFAULT_MAX_WRITES,
+    DEFAULT_PACE,
+    DEFAULT_SETTLE,
+    DEFAULT_STATE_BRANCH,
+)
 from .plan import (
     CLOSE_COMMENT_RE,
     DRIFT_COMMENT_RE,
@@ -56,14 +64,8 @@ from .plan import (
     plan_sync,
 )
 
-DEFAULT_API_URL = "https://api.github.com"
 API_VERSION = "2022-11-28"
 ACCEPT = "application/vnd.github+json"
-DEFAULT_PACE = 1.0  # seconds between writes: GitHub asks for at least one second
-DEFAULT_MAX_WAIT = 120.0  # longest single wait for a rate limit, in seconds
-DEFAULT_MAX_WRITES = 450  # per run: GitHub allows about 500 content-creating requests an hour
-DEFAULT_SETTLE = 5.0  # seconds to let GitHub's lists catch up after an unknown write outcome
-DEFAULT_STATE_BRANCH = "postmortem-sync"
 STATE_PATH = "issues.json"
 SECONDARY_LIMIT_WAIT = 60.0  # GitHub: wait at least a minute when no Retry-After is given
 MAX_ROUNDS = 8  # list -> plan -> apply rounds; a new round follows a write of unknown outcome

@@ -1,18 +1,17 @@
 """The `sync:` settings of `.postmortem.yml` (sync, review, digest), declared as data.
 
-One JSON Schema, as the site declares its own (`site/settings.py`), so that the project's
-settings layer can validate the whole file from the adapters' declarations. Until then,
-`check_settings` validates the `sync:` mapping with it and reports each problem with its file
-and line: a typo must never switch a behaviour off silently. The command-line options win over
-these settings; the defaults here are the ones the commands use.
+One JSON Schema, as the site declares its own (`site/settings.py`): the project's settings
+layer (`postmortem.settings`) checks the `sync:` section of the file against it when the file is
+loaded, and reports each problem with its file and line: a typo must never switch a behaviour
+off silently. `options.resolve` gives the commands their options (command line, file,
+environment, defaults); the defaults here are the ones it uses. Importing this module is cheap.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
 from typing import Any
 
-from .github import (
+from .options import (
     DEFAULT_API_URL,
     DEFAULT_MAX_WAIT,
     DEFAULT_MAX_WRITES,
@@ -70,24 +69,3 @@ SCHEMA: dict[str, Any] = {
 
 def default(key: str) -> Any:
     return SCHEMA["properties"][key].get("default")
-
-
-def check_settings(values: Mapping[str, Any], where: Callable[[str], str]) -> list[str]:
-    """Problems of the `sync:` mapping, each as "file:line: message"."""
-    from jsonschema import Draft202012Validator  # only when a `sync:` section exists
-
-    problems = []
-    for error in sorted(Draft202012Validator(SCHEMA).iter_errors(dict(values)), key=str):
-        if list(error.absolute_path)[:1] == ["escalation"]:
-            continue  # `review_settings` checks it, with the review's own wording
-        path = "/".join(["sync", *map(str, error.absolute_path)])
-        if error.validator == "additionalProperties":
-            known = error.schema.get("properties", {})
-            for key in sorted(set(error.instance) - set(known)):
-                label = f"{path}/{key}"
-                problems.append(
-                    f"{where(label)}: unknown setting `{label}` (known: {', '.join(known)})"
-                )
-            continue
-        problems.append(f"{where(path)}: `{path}` {error.message}")
-    return problems
