@@ -283,6 +283,11 @@ _IGNORED_SIGNAL = re.compile(
     r"runbooks?|reviews?|feedback|instructions?|checklists?|procedures?|signs?)\b",
     re.I,
 )
+_OUTCOME_VERBS = _LANG.words("outcome_verbs")
+# "missed" with people as its object is longing, not a lapse ("missed us", "missed out on").
+_MISSED_PEOPLE = re.compile(
+    r"(?<=missed)(?<=\w)\s+(?:you|us|him|everyone|everybody|y['’]all|out\s+on)\b", re.I
+)
 _HYPOTHETICAL_MODAL = re.compile(r"\b(?:might|may|could|would)\b", re.I)
 # Kinds whose verb is human enough that an unknown capitalised subject is taken as a name.
 _NAME_LIKE_KINDS = frozenset({"forgot", "neglect", "missed", "overlooked", "mistake", "failed"})
@@ -449,6 +454,10 @@ def _bl101(ctx: _Context) -> Iterator[BlameHit]:
         )
     for m in _BLAME.finditer(text) if not _BLAME_KEYS.isdisjoint(ctx.words) else ():
         ss, _ = ctx.sentence(m.start())
+        if m.group().lower() == "blamed":
+            cls, _, _ = ctx.np_after(m.end())
+            if cls == THING:
+                continue  # "we blamed DNS at first": a suspected cause, not a person
         if _NEGATION_WORD.search(text, ss, m.start()) or _CULTURE.match(text, m.end()):
             continue  # "this is not a process for assigning blame"
         yield BlameHit(
@@ -538,6 +547,10 @@ def _agent_match(ctx: _Context, m: re.Match[str], kind: str) -> BlameHit | None:
         and (m.group("fverb") or "").lower() in _IMPACT_VERBS
     ):
         return None  # "users failed to log in" is impact
+    if kind == "failed" and (m.group("fverb") or "").lower() in _OUTCOME_VERBS:
+        return None  # "we failed to find a better option": a search that came up empty
+    if kind == "missed" and _MISSED_PEOPLE.match(text, m.end()):
+        return None  # "we missed you all while the site was down"
     if kind == "introduced" and first_word in ("we ", "we'", "we’"):
         return None  # "we introduced a regression": the organisation describing a change
     if (
@@ -804,6 +817,13 @@ _IF_HAD = re.compile(
     r"actually|bothered\s+to)\s+)?(?P<verb>[a-z]+(?:ed)?|seen|known|caught|read|done)\b",
     re.I,
 )
+# "had" as an auxiliary: a participle, "been" or a negation follows.
+_HAD_DONE = re.compile(
+    r"\s+(?:not\s+|n['’]t\s+|just\s+|only\s+|simply\s+|actually\s+)?"
+    r"(?:been|[a-z]+ed|seen|known|done|caught|read|taken|run|gone|written|heard|spoken|thought|"
+    r"told|got|gotten|made|kept|left|put|set|shut|sent|spent|found|understood)\b",
+    re.I,
+)
 _IF_GATES = (
     (_IF_ONLY, _Gate("if+only")),
     (_HAD_INVERTED, _Gate("had")),
@@ -911,6 +931,12 @@ def _bl103_105(ctx: _Context) -> Iterator[BlameHit]:
             cls = _np_class(ctx, m.group("np"), m.start("np"))
             if cls != PERSON:
                 continue
+            if (
+                rx is _IF_ONLY
+                and m.group().lower().endswith("had")
+                and not _HAD_DONE.match(text, m.end())
+            ):
+                continue  # "if only we had more disks!": a wish for resources, not a verdict
             if rx is _IF_HAD:
                 verb = m.group("verb").lower()
                 if not (m.group("adv") or verb in _ATTENTION_PP):
