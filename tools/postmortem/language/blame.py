@@ -148,6 +148,8 @@ class _Gate:
         self.together = {k: tuple(v) for k, v in together.items()}
 
     def opens(self, words: frozenset[str]) -> bool:
+        if self.keys.isdisjoint(words):  # the common case, and no set is built for it
+            return False
         for key in self.keys.intersection(words):
             if any(rest <= words for rest in self.together[key]):
                 return True
