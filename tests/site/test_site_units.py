@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -44,14 +45,25 @@ def test_month_range_fills_gaps_across_years():
     assert month_range("2024-11", "2025-02") == ["2024-11", "2024-12", "2025-01", "2025-02"]
 
 
-def test_item_state_prefers_the_issue_and_marks_overdue():
+def test_item_state_follows_the_row_then_the_issue_and_marks_overdue():
     stampede = doc("2025-05-06-cache-stampede")
     a1, a2, a3 = stampede.action_items
+    closed = IssueRef(12, "https://x/12", "closed")
+    not_planned = IssueRef(12, "https://x/12", "closed", "not_planned")
     assert item_state(a1, None, TODAY) == "overdue"  # open, deadline 2025-06-01 passed
-    assert item_state(a1, IssueRef(12, "https://x/12", "closed"), TODAY) == "done"
-    assert item_state(a1, IssueRef(12, "https://x/12", "closed", "not_planned"), TODAY) == "wont-do"
+    # The row says open: it decides, as in the sync and the weekly review (a closed issue is
+    # drift they report), so the site does not call it done.
+    assert item_state(a1, closed, TODAY) == "overdue"
+    assert item_state(a3, IssueRef(12, "https://x/12", "open"), TODAY) == "done"
+    # A row without a status (or with a word the vocabulary does not know) takes the issue's.
+    for status in ("", "someday"):
+        blank = replace(a1, status=status)
+        assert item_state(blank, None, TODAY) == "overdue"
+        assert item_state(blank, closed, TODAY) == "done"
+        assert item_state(blank, not_planned, TODAY) == "wont-do"
     assert item_state(a2, None, TODAY) == "open"  # deadline 2099
     assert item_state(a3, None, TODAY) == "done"
+    assert item_state(replace(a2, status="won't fix"), None, TODAY) == "wont-do"
 
 
 def test_issue_refs_keep_only_well_formed_http_entries():

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from .. import statuses
 from ..document import ActionItem, Document
 
 # Action-item states shown on the site; "overdue" is an open item past its deadline.
@@ -75,14 +76,16 @@ def issue_refs(state: Any) -> tuple[dict[str, IssueRef], list[str]]:
 
 
 def item_state(item: ActionItem, issue: IssueRef | None, today: date) -> str:
-    """done | open | overdue | wont-do. A known issue is the live state and wins over the table."""
-    if issue is not None and issue.state == "closed":
+    """done | open | overdue | wont-do, by the sync's rule (README, "Action items on GitHub"):
+    a row with a status decides, even when a person closed or reopened the issue (the sync and
+    the weekly review report that as drift); a row without one takes its issue's state."""
+    decided = statuses.meaning(item.status) if (item.status or "").strip() else None
+    if decided is None and issue is not None and issue.state == "closed":
         return WONT_DO if issue.state_reason == "not_planned" else DONE
-    if issue is None:
-        if item.is_done:
-            return DONE
-        if item.is_dropped:
-            return WONT_DO
+    if decided == statuses.DONE:
+        return DONE
+    if decided == statuses.DROPPED:
+        return WONT_DO
     if item.deadline is not None and item.deadline < today:
         return OVERDUE
     return OPEN
