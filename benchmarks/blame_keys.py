@@ -5,7 +5,7 @@ find exactly what the old one found.
     .venv/bin/python benchmarks/blame_keys.py           # compare, print any difference
 
 Keys only, never text: (set, file, line, start, end, code) where ``set`` is ``project`` (every
-Markdown file of this repository, as a document through the validator's rule, and line by
+Markdown file under postmortems/ and tests/, as a document through the validator's rule, and line by
 line; the sentences of tests/data/blame-*.tsv by row) or ``corpus`` (every Markdown file under
 ../shared/corpus, line by line, block-quoted lines skipped as the validator skips them). The
 record is tests/data/blame-keys.tsv; tests/language/test_blame_keys.py compares against it.

@@ -506,16 +506,19 @@ def blame_keys(project: Path, corpus: Path | None = None) -> set[BlameKey]:
     """Every finding of the blame detector on the project's own text (and on the shared corpus
     when given) as (set, file, line, start, end, code) keys: what an engine change must keep.
 
-    Project Markdown files are read through the validator's rule (column as the start, end 0)
+    The project's post-mortems and test fixtures (Markdown) are read through the validator's rule (column as the start, end 0)
     and line by line; the sentences of ``tests/data/blame-*.tsv`` by row number.
     """
     from postmortem.document import load_document
     from postmortem.rules.blameless import blame_hits
 
     keys: set[BlameKey] = set()
+    # Post-mortems and test fixtures only: the README and docs quote blameful examples on
+    # purpose, and recording them would fail this check on every edit that moves a line.
     files = sorted(
         p
-        for p in project.rglob("*.md")
+        for folder in ("postmortems", "tests")
+        for p in (project / folder).rglob("*.md")
         if not any(part.startswith(".") or part in ("site", "node_modules") for part in p.parts)
     )
     for path in files:
