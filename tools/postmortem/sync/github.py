@@ -709,6 +709,28 @@ def find_managed(
     return found, gone
 
 
+def read_mapping(api: GitHubIssues, settings: SyncSettings, state_branch: str | None) -> Mapping:
+    """The item -> issue mapping saved on the state branch (empty without one)."""
+    if not state_branch:
+        return Mapping()
+    payload, sha = api.read_state(state_branch)
+    return Mapping.from_payload(payload, settings.repo, sha)
+
+
+def plan_over(
+    documents: Sequence[DocumentLike],
+    issues: Sequence[ListedIssue],
+    gone: dict[str, int],
+    settings: SyncSettings,
+    unassignable: set[str],
+) -> Plan:
+    """The plan over these issues with the owners known to be unassignable; an item whose
+    issue was deleted on GitHub is not created again."""
+    plan = plan_sync(documents, issues, replace(settings, unassignable=frozenset(unassignable)))
+    plan.actions = [a for a in plan.actions if not (a.kind == "create" and a.key in gone)]
+    return plan
+
+
 def sync(
     documents: Sequence[DocumentLike],
     settings: SyncSettings,
@@ -721,19 +743,13 @@ def sync(
 ) -> SyncResult:
     """Read the mapping, find the issues, plan, apply; save the mapping when it changed."""
     repo = api.check_access()
-    mapping = Mapping()
-    if state_branch:
-        payload, sha = api.read_state(state_branch)
-        mapping = Mapping.from_payload(payload, settings.repo, sha)
+    mapping = read_mapping(api, settings, state_branch)
     warnings: list[str] = []
     issues, gone = find_managed(api, settings.label, mapping, warnings.append)
     unassignable: set[str] = set(settings.unassignable)
 
     def make_plan() -> Plan:
-        plan = plan_sync(documents, issues, replace(settings, unassignable=frozenset(unassignable)))
-        # An item whose issue was deleted is not created again.
-        plan.actions = [a for a in plan.actions if not (a.kind == "create" and a.key in gone)]
-        return plan
+        return plan_over(documents, issues, gone, settings, unassignable)
 
     # Owners are checked one write at a time, just before it (never a batch of checks before
     # the first write: a token that cannot write is told so within a few requests).
@@ -809,12 +825,7 @@ def sync(
     final = plan if current and not learned else make_plan()  # a no-op re-sync plans once
     if learned:
         # What this run set out to do, with what it learnt about owners GitHub cannot assign.
-        result.plan = plan_sync(
-            documents, initial, replace(settings, unassignable=frozenset(unassignable))
-        )
-        result.plan.actions = [
-            a for a in result.plan.actions if not (a.kind == "create" and a.key in gone)
-        ]
+        result.plan = plan_over(documents, initial, gone, settings, unassignable)
         result.plan.errors = list(plan.errors)
     still = {a.key: a for a in final.writes}
     for key, text in unknown.items():
@@ -930,18 +941,13 @@ def prepare(
 ) -> Plan:
     """The plan a real run would start with (for --dry-run): reads only, assignees checked."""
     api.check_access()
-    mapping = Mapping()
-    if state_branch:
-        payload, sha = api.read_state(state_branch)
-        mapping = Mapping.from_payload(payload, settings.repo, sha)
+    mapping = read_mapping(api, settings, state_branch)
     warnings: list[str] = []
     issues, gone = find_managed(api, settings.label, mapping, warnings.append)
     unassignable: set[str] = set(settings.unassignable)
 
     def make_plan() -> Plan:
-        plan = plan_sync(documents, issues, replace(settings, unassignable=frozenset(unassignable)))
-        plan.actions = [a for a in plan.actions if not (a.kind == "create" and a.key in gone)]
-        return plan
+        return plan_over(documents, issues, gone, settings, unassignable)
 
     plan = learn_assignees(api, make_plan, issues, unassignable)
     plan.warnings = list(dict.fromkeys([*plan.warnings, *warnings]))
