@@ -257,29 +257,17 @@ class _BodyWalk:
         for n, cell in enumerate(cells):
             if not cell.text:
                 continue
-            if n >= len(self.header) or self.header[n] not in _PROSE_COLUMNS:
-                self.body.cells.append(
-                    ProseBlock(
-                        cell.text,
-                        cell.line,
-                        "table_cell",
-                        self.section.key,
-                        cell.column,
-                        references=self.references,
-                    )
+            prose = n < len(self.header) and self.header[n] in _PROSE_COLUMNS
+            (self.body.prose if prose else self.body.cells).append(
+                ProseBlock(
+                    cell.text,
+                    cell.line,
+                    "table_cell",
+                    self.section.key,
+                    cell.column,
+                    references=self.references,
                 )
-                continue
-            if cell.text:
-                self.body.prose.append(
-                    ProseBlock(
-                        cell.text,
-                        cell.line,
-                        "table_cell",
-                        self.section.key,
-                        cell.column,
-                        references=self.references,
-                    )
-                )
+            )
 
     def prose_block(self, token: Token) -> None:
         """A paragraph or list item: prose of its section (or of the text before any)."""
