@@ -88,7 +88,7 @@ class ProseBlock:
     def text(self) -> str:
         tokens: list[Token] = []
         _MD.inline.parse(self.raw, _MD, {"references": self.references}, tokens)
-        return _prose_text(tokens)
+        return prose_text(tokens)
 
     @cached_property
     def _breaks(self) -> list[int]:
@@ -326,7 +326,7 @@ def _inline_text(token: Token) -> str:
     return token.content.strip()
 
 
-def _prose_text(children: list[Token]) -> str:
+def prose_text(children: list[Token]) -> str:
     """Readable text of inline tokens: code spans and URLs are replaced, link text kept."""
     parts: list[str] = []
     for child in children:
@@ -337,7 +337,7 @@ def _prose_text(children: list[Token]) -> str:
         elif child.type in ("softbreak", "hardbreak"):
             parts.append("\n")
         elif child.children:
-            parts.append(_prose_text(child.children))
+            parts.append(prose_text(child.children))
     return "".join(parts)
 
 

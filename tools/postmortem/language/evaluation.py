@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from markdown_it import MarkdownIt
-from markdown_it.token import Token
 
+from postmortem.body import prose_text
 from postmortem.language.blame import BlameHit, find_blame
 
 
@@ -133,7 +133,6 @@ def by_family(cases: Iterable[Case]) -> dict[str, Score]:
 # changing it would move the keys, and the test that compares keys would say so.
 
 _MD_CORPUS = MarkdownIt("commonmark", {"html": True}).enable("table")
-_CORPUS_URL = re.compile(r"\b(?:https?|ftp)://[^\s<>()]+|\bwww\.[^\s<>()]+", re.I)
 # A sentence ends at . ! ? (and closing quotes/brackets) before whitespace and a capital,
 # digit, quote or bracket, or at a colon that ends a line. Other line breaks are soft: many
 # files wrap sentences at 80 columns.
@@ -160,20 +159,6 @@ class CorpusSentence:
     @property
     def key(self) -> tuple[str, int, int]:
         return (self.file, self.line, self.n)
-
-
-def _inline_text(children: list[Token]) -> str:
-    parts: list[str] = []
-    for child in children:
-        if child.type in ("text", "text_special"):
-            parts.append(_CORPUS_URL.sub("URL", child.content))
-        elif child.type == "code_inline":
-            parts.append("CODE")
-        elif child.type in ("softbreak", "hardbreak"):
-            parts.append("\n")
-        elif child.children:
-            parts.append(_inline_text(child.children))
-    return "".join(parts)
 
 
 def corpus_blocks(source: str) -> list[tuple[int, str]]:
@@ -203,7 +188,7 @@ def corpus_blocks(source: str) -> list[tuple[int, str]]:
         elif token.type in ("heading_close", "thead_close"):
             skip = False
         elif token.type == "inline" and token.map and not skip and not quote_depth:
-            blocks.append((token.map[0] + 1, _inline_text(token.children or [])))
+            blocks.append((token.map[0] + 1, prose_text(token.children or [])))
     return blocks
 
 
