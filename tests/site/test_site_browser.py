@@ -81,7 +81,17 @@ def open_tab(browser, viewport=DESKTOP, scheme="light", javascript=True):
         lambda m: tab.problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None,
     )
     tab.on("pageerror", lambda e: tab.problems.append(f"page error: {e}"))
-    tab.on("requestfailed", lambda r: tab.problems.append(f"request failed: {r.url}"))
+    # A request the browser itself cancelled (net::ERR_ABORTED: the test navigated on before
+    # the favicon had loaded) says nothing about the site; a missing file is a 404 response,
+    # which Chromium reports as a console error above.
+    tab.on(
+        "requestfailed",
+        lambda r: (
+            None
+            if r.failure == "net::ERR_ABORTED"
+            else tab.problems.append(f"request failed: {r.url} ({r.failure})")
+        ),
+    )
     tab.on("dialog", lambda d: (tab.problems.append(f"dialog: {d.message}"), d.dismiss()))
     tab.set_default_timeout(30000)
     return context, tab
