@@ -215,6 +215,7 @@ def test_a_crash_in_the_similarity_rule_is_reported_and_hides_nothing(tmp_path, 
     def broken(*args, **kwargs):
         raise RuntimeError("engine failed")
 
+    monkeypatch.setattr(similarity.PlainIndex, "__init__", broken)
     monkeypatch.setattr(similarity.SimilarityIndex, "__init__", broken)
     report = validate([folder], Config(root=tmp_path), date(2026, 12, 1), workers=1)
     internal = [f for f in report.findings if f.rule == "INTERNAL"]

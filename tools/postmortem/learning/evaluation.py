@@ -106,9 +106,9 @@ def suggest_all(
 ) -> dict[str, list[str]]:
     """Suggestions for every profile of an archive, as keys (every profile is a candidate:
     the labelled files are not all in this project's format or status)."""
-    from .similarity import SimilarityIndex
+    from .similarity import build_index
 
-    index = SimilarityIndex(profiles, settings)  # type: ignore[arg-type]
+    index = build_index(profiles, settings)  # type: ignore[arg-type]
     found = index.neighbours(range(len(profiles)), eligible)
     key_of = {id(p): k for p, k in zip(profiles, keys, strict=True)}
     return {keys[row]: [key_of[id(m.profile)] for m in matches] for row, matches in found.items()}

@@ -19,7 +19,7 @@ from ..document import iter_markdown_files, split_lines
 from ..fix import Change, FixResult, _write_atomically
 from .archive import archive_profiles
 from .profile import profile_from_text
-from .similarity import Settings, SimilarityIndex, not_listed
+from .similarity import Settings, build_index, not_listed
 
 _FLOW = re.compile(r"^related:[ \t]*\[(?P<items>[^\]\n]*)\][ \t]*(?P<comment>#.*)?$")
 _BLOCK_KEY = re.compile(r"^related:[ \t]*(?:#.*)?$")
@@ -83,8 +83,8 @@ def add_similar_related(
     if len(profiles) < 2 or not any(p.published for p in profiles):
         return results
     rows = {p.path: n for n, p in enumerate(profiles)}
-    index = SimilarityIndex(profiles, settings)
     wanted = [rows[path] for path in mine if path in rows]
+    index = build_index(profiles, settings, rows=len(wanted))
     found = index.neighbours(wanted, not_listed)
     for result in results:
         matches = found.get(rows.get(result.path, -1), [])

@@ -23,7 +23,7 @@ from typing import Any
 from ..document import Document
 from .factors import Taxonomy, categories_of, taxonomy_for
 from .profile import profile_from_document
-from .similarity import Match, Settings, SimilarityIndex, published_other
+from .similarity import Match, Settings, build_index, published_other
 
 
 def quarter(day: date) -> str:
@@ -127,7 +127,7 @@ def learn(docs: Sequence[Document], config_values: dict[str, Any]) -> ArchiveLea
     options = rules.get("LE101") if isinstance(rules, dict) else None
     settings = Settings.from_options(options if isinstance(options, dict) else {})
     profiles = [profile_from_document(d) for d in published]
-    index = SimilarityIndex(profiles, settings)
+    index = build_index(profiles, settings)
     found = index.neighbours(range(len(profiles)), published_other)
     doc_of = {p.path: d for p, d in zip(profiles, published, strict=True)}
     links: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))

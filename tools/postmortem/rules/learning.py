@@ -35,7 +35,7 @@ def similar_incident(entries: Sequence[Entry], ctx: Context) -> Iterator[tuple[E
     if not queries or len(entries) < 2:
         return
     from ..learning.archive import archive_profiles
-    from ..learning.similarity import Settings, SimilarityIndex, not_listed, with_candidates
+    from ..learning.similarity import Settings, build_index, not_listed, with_candidates
 
     known = {e.path: e.extra[PROFILE] for e in queries}
     profiles = archive_profiles(
@@ -53,7 +53,7 @@ def similar_incident(entries: Sequence[Entry], ctx: Context) -> Iterator[tuple[E
         wanted = with_candidates(profiles, wanted, settings, not_listed)
     if not wanted:
         return
-    index = SimilarityIndex(profiles, settings)
+    index = build_index(profiles, settings, rows=len(wanted))
     for row, matches in index.neighbours(wanted, not_listed).items():
         query = profiles[row]
         entry = by_path[query.path]

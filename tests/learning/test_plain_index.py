@@ -1,0 +1,71 @@
+"""The plain-Python engine gives the scores and matches of the bm25s engine.
+
+`PlainIndex` serves the site, `postmortem similar` and the pull-request path without numpy or
+scipy; `SimilarityIndex` (bm25s over sparse matrices) serves large full runs. Which one runs
+must never change a suggestion: compared here on the project's examples and on generated
+archives, under the default and under permissive settings.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from postmortem.learning import similarity
+from postmortem.learning.profile import profile_from_file
+from postmortem.learning.similarity import (
+    PlainIndex,
+    Settings,
+    SimilarityIndex,
+    build_index,
+    not_listed,
+    published_other,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLES = ROOT / "tests" / "data" / "similarity"
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from generate import generate  # noqa: E402
+
+LOOSE = Settings(min_shared_words=1, min_score=0.05, min_text=0.01, max_suggestions=50)
+
+
+def profiles_of(folder: Path, generated: int) -> list:
+    paths = [*EXAMPLES.glob("*.md"), *(ROOT / "postmortems").glob("*.md")]
+    if generated:
+        paths += generate(folder, generated, 300)
+    found = [profile_from_file(p) for p in sorted(paths)]
+    return [p for p in found if p is not None]
+
+
+@pytest.mark.parametrize("generated", [0, 60, 240])
+@pytest.mark.parametrize("settings", [Settings(), LOOSE])
+def test_both_engines_give_the_same_matches_and_scores(tmp_path, generated, settings):
+    profiles = profiles_of(tmp_path, generated)
+    plain, sparse = PlainIndex(profiles, settings), SimilarityIndex(profiles, settings)
+    for row in range(len(profiles)):
+        mine, theirs = plain.stem_weights(row), sparse.stem_weights(row)
+        assert mine.keys() == theirs.keys()
+        assert all(abs(mine[t] - theirs[t]) <= 1e-6 * max(1.0, theirs[t]) for t in mine)
+    rows = list(range(len(profiles)))
+    for eligible in (published_other, not_listed):
+        a, b = plain.neighbours(rows, eligible), sparse.neighbours(rows, eligible)
+        assert a.keys() == b.keys()
+        compared = 0
+        for row in rows:
+            assert [m.profile.path for m in a[row]] == [m.profile.path for m in b[row]]
+            for x, y in zip(a[row], b[row], strict=True):
+                assert x.score == pytest.approx(y.score, abs=1e-9)
+                assert x.words == y.words and x.reason() == y.reason()
+                compared += 1
+        assert compared  # the archives do have matches to compare
+
+
+def test_the_plain_engine_is_chosen_unless_the_pairs_to_score_are_many(tmp_path, monkeypatch):
+    profiles = profiles_of(tmp_path, 0)
+    assert isinstance(build_index(profiles), PlainIndex)
+    monkeypatch.setattr(similarity, "PLAIN_WORK_LIMIT", 100)
+    assert isinstance(build_index(profiles), SimilarityIndex)  # every row asked about
+    assert isinstance(build_index(profiles, rows=1), PlainIndex)  # one row asked about
