@@ -95,3 +95,15 @@ def test_language_and_learning_data_read_the_same_with_libyaml() -> None:
     for path in files:
         text = path.read_text("utf-8")
         assert yaml.load(text, Loader=yaml.CSafeLoader) == yaml.safe_load(text), path
+
+
+@pytest.mark.parametrize("columns", [None, "", "abc", "0", "-3", "40", "60", "79", "80", "200"])
+def test_help_width_is_clicks_own(columns: str | None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`--help` gives click a width found without shutil: the width click would find."""
+    import shutil
+
+    if columns is None:
+        monkeypatch.delenv("COLUMNS", raising=False)
+    else:
+        monkeypatch.setenv("COLUMNS", columns)
+    assert cli._help_width() == max(min(shutil.get_terminal_size().columns, 80) - 2, 50)

@@ -10,18 +10,48 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
+from types import FunctionType
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_block import table as markdown_it_table
 from markdown_it.token import Token
 
-_MD = MarkdownIt("commonmark", {"html": True}).enable("table")
+
+def _escaped_split(line: str) -> list[str]:
+    """markdown-it's `escapedSplit` of a table row (cells split on `|` that no backslash
+    precedes; `\\|` kept as `|`), with str.split instead of a loop over every character: it was
+    the parser's most expensive function on post-mortems, which are mostly tables."""
+    if "\\|" not in line:
+        return line.split("|")
+    return [cell.replace("\\|", "|") for cell in _UNESCAPED_PIPE.split(line)]
+
+
+_UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")
+
+
+def _table_rule() -> Callable[..., bool]:
+    """markdown-it's own GFM table rule, run with `_escaped_split` (the same function object
+    with another global: nothing in markdown-it itself is changed)."""
+    rule = markdown_it_table
+    scope = {**rule.__globals__, "escapedSplit": _escaped_split}
+    return FunctionType(rule.__code__, scope, rule.__name__, rule.__defaults__, rule.__closure__)
+
+
 # The body is parsed into blocks only; a block's inline markup is parsed when its prose is
-# first read (rules read every block, the site only a few), with the same parser and the
-# document's link references.
-_MD_BLOCKS = MarkdownIt("commonmark", {"html": True}).enable("table").disable("inline")
+# first read (rules read every block, the site only a few), with the same parser's inline
+# rules and the document's link references.
+_MD = MarkdownIt("commonmark", {"html": True}).enable("table").disable("inline")
+_MD.block.ruler.at("table", _table_rule(), {"alt": ["paragraph", "reference"]})
 _URL = re.compile(r"\b(?:https?|ftp)://[^\s<>()]+|\bwww\.[^\s<>()]+", re.IGNORECASE)
+# The characters at which one of markdown-it's CommonMark inline rules (escape, backticks,
+# emphasis, link, image, autolink, HTML, entity) can start. A block without any is text and
+# line breaks only, and its readable text is found without the inline parser (`_plain_text`).
+_INLINE_MARKUP = re.compile(r"[\\`*_\[<&]")
+_OTHER_MARKUP = re.compile(r"[\\*_\[<&]")
+_BACKTICKS = re.compile(r"`+")
 
 # Table headers are matched loosely ("Time (UTC)", "Due date") to these canonical keys.
 _TIMELINE_HEADERS = {"time": "time", "event": "event", "source": "source", "actor": "actor"}
@@ -86,9 +116,12 @@ class ProseBlock:
 
     @cached_property
     def text(self) -> str:
-        tokens: list[Token] = []
-        _MD.inline.parse(self.raw, _MD, {"references": self.references}, tokens)
-        return prose_text(tokens)
+        markup = _INLINE_MARKUP.search(self.raw)
+        if markup is None:
+            return _plain_text(self.raw)
+        if markup[0] == "`" and _OTHER_MARKUP.search(self.raw) is None:
+            return _code_span_text(self.raw)
+        return inline_text(self.raw, self.references)
 
     @cached_property
     def _breaks(self) -> list[int]:
@@ -135,7 +168,7 @@ class Body:
 def parse_body(lines: list[str], start: int) -> Body:
     """Sections, tables and prose blocks of the Markdown body (lines[start:])."""
     env: dict = {}
-    tokens = _MD_BLOCKS.parse("\n".join(lines[start:]), env)
+    tokens = _MD.parse("\n".join(lines[start:]), env)
     walk = _BodyWalk(lines, start + 1, env.get("references", {}))
     i = 0
     while i < len(tokens):
@@ -324,6 +357,59 @@ def _header_key(text: str) -> str:
 
 def _inline_text(token: Token) -> str:
     return token.content.strip()
+
+
+def inline_text(raw: str, references: dict) -> str:
+    """Readable text of a block's Markdown: markdown-it's inline tokens, through `prose_text`."""
+    tokens: list[Token] = []
+    _MD.inline.parse(raw, _MD, {"references": references}, tokens)
+    return prose_text(tokens)
+
+
+def _plain_text(raw: str) -> str:
+    """`inline_text` of Markdown without inline markup (see `_INLINE_MARKUP`): markdown-it's
+    newline rule makes each line break a soft or a hard break, both read as a newline, drops
+    the spaces before it and skips the spaces and tabs that start the next line.
+    tests/core/test_body_parsing.py compares the two."""
+    if "\n" not in raw:
+        return _URL.sub("URL", raw)
+    lines = raw.split("\n")
+    last = len(lines) - 1
+    for n, line in enumerate(lines):
+        if n:
+            line = line.lstrip(" \t")
+        lines[n] = line.rstrip(" ") if n < last else line
+    return _URL.sub("URL", "\n".join(lines))
+
+
+def _code_span_text(raw: str) -> str:
+    """`inline_text` of Markdown whose only inline markup is backticks: markdown-it's backticks
+    rule makes a run of n backticks and the next run of exactly n a code span (CODE); a run
+    with no such closer is text. The text between is read as `_plain_text`."""
+    runs = [(m.start(), m.end()) for m in _BACKTICKS.finditer(raw)]
+    later: dict[int, list[int]] = {}  # run length -> indices of the runs of that length
+    for index, (start, end) in enumerate(runs):
+        later.setdefault(end - start, []).append(index)
+    seen = dict.fromkeys(later, 0)  # per length, how many of its runs are behind us
+    parts = []
+    text_start = 0
+    index = 0
+    while index < len(runs):
+        start, end = runs[index]
+        length = end - start
+        same = later[length]
+        while seen[length] < len(same) and same[seen[length]] <= index:
+            seen[length] += 1
+        if seen[length] == len(same):
+            index += 1  # no closer: the run is text
+            continue
+        closer = same[seen[length]]
+        parts.append(_plain_text(raw[text_start:start]))
+        parts.append("CODE")
+        text_start = runs[closer][1]
+        index = closer + 1
+    parts.append(_plain_text(raw[text_start:]))
+    return "".join(parts)
 
 
 def prose_text(children: list[Token]) -> str:

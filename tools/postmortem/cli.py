@@ -125,7 +125,25 @@ class ExitCodeGroup(click.Group):
             raise
 
 
-@click.group(cls=ExitCodeGroup, context_settings={"help_option_names": ["-h", "--help"]})
+def _help_width() -> int:
+    """The width click gives help text (`shutil.get_terminal_size`, capped at 80), found
+    without importing shutil (and with it bz2, lzma and zlib): `--help` is a startup path."""
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns or 80
+        except (AttributeError, ValueError, OSError):
+            columns = 80
+    return max(min(columns, 80) - 2, 50)
+
+
+@click.group(
+    cls=ExitCodeGroup,
+    context_settings={"help_option_names": ["-h", "--help"], "terminal_width": _help_width()},
+)
 @click.version_option(__version__, prog_name="postmortem")
 def main() -> None:
     """Blameless incident post-mortems as code: validate, sync, publish."""

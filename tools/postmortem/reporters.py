@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from typing import TYPE_CHECKING, TextIO
-from urllib.parse import quote
 
 import click
 
 from . import PROJECT_URL, __version__
-from .findings import Finding
 
+# `--help` imports this module for FORMATS: what only writing a report needs (json, urllib,
+# the Finding class) is imported when a report is written.
 if TYPE_CHECKING:
+    from .findings import Finding
     from .validation import Report
 
 FORMATS = ("text", "github", "json", "sarif")
@@ -77,12 +77,16 @@ def write_github(report: Report, out: TextIO, quiet: bool = False) -> None:
 
 
 def write_json(report: Report, out: TextIO) -> None:
+    import json
+
     json.dump(report.to_dict(), out, indent=2, ensure_ascii=False)
     out.write("\n")
 
 
 def sarif(report: Report) -> dict:
     """SARIF 2.1.0 for GitHub code scanning."""
+    from urllib.parse import quote
+
     from .rules import REGISTRY
 
     used = sorted({f.rule for f in report.findings})
@@ -138,6 +142,8 @@ def sarif(report: Report) -> dict:
 
 
 def write_sarif(report: Report, out: TextIO) -> None:
+    import json
+
     json.dump(sarif(report), out, indent=2)
     out.write("\n")
 
@@ -184,6 +190,8 @@ def write_statistics(report: Report, fmt: str, out: TextIO, quiet: bool = False)
     """`count  CODE  [severity]  name` per rule, as `ruff --statistics` prints them."""
     rows = statistics(report)
     if fmt == "json":
+        import json
+
         json.dump({"files_checked": report.files_checked, "statistics": rows}, out, indent=2)
         out.write("\n")
         return
