@@ -135,6 +135,16 @@ recall 61 -> 62 of 77, no new false alarm on the tuning organisations or real-po
 5 new hits on the probe (of ~1M lines), none of them from a name misread. Speed, CPU best
 of 5, same machine, old and new alternately: 38.1/38.6 -> 38.4/39.1 us per labelled
 sentence, 349/351 -> 359/366 us per 56-word paragraph (the new person tests cost ~2%).
+
+Written set, third batch (b3-*, 40 sentences in the chatty-blog and pasted-chat style of a
+community service: 20 neutral, 20 blameful), measured once before any change for it: tune
+half P 0.78 R 0.70 (6/10 in the expected tier), holdout half P 1.00 R 1.00 (8/10 in tier).
+Tuned on the tune half only ("on purpose"/"deliberately" justify an ignored alert; "nobody
+noticed a thing" is no impact; "didn't even look"; "way more careful"; volunteers and
+moderators are people; an error is no longer hidden by a warning on the same words, "our
+admin just ignored ..."): tune 10/10, holdout unchanged. Dropped as people: "subscriber",
+"tenant" (pub/sub and accounts); "client" stays (a holdout row of ours needs it). Whole
+written set now: tune P 1.00 R 1.00 (57/57), holdout P 0.96 R 0.90 (47/52).
 """
 
 from __future__ import annotations

@@ -91,7 +91,9 @@ CASES = [
         "BL105",
         "It was not obvious that the disk would fill.",
     ),
-    ("The engineer simply forgot the flag.", "BL105", "Simply restarting did not help."),
+    # An agentive miss outranks the minimizer inside it: the error is reported, not hidden.
+    ("The engineer simply forgot the flag.", "BL101", "Simply restarting did not help."),
+    ("All the engineer had to do was restart the pod.", "BL105", "The pod had to restart twice."),
     ("They just needed to restart the pod.", "BL105", "The rollback took just under 5 minutes."),
     ("This could easily have been avoided.", "BL105", "The alert was easily missed in the noise."),
     ("Clearly the reviewer did not read the diff.", "BL105", "The graph clearly shows the spike."),

@@ -211,7 +211,7 @@ _AGENT_PATTERNS: tuple[tuple[str, _Gate, re.Pattern[str]], ...] = tuple(
         (
             "didnot",
             _DUTY_GATE,
-            rf"\b(?:did\s+not|didn['’]t|never|not)\s+(?:\w+ly\s+)?(?P<dverb>{_DUTY_ALT})\b",
+            rf"\b(?:did\s+not|didn['’]t|never|not)\s+(?:(?:\w+ly|even)\s+)?(?P<dverb>{_DUTY_ALT})\b",
         ),
         (
             "wrong",
@@ -256,7 +256,8 @@ _NOTHING = re.compile(r"\s+(?:nothing|none|no\s+step)\b", re.I)
 _JUSTIFIED = re.compile(
     r"\b(?:as|because)\s+(?:the\s+|our\s+)?(?:runbook|playbook|procedure|policy|process|checklist)"
     r"\s+(?:instructs|says|requires|allows|recommends|prescribes|permits)|\bas\s+instructed\b|"
-    r"\bper\s+(?:the\s+)?(?:runbook|playbook|procedure|policy)\b|\bas\s+agreed\b|\bby\s+design\b",
+    r"\bper\s+(?:the\s+)?(?:runbook|playbook|procedure|policy)\b|\bas\s+agreed\b|\bby\s+design\b"
+    r"|\bon\s+purpose\b|\bdeliberately\b|\bintentionally\b",
     re.I,
 )
 _CULTURE = re.compile(r"[\s\-]+(?:culture|game)")
@@ -385,7 +386,7 @@ _RESPONSIBLE = re.compile(
 _NOBODY = re.compile(
     r"\b(?:nobody|no\s+one|no-one)\s+(?:\w+ly\s+)?(?:noticed|caught|checked|spotted|realized|"
     r"realised|saw|looked|verified|reviewed|tested|read|responded|acknowledged|reacted|"
-    r"followed\s+up|bothered)\b(?!\s+(?:any|anything|a\s+difference|the\s+difference)\b)",
+    r"followed\s+up|bothered)\b(?!\s+(?:any|anything|a\s+thing|a\s+difference|the\s+difference)\b)",
     re.I,
 )
 _NOBODY_KEYS = _kw("nobody one")
@@ -1382,7 +1383,9 @@ def find_blame(text: str, people: Iterable[str] = ()) -> list[BlameHit]:
     hits = [_tidy(h) for h in hits if not _quoted(text, h.start, h.end)]
     if len(hits) < 2:
         return hits
-    hits.sort(key=lambda h: (_PRIORITY[h.code], h.start))
+    # Clear blame first: an error is not hidden by a warning on the same words ("our admin
+    # just ignored": the minimizer "just" inside an agentive miss).
+    hits.sort(key=lambda h: (h.tier != "error", _PRIORITY[h.code], h.start))
     starts: list[int] = []  # kept spans never overlap, so neighbours decide
     kept: list[BlameHit] = []
     for h in hits:
