@@ -36,7 +36,8 @@ needs_dev = pytest.mark.skipif(
 )
 
 # (precision, recall) floors per split of the written set.
-WRITTEN_FLOORS = {"tune": (0.95, 0.95), "holdout": (0.95, 0.9)}
+# holdout: the second batch (b2-*) was measured once before tuning and never tuned on.
+WRITTEN_FLOORS = {"tune": (0.95, 0.95), "holdout": (0.94, 0.88)}
 
 
 def test_written_set_is_balanced_and_split_up_front() -> None:
@@ -131,18 +132,18 @@ def test_dev_split_is_by_organisation_and_covers_all_of_them() -> None:
     assert set(DEV_HELD_OUT) | set(DEV_TUNING) == docs
 
 
-@pytest.fixture(scope="module")
-def dev_figures():
+def _dev_figures(orgs: tuple[str, ...], name: str):
+    """Scores of one side of the split only: a failing tuning test prints nothing of the
+    held-out organisations, whose sentences are measured and never read."""
     if not (DEV / "labels.tsv").is_file():
         pytest.skip(f"the shared corpus is not here ({DEV}); CI has it")
-    scores = dev_scores(run_dev_corpus(DEV))
-    for name in ("tuning", "held-out", *DEV_HELD_OUT):
-        print(scores[name].line(name))
-    return scores
+    scores = dev_scores(run_dev_corpus(DEV, orgs))
+    print(scores[name].line(name))
+    return scores[name]
 
 
-def test_dev_corpus_tuning_organisations(dev_figures) -> None:
-    tuning = dev_figures["tuning"]
+def test_dev_corpus_tuning_organisations() -> None:
+    tuning = _dev_figures(DEV_TUNING, "tuning")
     assert tuning.strict_found >= 0.9 * tuning.strict
     assert tuning.strict_found + tuning.borderline_found >= 0.75 * (
         tuning.strict + tuning.borderline
@@ -150,9 +151,9 @@ def test_dev_corpus_tuning_organisations(dev_figures) -> None:
     assert tuning.clean_flagged <= 0.001 * tuning.sentences
 
 
-def test_dev_corpus_held_out_organisations(dev_figures) -> None:
+def test_dev_corpus_held_out_organisations() -> None:
     # Floors at the figures measured once the tuning was done (see benchmarks/blame_eval.py).
-    held = dev_figures["held-out"]
+    held = _dev_figures(DEV_HELD_OUT, "held-out")
     assert held.strict_found >= 3
     assert held.strict_found + held.borderline_found >= 9
     assert held.clean_flagged <= 12

@@ -91,7 +91,9 @@ CASES = [
         "BL105",
         "It was not obvious that the disk would fill.",
     ),
-    ("The engineer simply forgot the flag.", "BL105", "Simply restarting did not help."),
+    # An agentive miss outranks the minimizer inside it: the error is reported, not hidden.
+    ("The engineer simply forgot the flag.", "BL101", "Simply restarting did not help."),
+    ("All the engineer had to do was restart the pod.", "BL105", "The pod had to restart twice."),
     ("They just needed to restart the pod.", "BL105", "The rollback took just under 5 minutes."),
     ("This could easily have been avoided.", "BL105", "The alert was easily missed in the noise."),
     ("Clearly the reviewer did not read the diff.", "BL105", "The graph clearly shows the spike."),
@@ -187,10 +189,12 @@ def test_span_points_at_the_phrase() -> None:
 
 
 def test_people_from_the_document_turn_a_name_into_a_person() -> None:
-    sentence = "Ravi failed to renew the certificate."
+    sentence = "Quillon failed to renew the certificate."
     assert find_blame(sentence) == []  # unknown capitalised word: could be a product
-    assert [h.code for h in find_blame(sentence, {"Ravi Kumar"})] == ["BL101"]
-    assert [h.code for h in find_blame(sentence, ["@ravi"])] == ["BL101"]
+    assert [h.code for h in find_blame(sentence, {"Quillon Kumar"})] == ["BL101"]
+    assert [h.code for h in find_blame(sentence, ["@quillon"])] == ["BL101"]
+    # A given name from the name library (names.txt) is a person without the document.
+    assert [h.code for h in find_blame("Ravi failed to renew the certificate.")] == ["BL101"]
     # Handle parts are only names when they are given names: "test-infra" is no person.
     assert find_blame("The test failed to start.", {"test-infra-oncall"}) == []
     assert [h.code for h in find_blame("kenji failed to page.", {"kenji-watanabe"})] == ["BL101"]

@@ -211,7 +211,7 @@ _AGENT_PATTERNS: tuple[tuple[str, _Gate, re.Pattern[str]], ...] = tuple(
         (
             "didnot",
             _DUTY_GATE,
-            rf"\b(?:did\s+not|didn['’]t|never|not)\s+(?:\w+ly\s+)?(?P<dverb>{_DUTY_ALT})\b",
+            rf"\b(?:did\s+not|didn['’]t|never|not)\s+(?:(?:\w+ly|even)\s+)?(?P<dverb>{_DUTY_ALT})\b",
         ),
         (
             "wrong",
@@ -256,7 +256,8 @@ _NOTHING = re.compile(r"\s+(?:nothing|none|no\s+step)\b", re.I)
 _JUSTIFIED = re.compile(
     r"\b(?:as|because)\s+(?:the\s+|our\s+)?(?:runbook|playbook|procedure|policy|process|checklist)"
     r"\s+(?:instructs|says|requires|allows|recommends|prescribes|permits)|\bas\s+instructed\b|"
-    r"\bper\s+(?:the\s+)?(?:runbook|playbook|procedure|policy)\b|\bas\s+agreed\b|\bby\s+design\b",
+    r"\bper\s+(?:the\s+)?(?:runbook|playbook|procedure|policy)\b|\bas\s+agreed\b|\bby\s+design\b"
+    r"|\bon\s+purpose\b|\bdeliberately\b|\bintentionally\b",
     re.I,
 )
 _CULTURE = re.compile(r"[\s\-]+(?:culture|game)")
@@ -314,6 +315,9 @@ _PASSIVE_BY = re.compile(
     r"misread|mistyped|misjudged|disregarded)\s+by\s+(?!the\s+(?:fact|way)\b)",
     re.I,
 )
+# An open parenthesis just before "<verb> by" ("(introduced by Nick in 2.3)") is a credit
+# line, as changelogs and timelines write them.
+_CREDIT = re.compile(r"\((?:\s*(?!(?:was|were|is|are|been)\b)[\w\-]+){0,2}\s*$", re.I)
 _PASSIVE_BY_GATE = _Gate(
     " ".join(
         f"by+{verb}"
@@ -382,7 +386,7 @@ _RESPONSIBLE = re.compile(
 _NOBODY = re.compile(
     r"\b(?:nobody|no\s+one|no-one)\s+(?:\w+ly\s+)?(?:noticed|caught|checked|spotted|realized|"
     r"realised|saw|looked|verified|reviewed|tested|read|responded|acknowledged|reacted|"
-    r"followed\s+up|bothered)\b(?!\s+(?:any|anything|a\s+difference|the\s+difference)\b)",
+    r"followed\s+up|bothered)\b(?!\s+(?:any|anything|a\s+thing|a\s+difference|the\s+difference)\b)",
     re.I,
 )
 _NOBODY_KEYS = _kw("nobody one")
@@ -396,6 +400,15 @@ _BY_MISTAKE = re.compile(
 _BY_MISTAKE_KEYS = _kw("mistake accident")
 
 
+_TO_BLAME = re.compile(r"\b(?:is|are|was|were|be|been)\s+(?:\w+\s+)?to\s+$", re.I)
+
+
+def _TO_BLAME_THING(ctx: _Context, m: re.Match[str]) -> bool:
+    """ "The cache is to blame": a thing as the subject of "to blame" is a cause, not blame."""
+    before = _TO_BLAME.search(ctx.text, max(0, m.start() - 30), m.start())
+    return before is not None and ctx.subject(before.start())[0] == THING
+
+
 def _bl101(ctx: _Context) -> Iterator[BlameHit]:
     text = ctx.text
     for kind, gate, rx in _AGENT_PATTERNS:
@@ -407,6 +420,8 @@ def _bl101(ctx: _Context) -> Iterator[BlameHit]:
                 yield hit
     for m in _PASSIVE_BY.finditer(text) if _PASSIVE_BY_GATE.opens(ctx.words) else ():
         cls, s, e = ctx.np_after(m.end())
+        if "(" in text[m.end() : e] or _CREDIT.search(text, max(0, m.start() - 40), m.start()):
+            continue  # "broken by the 2to3 script (Daniel Veillard)": a credit, not an agent
         ss, se = ctx.sentence(m.start())
         pronoun = text[s:e].lower().split()[-1:] in (["them"], ["they"], ["it"])
         if cls == PERSON and not pronoun and not _JUSTIFIED.search(text, ss, se):
@@ -456,10 +471,13 @@ def _bl101(ctx: _Context) -> Iterator[BlameHit]:
         )
     for m in _BLAME.finditer(text) if not _BLAME_KEYS.isdisjoint(ctx.words) else ():
         ss, _ = ctx.sentence(m.start())
-        if m.group().lower() == "blamed":
+        low = m.group().lower()
+        if low == "blamed":
             cls, _, _ = ctx.np_after(m.end())
             if cls == THING:
-                continue  # "we blamed DNS at first": a suspected cause, not a person
+                continue  # "we blamed DNS at first", "blaming the cache": a suspected cause
+        if text.startswith(":", m.end()) or _TO_BLAME_THING(ctx, m):
+            continue  # "blame: handle ..." (the git command), "the cache is to blame"
         if _NEGATION_WORD.search(text, ss, m.start()) or _CULTURE.match(text, m.end()):
             continue  # "this is not a process for assigning blame"
         yield BlameHit(
@@ -510,6 +528,51 @@ def _bl101(ctx: _Context) -> Iterator[BlameHit]:
         )
 
 
+_BE_BEFORE = re.compile(
+    r"\b(?:is|are|was|were|be|been|being|get|gets|got|getting)\s+(?:\w+ly\s+|not\s+|never\s+)?$",
+    re.I,
+)
+_AUX_BEFORE = re.compile(
+    r"\b(?:have|has|had|having|was|were|be|been|being|is|are|got|get|gets|getting|'ve|’ve)"
+    r"\s+(?:\w+ly\s+|not\s+|never\s+|all\s+|also\s+)?$",
+    re.I,
+)
+_BARE_NOUN_NEXT = re.compile(
+    r"\s+(?!(?:the|a|an|our|their|his|her|its|this|that|these|those|my|your|some|all|any|to|by|"
+    r"in|on|at|for|with|from|about|and|or|but|it|them|him|her|us|me|you|up|out|again|once|"
+    r"twice|that|what|which|who|how|when|where|while|because|so|then)\b)[A-Za-z][\w.\-]*",
+    re.I,
+)
+
+
+# Verbs of a change log line ("Fix overlooked case", "Removed botched patch").
+_CHANGE_VERB = re.compile(
+    r"(?:re-?)?(?:add|remov|fix|delet|drop|revert|restor|correct|clean|handl|includ|document|"
+    r"updat|mention|repair|resolv|undo|reinstat|commit|catch|cover)(?:e|ed|es|s|ing)?",
+    re.I,
+)
+
+
+def _participle_as_adjective(text: str, m: re.Match[str]) -> bool:
+    """ "Add forgotten file", "Removed forgotten debug code", "Fix botched import": a bare
+    participle after another word and before a bare noun modifies the noun. A finite verb
+    takes a determiner or a pronoun as object ("Kim overlooked the alert"), and "forgotten"
+    is never finite without an auxiliary ("had forgotten")."""
+    word = m.group().split()[0].lower()
+    if word not in ("forgotten", "overlooked", "botched", "bungled", "misconfigured"):
+        return False
+    if _AUX_BEFORE.search(text, max(0, m.start() - 24), m.start()):
+        return False
+    if word == "forgotten":
+        return True
+    prev = re.search(r"([A-Za-z][\w'’\-]*)[ \t]+$", text[max(0, m.start() - 20) : m.start()])
+    return (
+        bool(prev)
+        and _CHANGE_VERB.fullmatch(prev.group(1)) is not None
+        and bool(_BARE_NOUN_NEXT.match(text, m.end()))
+    )
+
+
 def _agent_match(ctx: _Context, m: re.Match[str], kind: str) -> BlameHit | None:
     """Decide whether one agentive-failure match has a person (or unknown human) as agent."""
     text = ctx.text
@@ -522,6 +585,12 @@ def _agent_match(ctx: _Context, m: re.Match[str], kind: str) -> BlameHit | None:
         return None
     if _ADJECTIVE_POSITION.search(text, max(0, m.start() - 20), m.start()):
         return None  # "the misconfigured route", "a missed heartbeat": adjectives
+    if _participle_as_adjective(text, m):
+        return None  # "Add forgotten file", "Fix botched import": adjectives, not a lapse
+    if m.group().split()[0].lower().endswith(("ed", "en")) and _BE_BEFORE.search(
+        text, max(0, m.start() - 24), m.start()
+    ):
+        return None  # "they are ignored": a passive, its subject is what was missed
     ss, se = ctx.sentence(m.start())
     if _JUSTIFIED.search(text, ss, se):
         return None  # "Alice ignored the alert, as the runbook instructs": a procedure, not a lapse
@@ -842,6 +911,10 @@ def _np_class(ctx: _Context, np_text: str, offset: int) -> str:
     return ctx.classify(word, prev, False)
 
 
+# "Should have <these>" states what was expected to happen, not what someone should have done.
+_EXPECTED_OUTCOMES = _LANG.words("expected_outcomes")
+
+
 def _bl103_105(ctx: _Context) -> Iterator[BlameHit]:
     text = ctx.text
     if _MODAL_KEYS.isdisjoint(ctx.words):
@@ -899,6 +972,8 @@ def _bl103_105(ctx: _Context) -> Iterator[BlameHit]:
             continue
         if not _is_participle(verb):
             continue  # "we should have alerting on ...", "should have a talk"
+        if vlow in _EXPECTED_OUTCOMES:
+            continue  # "you should have received a copy", "they should have succeeded sooner"
         cls, subj = ctx.subject(m.start())
         if cls == THING and _name_like(ctx, *_word_and_prev(ctx, subj)):
             cls = PERSON  # "Kofi should have waited": a name by its place, not by a list
@@ -1053,7 +1128,13 @@ def _bl104(ctx: _Context) -> Iterator[BlameHit]:
             r"\b(?:not|never|n['’]t)\s+(?:\w+\s+)?$", text[max(0, m.start() - 16) : m.start()]
         ) and (not low.startswith(("not", "no ", "nothing", "despite", "didn", "did "))):
             continue  # "not careless", "never sloppy"
+        if low.startswith(("lazy", "lazily", "dumb")):
+            ss, se = ctx.sentence(m.start())
+            if not ctx.person_in(ss, se):
+                continue  # "lazy loading", "computed lazily", "TERM=dumb": things, not people
         if re.match(r"(?:wrongly|incorrectly|mistakenly|falsely|naively|erroneously)", low):
+            if ctx.subject(m.start())[0] == THING:
+                continue  # "the parser incorrectly assumed UTF-8": a program's logic
             s, _ = ctx.sentence(m.start())
             adverb, _, verb = low.partition(" ")
             subj = _CLAUSE_BREAK.split(text[s : m.start()].strip())[-1].strip() or "We"
@@ -1091,6 +1172,13 @@ _JUST = re.compile(
     r"overlooked|needs?\s+to|has\s+to|have\s+to|should|could|would)\b",
     re.I,
 )
+# Words that put people in a sentence without naming them ("clearly a mistake", "obviously
+# the deploy should have waited").
+_HUMAN_FAULT = re.compile(
+    r"\b(?:mistakes?|mistaken|oversights?|fault|careless\w*|negligen\w*|forgot|forgotten|"
+    r"ignored|overlooked|neglected|missed|should(?:\s+not|n['’]t)?\s+have)\b",
+    re.I,
+)
 _BLAME_CONTEXT = re.compile(
     r"\b(?:wrong|mistakes?|mistaken|error|fault|failed|fail|missed|miss|forgot|forget|ignored|"
     r"overlooked|neglected|careless|bad\s+idea|didn['’]t|did\s+not|never|should|could|would|"
@@ -1119,6 +1207,8 @@ def _bl105(ctx: _Context) -> Iterator[BlameHit]:
             sentence = text[s:e]
             if not _BLAME_CONTEXT.search(sentence) or _negated_before(text, m.start()):
                 continue  # "very obviously crafted for malicious purposes" judges no one
+            if not ctx.person_in(s, e) and not _HUMAN_FAULT.search(sentence):
+                continue  # "the flag was clearly wrong": a verdict on code, not on people
         yield _hindsight(m.start(), m.end(), m.group())
     for m in _JUST.finditer(text):
         word = m.group("a") or m.group("b")
@@ -1129,6 +1219,12 @@ def _bl105(ctx: _Context) -> Iterator[BlameHit]:
         who = _WORD_AT.match(text, off)
         if (m.group("b") or not m.group("have")) and who and who.group().lower() in _FIRST_PERSON:
             continue  # "we would just have to restart": the team's plan, no one minimized
+        if (
+            who
+            and who.group().lower() == "you"
+            and re.match(r"\w+\s+(?:need|have|has)\s+to", text[start:])
+        ):
+            continue  # "you just have to turn them on": an instruction to the reader
         yield BlameHit(
             "BL105",
             start,
@@ -1287,7 +1383,9 @@ def find_blame(text: str, people: Iterable[str] = ()) -> list[BlameHit]:
     hits = [_tidy(h) for h in hits if not _quoted(text, h.start, h.end)]
     if len(hits) < 2:
         return hits
-    hits.sort(key=lambda h: (_PRIORITY[h.code], h.start))
+    # Clear blame first: an error is not hidden by a warning on the same words ("our admin
+    # just ignored": the minimizer "just" inside an agentive miss).
+    hits.sort(key=lambda h: (h.tier != "error", _PRIORITY[h.code], h.start))
     starts: list[int] = []  # kept spans never overlap, so neighbours decide
     kept: list[BlameHit] = []
     for h in hits:

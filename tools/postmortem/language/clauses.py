@@ -22,6 +22,8 @@ from postmortem.language.sentences import SentenceIndex
 _LANG = load_language()
 GIVEN_NAMES = _LANG.words("given_names")
 AMBIGUOUS_NAMES = _LANG.words("ambiguous_names")
+# Given names from a name library (names.txt, about 20,000): a person only when capitalised.
+LIBRARY_NAMES = _LANG.words("person_names")
 _FIRST_PERSON = _LANG.words("first_person")
 _HUMAN_DUTIES = _LANG.words("human_duty_verbs")
 _TECH_WORDS = _LANG.words("tech_words")
@@ -122,6 +124,9 @@ def _normalise_people(people: frozenset[str]) -> frozenset[str]:
     return frozenset(out)
 
 
+_CONTRACTION = re.compile(r"['’](?:m|re|ve|ll|d)$", re.I)
+
+
 class _Context:
     """One prose block under analysis: text, known people, lazily split sentences."""
 
@@ -167,6 +172,8 @@ class _Context:
             if low not in AMBIGUOUS_NAMES or (tok[0].isupper() and not initial):
                 return PERSON
             return UNKNOWN
+        if tok[0].isupper() and low in LIBRARY_NAMES and not tok.isupper():
+            return PERSON
         if tok[0].isupper() and not initial and not tok.isupper():
             return UNKNOWN
         return THING
@@ -309,6 +316,20 @@ class _Context:
             return NONE, pos
         word, off, prev, _ = head
         return self.classify(word, prev, off == s), off
+
+    def person_in(self, start: int, end: int) -> bool:
+        """Does a person word (pronoun, role, name, @handle, known person) stand in
+        text[start:end]? Words that judge people in one sense and describe things in
+        another ("lazy", "greedy", "dumb") are blame only with a person in the sentence."""
+        prev: str | None = None
+        for m in _TOKEN.finditer(self.text, start, end):
+            tok = _CONTRACTION.sub("", m.group())  # "I'm", "we've", "they're"
+            if tok.lower() not in ("it", "its") and (
+                self.classify(tok, prev, m.start() == start) == PERSON
+            ):
+                return True
+            prev = tok
+        return False
 
     def np_after(self, pos: int) -> tuple[str, int, int]:
         """Class and span of the noun phrase starting at ``pos`` ("by the on-call engineer")."""

@@ -54,6 +54,7 @@ _FIELDS = {
     "subject",
     "first_person",
     "opens_sentence",
+    "needs_person",
     "unless",
     "message",
     "rewrite",
@@ -78,7 +79,10 @@ class Pattern:
     for ``first_person``). ``first_person``: what happens when that
     person is "we"/"I": "keep" the code, "warn" (report as BL108, self-blame, a warning) or
     "skip". ``opens_sentence``: the match must open its sentence (an imperative).
-    ``unless``: a sentence matching it is not flagged.
+    ``unless``: a sentence matching it is not flagged. ``needs_person``: a person (a pronoun,
+    role, name, @handle or known person) must appear in the sentence: for words that judge
+    people in one sense and describe things in another ("greedy investors" and "a greedy
+    regex").
     """
 
     id: str
@@ -92,6 +96,7 @@ class Pattern:
     subject: str | None = None
     first_person: str = "keep"
     opens_sentence: bool = False
+    needs_person: bool = False
     unless: re.Pattern[str] | None = None
     must_match: tuple[str, ...] = ()
     must_not_match: tuple[str, ...] = ()
@@ -230,10 +235,21 @@ def _pattern(entry: Any, classes: dict[str, frozenset[str]], where: str) -> Patt
         subject=entry.get("subject"),
         first_person=entry.get("first_person", "keep"),
         opens_sentence=bool(entry.get("opens_sentence", False)),
+        needs_person=bool(entry.get("needs_person", False)),
         unless=unless,
         must_match=must_match,
         must_not_match=tuple(examples.get("no_match") or ()),
     )
+
+
+def _names(code: str) -> frozenset[str]:
+    """``names.txt``: given names from a name library (one a line, ``#`` comments), written by
+    benchmarks/blame_names.py. Optional: a language without one has only its word classes."""
+    path = resources.files("postmortem").joinpath("data", "blame", code, "names.txt")
+    if not path.is_file():
+        return frozenset()
+    text = path.read_text("utf-8")
+    return frozenset(w for w in text.split("\n") if w and not w.startswith("#"))
 
 
 @lru_cache(maxsize=4)
@@ -246,6 +262,7 @@ def load_language(code: str = DEFAULT_LANGUAGE) -> Language:
     for name, entry in words.items():
         value = entry.get("words") if isinstance(entry, dict) else entry
         classes[name] = _word_list(value, f"{where} class {name!r}")
+    classes["person_names"] = _names(code)
     pwhere, forms = _read(code, "participles.yml")
     if not isinstance(forms, dict):
         raise LanguageDataError(f"{pwhere}: a mapping is expected")

@@ -92,6 +92,8 @@ def _pattern_hits(ctx: _Context, patterns: Iterable[Pattern] | None = None) -> I
                 continue
             if pat.opens_sentence and not _STAMP_ONLY.fullmatch(text, ss, m.start()):
                 continue
+            if pat.needs_person and not ctx.person_in(ss, se):
+                continue
             first = False
             if pat.who:
                 head = _head_of(ctx, m.start("who"), m.end("who"))
