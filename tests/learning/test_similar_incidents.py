@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sqlite3
 import subprocess
 from pathlib import Path
 
@@ -112,9 +113,10 @@ def test_changed_since_reads_the_rest_of_the_archive_from_the_cache(tmp_path):
     one = validate_json(tmp_path, "--changed-since", "main")
     assert one["files_checked"] == 1
     assert suggestions(one) == {POOL_B: full[POOL_B]}  # the same answer as a full run
-    cache = json.loads((tmp_path / ".git" / "postmortem" / "similarity.json").read_text("utf-8"))
+    store = tmp_path / ".git" / "postmortem" / "similarity.sqlite"
     assert not (tmp_path / ".postmortem-cache").exists()  # nothing in the working tree
-    assert len(cache["profiles"]) == 4  # the four files not checked: profiles kept by content
+    with sqlite3.connect(store) as db:  # the four files not checked: profiles kept by content
+        assert db.execute("SELECT count(*) FROM profiles").fetchone()[0] == 4
 
 
 def test_similar_command_lists_the_nearest_with_score_and_reason(tmp_path):
@@ -195,7 +197,7 @@ def test_cache_reads_each_unchanged_file_once(tmp_path, monkeypatch):
     second = archive.archive_profiles(paths, root=tmp_path)
     assert built == [changed.as_posix()]
     assert [p.terms for p in first[:4]] == [p.terms for p in second[:4]]
-    monkeypatch.setattr(archive, "_words_version", lambda: "other word lists")
+    monkeypatch.setattr(archive, "_version", lambda: "other word lists")
     built.clear()
     archive.archive_profiles(paths, root=tmp_path)
     assert len(built) == 5

@@ -1,9 +1,11 @@
-"""LE101 on the pull-request path: the cheap prefilter gives the findings of the full index.
+"""LE101 on the pull-request path: reading only what can match gives the full index's findings.
 
-`with_candidates` skips the text engine for a file that shares too few uncommon words with any
-eligible post-mortem. It must never drop a file the index would give a match: compared here
-with the full index on the project's examples and generated archives, and through
-`validate --changed-since` against a full `validate`. Costs are counted, not timed.
+`similar_in_archive` knows the archive by the word counts of its cache (a snapshot corrected
+by the contents that differ from it) and reads only the post-mortems that share enough
+uncommon words with a checked file. It must give exactly the matches of the full index:
+compared here on the project's examples and generated archives, at the limits of "common",
+after the archive changed under the snapshot, and through `validate --changed-since` against a
+full `validate`. Costs are counted, not timed.
 """
 
 from __future__ import annotations
@@ -21,13 +23,9 @@ from postmortem import validation
 from postmortem.archive_index import git_changes
 from postmortem.config import Config
 from postmortem.learning import archive
+from postmortem.learning.archive import ProfileStore, _encode, _similar, similar_in_archive
 from postmortem.learning.profile import profile_from_file
-from postmortem.learning.similarity import (
-    Settings,
-    SimilarityIndex,
-    not_listed,
-    with_candidates,
-)
+from postmortem.learning.similarity import Settings, SimilarityIndex, not_listed
 from postmortem.validation import validate
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -55,21 +53,69 @@ def archive_with(folder: Path, generated: int) -> list[Path]:
     return sorted(folder.glob("*.md"))
 
 
+def same(found: dict, expected: list) -> None:
+    assert [m.profile.path for m in found] == [m.profile.path for m in expected]
+    for mine, full in zip(found, expected, strict=True):
+        assert mine.score == pytest.approx(full.score, abs=1e-9)
+        assert mine.reason() == full.reason()
+
+
 @pytest.mark.parametrize("generated", [0, 40, 160])
 @pytest.mark.parametrize(
     "settings", [Settings(), Settings(min_shared_words=1, min_score=0.2, min_text=0.1)]
 )
-def test_prefilter_keeps_every_row_the_index_gives_a_match(tmp_path, generated, settings):
+def test_one_file_gets_the_matches_of_the_full_index(tmp_path, generated, settings):
     paths = archive_with(tmp_path / "postmortems", generated)
     profiles = [p for p in map(profile_from_file, paths) if p is not None]
     rows = list(range(len(profiles)))
     full = SimilarityIndex(profiles, settings).neighbours(rows, not_listed)
-    matched = {row for row, found in full.items() if found}
+    matched = [row for row, found in full.items() if found]
     assert matched  # the comparison is not empty: some files do have similar incidents
-    kept = set(with_candidates(profiles, rows, settings, not_listed))
-    assert matched <= kept
-    for row in rows:  # one file at a time, as a pull request asks
-        assert (row in matched) <= bool(with_candidates(profiles, [row], settings, not_listed))
+    asked = sorted({*matched[:12], *rows[:: max(1, len(rows) // 12)]})
+    for row in asked:  # one file at a time, as a pull request asks; the cache kept between
+        others = [(p.path, None) for p in profiles if p.path != profiles[row].path]
+        found = similar_in_archive([profiles[row]], others, tmp_path, settings, not_listed)
+        same(found[profiles[row].path], full[row])
+
+
+def test_the_snapshot_is_corrected_for_contents_that_changed_since(tmp_path):
+    """Counted once, then files edited, removed and copied: still the full index's matches,
+    without counting the archive again (a few differences are corrected, not recounted)."""
+    paths = archive_with(tmp_path / "postmortems", 120)
+    first = [p for p in map(profile_from_file, paths) if p is not None]
+    before = SimilarityIndex(first).neighbours(range(len(first)), not_listed)
+    query = next(
+        first[r] for r, found in before.items() if found and "-incident-" not in first[r].path
+    )
+    similar_in_archive([query], [(p.path, None) for p in first if p != query], tmp_path,
+                       Settings(), not_listed)  # fmt: skip
+    made = [p for p in paths if "-incident-" in p.name]  # generated: not the examples
+    for path in made[-6:]:
+        path.unlink()
+    for path in made[:5]:
+        path.write_text(path.read_text("utf-8") + "\nEdited.\n", "utf-8")
+    for n, path in enumerate(made[5:9]):
+        shutil.copy(path, path.with_name(f"copy-{n}.md"))
+    now = sorted((tmp_path / "postmortems").glob("*.md"))
+    profiles = [p for p in map(profile_from_file, now) if p is not None]
+    row = next(n for n, p in enumerate(profiles) if p.path == query.path)
+    full = SimilarityIndex(profiles).neighbours([row], not_listed)
+    recounts: list[int] = []
+    real = ProfileStore.replace_snapshot
+
+    def counting(self, copies, words_of):
+        recounts.append(len(copies))
+        return real(self, copies, words_of)
+
+    ProfileStore.replace_snapshot = counting
+    try:
+        others = [(p.path, None) for p in profiles if p.path != query.path]
+        found = similar_in_archive([query], others, tmp_path, Settings(), not_listed)
+    finally:
+        ProfileStore.replace_snapshot = real
+    assert recounts == []
+    assert full[row]  # the comparison is not empty
+    same(found[query.path], full[row])
 
 
 def le101(report) -> list[tuple[str, int, str, str]]:
@@ -150,7 +196,7 @@ def test_changed_since_work_does_not_grow_with_the_archive(tmp_path, monkeypatch
 
 
 @pytest.mark.parametrize("spread", [99, 100, 101])
-def test_prefilter_agrees_with_the_index_at_its_limits(spread):
+def test_few_rows_agree_with_the_index_at_the_limit_of_common(spread):
     """Two post-mortems sharing exactly `min_shared_words` words, one of them used by
     `spread` of the 120 (common above MIN_DF_LIMIT = 100): a match exactly when the index
     gives one."""
@@ -167,4 +213,10 @@ def test_prefilter_agrees_with_the_index_at_its_limits(spread):
     full = SimilarityIndex(profiles).neighbours(rows, not_listed)
     matched = sorted(row for row, found in full.items() if found)
     assert matched == ([0, 1] if spread <= 100 else [])
-    assert with_candidates(profiles, rows, Settings(), not_listed) == matched
+    store = ProfileStore(None)  # in memory: profiles stored under made-up content ids
+    store.put_rows({f"c{n}": _encode(p) for n, p in enumerate(profiles)})
+    for row in rows[:4]:
+        others = [(p.path, f"c{n}") for n, p in enumerate(profiles) if n != row]
+        found = _similar([profiles[row]], others, store, Settings(), not_listed)
+        assert bool(found[profiles[row].path]) == (row in matched)
+        same(found[profiles[row].path], full[row])

@@ -26,6 +26,7 @@ from pathlib import Path
 from .rules.archive import Entry
 
 CACHE_NAME = "archive-index.json"
+BLOB = "blob"  # key of a file's git blob id in an Entry's `extra`
 
 
 class GitError(Exception):
@@ -234,6 +235,8 @@ def index_entries(
             entry = read(file.shown)
             if blob:
                 cache.put(blob, entry)
+        if blob:
+            entry.extra[BLOB] = blob  # names the content for other caches (LE101's profiles)
         entries.append(entry)
     cache.save()
     return entries

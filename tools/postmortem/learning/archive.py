@@ -1,185 +1,427 @@
-"""Profiles of a whole archive, with a cache keyed by file content.
+"""Profiles of the archive cached by content, and the word counts a pull request's check needs.
 
-`--changed-since` checks one file but compares it with every published post-mortem: reading
-10,000 profiles from their Markdown takes seconds, from the cache a fraction of one. The cache
-(`.git/postmortem/similarity.json` in a git checkout, so it never shows in the working tree,
-else `.postmortem-cache/similarity.json` under the project root; JSON, never pickle, since a pull
-request could plant the file) maps a digest of each file's bytes to its profile, so it stays
-valid across checkouts and file moves; entries of files no longer present are dropped when it
-is written. A file whose size and modification time are those recorded, and that was last
-changed well before the cache was written, is not even read again. A cache that cannot be read
-or written is ignored.
+`validate --changed-since` checks one file but compares it with every published post-mortem.
+Building 10,000 profiles from their Markdown takes seconds; so a SQLite file (in the git
+directory, `.git/postmortem/similarity.sqlite`, so it never shows in the working tree; else
+`.postmortem-cache/` under the project root) keeps:
+
+- the profile of each file content, keyed by its git blob id (git's own name for the bytes:
+  given by `git ls-files` for files git vouches for, computed from the bytes for the rest), so
+  an entry stays valid across checkouts, branches and file moves;
+- a *snapshot*: the archive's contents when it was last counted, with, per word, in how many
+  of them it appears and which ones (an inverted index).
+
+A check of a few files then reads no other file: the archive's word counts are the snapshot's,
+corrected by the few contents that differ from it; the post-mortems that share enough
+uncommon words with a checked file are found in the inverted index; only their profiles are
+read, and scored by `PlainIndex` with the archive's counts, which gives the scores of the full
+index. When many contents differ from the snapshot, it is counted again from the archive.
+
+A cache that cannot be read or written is ignored (an in-memory one is used: same results).
+The file records the version of the word lists and of the reading code; another version is
+discarded. Profiles are stored as JSON text, never pickled.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
-import time
-from collections.abc import Iterable
+import sqlite3
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from ..document import MAX_FILE_BYTES
 from .profile import DATA, FIELDS, Profile, profile_from_text
+from .similarity import MIN_DF_LIMIT, ArchiveStats, Match, PlainIndex, Settings
 
-CACHE_FILE = Path(".postmortem-cache") / "similarity.json"
-GIT_CACHE_FILE = Path(".git") / "postmortem" / "similarity.json"
-VERSION = 1
-
-
-def _digest(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
-
-
-def _encode(profile: Profile) -> list:
-    return [
-        profile.id,
-        profile.title,
-        profile.status,
-        profile.restricted,
-        profile.started,
-        list(profile.services),
-        list(profile.tags),
-        list(profile.related),
-        profile.related_line,
-        profile.id_line,
-        [" ".join(profile.terms.get(name, ())) for name in FIELDS],
-    ]
+STORE_NAME = "similarity.sqlite"
+CACHE_DIR = Path(".postmortem-cache")
+VERSION = 3
+# A snapshot is counted again when more contents than this differ from it (a share of the
+# archive, at least REBUILD_MIN): correcting counts costs per differing content.
+REBUILD_SHARE = 0.02
+REBUILD_MIN = 64
+_BATCH = 500  # SQL parameters per query
 
 
-def _decode(path: str, row: list) -> Profile:
-    terms = {name: tuple(text.split()) for name, text in zip(FIELDS, row[10], strict=True) if text}
-    return Profile(
-        path=path,
-        id=row[0],
-        title=row[1],
-        status=row[2],
-        restricted=row[3],
-        started=row[4],
-        services=tuple(row[5]),
-        tags=tuple(row[6]),
-        related=tuple(row[7]),
-        related_line=row[8],
-        id_line=row[9],
-        terms=terms,
+def blob_id(data: bytes) -> str:
+    """Git's blob id of some bytes (`git hash-object`)."""
+    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+
+
+def _encode(profile: Profile) -> str:
+    return json.dumps(
+        [
+            profile.id,
+            profile.title,
+            profile.status,
+            profile.restricted,
+            profile.started,
+            list(profile.services),
+            list(profile.tags),
+            list(profile.related),
+            profile.related_line,
+            profile.id_line,
+            [" ".join(profile.terms.get(name, ())) for name in FIELDS],
+        ],
+        separators=(",", ":"),
     )
 
 
-def _words_version() -> str:
-    """Profiles depend on the word lists: a cache made with other ones is not used."""
+def _decode(path: str, raw: str) -> Profile | None:
     try:
-        return f"{VERSION}:{_digest(DATA.read_bytes())}"
+        row = json.loads(raw)
+        terms = {
+            name: tuple(text.split()) for name, text in zip(FIELDS, row[10], strict=True) if text
+        }
+        return Profile(
+            path=path,
+            id=str(row[0]),
+            title=str(row[1]),
+            status=str(row[2]),
+            restricted=row[3] is True,
+            started=str(row[4]),
+            services=tuple(map(str, row[5])),
+            tags=tuple(map(str, row[6])),
+            related=tuple(map(str, row[7])),
+            related_line=int(row[8]),
+            id_line=int(row[9]),
+            terms=terms,
+        )
+    except (TypeError, ValueError, IndexError, AttributeError, RecursionError):
+        return None
+
+
+def _version() -> str:
+    """Profiles depend on the word lists and the reading code: another version is not used."""
+    digest = hashlib.blake2b(digest_size=12)
+    here = Path(__file__).resolve().parent
+    for path in (DATA, here / "profile.py", here / "archive.py", here.parent / "frontmatter.py"):
+        try:
+            digest.update(path.read_bytes())
+        except OSError:
+            digest.update(path.name.encode())
+    return f"{VERSION}:{digest.hexdigest()}"
+
+
+def _git_dir(root: Path) -> Path | None:
+    dot = root / ".git"
+    if dot.is_dir():
+        return dot
+    try:  # a worktree or submodule: `.git` is a file naming the git directory
+        text = dot.read_text("utf-8").strip()
+    except (OSError, UnicodeDecodeError):
+        return None
+    if text.startswith("gitdir:"):
+        found = Path(text[len("gitdir:") :].strip())
+        found = found if found.is_absolute() else root / found
+        return found if found.is_dir() else None
+    return None
+
+
+def store_path(root: Path) -> Path:
+    """Where the cache of the project at `root` lives."""
+    git = _git_dir(root)
+    return (git / "postmortem" if git else root / CACHE_DIR) / STORE_NAME
+
+
+def _read(path: str) -> bytes | None:
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
     except OSError:
-        return str(VERSION)
+        return None
+    if len(data) > MAX_FILE_BYTES or b"\x00" in data:
+        return None
+    return data
 
 
-def _load(cache: Path) -> tuple[dict[str, list], dict[str, list], int]:
-    """Profiles by content digest, files by path ([size, mtime_ns, digest]), and when the
-    cache was written (ns)."""
+def read_profile(path: str) -> tuple[str, Profile] | None:
+    """The blob id and profile of a file, or None when it cannot be read as text."""
+    data = _read(path)
+    if data is None:
+        return None
     try:
-        raw = json.loads(cache.read_text("utf-8"))
-    except (OSError, ValueError, RecursionError):
-        return {}, {}, 0
-    if not isinstance(raw, dict) or raw.get("version") != _words_version():
-        return {}, {}, 0
-    entries, files, saved = raw.get("profiles"), raw.get("files"), raw.get("saved_ns")
-    return (
-        entries if isinstance(entries, dict) else {},
-        files if isinstance(files, dict) else {},
-        saved if isinstance(saved, int) else 0,
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    return blob_id(data), profile_from_text(text, path)
+
+
+def _row_words(raw: str) -> list[str]:
+    try:
+        return " ".join(json.loads(raw)[10]).split()
+    except (TypeError, ValueError, IndexError, RecursionError):
+        return []
+
+
+class ProfileStore:
+    """The SQLite cache: profiles by blob id, and the snapshot's word counts."""
+
+    SCHEMA = (
+        "CREATE TABLE IF NOT EXISTS info (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS profiles (blob TEXT PRIMARY KEY, row TEXT NOT NULL)",
+        # The snapshot: each content (with how many files hold it) and its length in words.
+        "CREATE TABLE IF NOT EXISTS snapshot (id INTEGER PRIMARY KEY, blob TEXT UNIQUE NOT NULL,"
+        " copies INTEGER NOT NULL, length INTEGER NOT NULL)",
+        # Per word: in how many of the snapshot's files it appears, and which contents (ids).
+        "CREATE TABLE IF NOT EXISTS words (word TEXT PRIMARY KEY, files INTEGER NOT NULL,"
+        " ids TEXT NOT NULL)",
     )
 
+    def __init__(self, path: Path | None) -> None:
+        self.db = self._open(path) if path is not None else None
+        if self.db is None:
+            self.db = self._open(None)
 
-def _save(cache: Path, entries: dict[str, list], files: dict[str, list]) -> None:
-    try:
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        handle, name = tempfile.mkstemp(dir=cache.parent, prefix=".similarity-", suffix=".tmp")
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            content = {
-                "version": _words_version(),
-                "saved_ns": time.time_ns(),
-                "profiles": entries,
-                "files": files,
-            }
-            json.dump(content, out, separators=(",", ":"))
-        os.replace(name, cache)
-    except OSError:
-        pass
+    def _open(self, path: Path | None) -> sqlite3.Connection | None:
+        try:
+            if path is None:
+                db = sqlite3.connect(":memory:")
+            else:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                db = sqlite3.connect(path, timeout=30)
+            db.execute("PRAGMA trusted_schema = OFF")
+            for statement in self.SCHEMA:
+                db.execute(statement)
+            version = _version()
+            found = db.execute("SELECT value FROM info WHERE key = 'version'").fetchone()
+            if found is None or found[0] != version:
+                with db:
+                    for table in ("profiles", "snapshot", "words", "info"):
+                        db.execute(f"DELETE FROM {table}")
+                    db.execute("INSERT INTO info VALUES ('version', ?)", (version,))
+            return db
+        except (sqlite3.Error, OSError):
+            return None  # unreadable, locked for too long or damaged: work without it
+
+    def _select(self, sql: str, keys: Sequence[str]) -> list[tuple]:
+        out: list[tuple] = []
+        for start in range(0, len(keys), _BATCH):
+            part = keys[start : start + _BATCH]
+            marks = ",".join("?" * len(part))
+            out.extend(self.db.execute(sql.format(marks), part).fetchall())
+        return out
+
+    def rows(self, blobs: Iterable[str]) -> dict[str, str]:
+        """Stored profiles (JSON text) of these contents."""
+        keys = list(dict.fromkeys(blobs))
+        return dict(self._select("SELECT blob, row FROM profiles WHERE blob IN ({})", keys))
+
+    def put_rows(self, rows: dict[str, str]) -> None:
+        if rows:
+            with self.db:
+                self.db.executemany("INSERT OR REPLACE INTO profiles VALUES (?, ?)", rows.items())
+
+    def snapshot(self) -> tuple[dict[str, tuple[int, int, int]], int]:
+        """Contents of the snapshot (blob -> id, copies, length) and their total length."""
+        found = {b: (i, c, n) for i, b, c, n in self.db.execute("SELECT * FROM snapshot")}
+        return found, sum(c * n for _, c, n in found.values())
+
+    def files_with(self, words: Sequence[str]) -> dict[str, int]:
+        return dict(self._select("SELECT word, files FROM words WHERE word IN ({})", words))
+
+    def contents_with(self, words: Sequence[str]) -> dict[str, list[int]]:
+        found = self._select("SELECT word, ids FROM words WHERE word IN ({})", words)
+        return {w: [int(i) for i in ids.split()] for w, ids in found}
+
+    def replace_snapshot(self, copies: dict[str, int], words_of: dict[str, list[str]]) -> None:
+        """Count the archive again: `copies` files hold each content, of these words."""
+        files: Counter[str] = Counter()
+        ids: dict[str, list[str]] = defaultdict(list)
+        rows = []
+        for number, (blob, count) in enumerate(sorted(copies.items()), start=1):
+            words = words_of[blob]
+            rows.append((number, blob, count, len(words) or 1))
+            for word in set(words):
+                files[word] += count
+                ids[word].append(str(number))
+        with self.db:
+            self.db.execute("DELETE FROM snapshot")
+            self.db.execute("DELETE FROM words")
+            self.db.executemany("INSERT INTO snapshot VALUES (?, ?, ?, ?)", rows)
+            self.db.executemany(
+                "INSERT INTO words VALUES (?, ?, ?)",
+                ((w, files[w], " ".join(ids[w])) for w in files),
+            )
+
+    def close(self) -> None:
+        try:
+            self.db.close()
+        except sqlite3.Error:
+            pass
 
 
-def cache_path(root: Path) -> Path:
-    """Where the profile cache of the project at `root` lives."""
-    if (root / ".git").is_dir():
-        return root / GIT_CACHE_FILE
-    return root / CACHE_FILE
+def _open_store(root: Path | None) -> ProfileStore:
+    return ProfileStore(store_path(root) if root is not None else None)
+
+
+def _resolve(
+    files: Iterable[tuple[str, str | None]], store: ProfileStore
+) -> tuple[dict[str, list[str]], dict[str, str]]:
+    """Paths by content (a file git did not name is read for its blob id; its profile is
+    built only if the cache lacks it), and the profile rows built in this run (none yet)."""
+    paths: dict[str, list[str]] = defaultdict(list)
+    for path, blob in files:
+        if blob is None:
+            data = _read(path)
+            if data is None:
+                continue
+            blob = blob_id(data)
+        paths[blob].append(path)
+    return paths, {}
+
+
+def _rows_for(
+    blobs: Iterable[str], paths: dict[str, list[str]], store: ProfileStore, fresh: dict[str, str]
+) -> dict[str, str]:
+    """Profile rows of these contents: from this run, the store, or read from a file."""
+    wanted = [b for b in dict.fromkeys(blobs) if b not in fresh]
+    found = {b: fresh[b] for b in blobs if b in fresh}
+    found.update(store.rows(wanted))
+    for blob in wanted:
+        if blob in found:
+            continue
+        for path in paths.get(blob, ()):
+            read = read_profile(path)
+            if read is not None:
+                # git vouches that the file holds this blob: keep the profile under its id
+                fresh[blob] = found[blob] = _encode(read[1])
+                break
+    return found
 
 
 def archive_profiles(
-    paths: Iterable[Path], known: dict[str, Profile] | None = None, root: Path | None = None
+    paths: Iterable[Path | str],
+    known: dict[str, Profile] | None = None,
+    root: Path | None = None,
+    blobs: dict[str, str] | None = None,
 ) -> list[Profile]:
-    """A profile of every readable file (those in `known`, by display path, as given)."""
+    """A profile of every readable file (those in `known`, by display path, as given); the
+    others from the cache when their content (git blob id, in `blobs` or computed) is there."""
     known = known or {}
-    cache = cache_path(root) if root is not None else None
-    entries, files, saved = _load(cache) if cache is not None else ({}, {}, 0)
-    kept: dict[str, list] = {}
-    seen: dict[str, list] = {}
-    profiles = []
-    changed = False
-    for path in paths:
-        shown = path.as_posix()
-        if shown in known:
-            profiles.append(known[shown])
-            continue
-        try:
-            stat = os.stat(path)
-        except OSError:
-            continue
-        # A file untouched since well before the cache was written is what it was then: its
-        # digest is reused without reading it (`git status` trusts stat data the same way).
-        recorded = files.get(shown)
-        if (
-            isinstance(recorded, list)
-            and len(recorded) == 3
-            and recorded[:2] == [stat.st_size, stat.st_mtime_ns]
-            and stat.st_mtime_ns < saved - 2_000_000_000
-            and isinstance(entries.get(recorded[2]), list)
-        ):
-            key = recorded[2]
-            try:
-                profiles.append(_decode(shown, entries[key]))
-                kept[key] = entries[key]
-                seen[shown] = recorded
-                continue
-            except (TypeError, ValueError, IndexError):
-                pass
-        try:
-            with path.open("rb") as handle:
-                data = handle.read(MAX_FILE_BYTES + 1)
-        except OSError:
-            continue
-        if len(data) > MAX_FILE_BYTES or b"\x00" in data:
-            continue
-        key = _digest(data)
-        seen[shown] = [stat.st_size, stat.st_mtime_ns, key]
-        changed = changed or seen[shown] != recorded
-        row = entries.get(key)
-        if isinstance(row, list) and len(row) == 11:
-            try:
-                profiles.append(_decode(shown, row))
-                kept[key] = row
-                continue
-            except (TypeError, ValueError, IndexError):
-                pass
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError:
-            continue
-        profile = profile_from_text(text, shown)
-        profiles.append(profile)
-        kept[key] = _encode(profile)
-        changed = True
-    if cache is not None and (changed or len(kept) != len(entries) or len(seen) != len(files)):
-        _save(cache, kept, seen)
-    return profiles
+    blobs = blobs or {}
+    store = _open_store(root)
+    try:
+        shown = [p.as_posix() if isinstance(p, Path) else p for p in paths]
+        rest = [(s, blobs.get(s)) for s in shown if s not in known]
+        by_content, fresh = _resolve(rest, store)
+        rows = _rows_for(list(by_content), by_content, store, fresh)
+        store.put_rows({b: r for b, r in fresh.items() if b in rows})
+        blob_of = {p: b for b, ps in by_content.items() for p in ps}
+        profiles = []
+        for path in shown:
+            if path in known:
+                profiles.append(known[path])
+            elif path in blob_of and blob_of[path] in rows:
+                profile = _decode(path, rows[blob_of[path]])
+                if profile is not None:
+                    profiles.append(profile)
+        return profiles
+    finally:
+        store.close()
+
+
+def similar_in_archive(
+    queries: Sequence[Profile],
+    others: Iterable[tuple[str, str | None]],
+    root: Path | None,
+    settings: Settings,
+    eligible: Callable[[Profile, Profile], bool],
+) -> dict[str, list[Match]]:
+    """The suggested neighbours of a few post-mortems (by path) in an archive given as
+    (path, git blob id or None) pairs, reading only what can match (see the module's doc)."""
+    store = _open_store(root)
+    try:
+        return _similar(list(queries), others, store, settings, eligible)
+    finally:
+        store.close()
+
+
+def _similar(
+    queries: list[Profile],
+    others: Iterable[tuple[str, str | None]],
+    store: ProfileStore,
+    settings: Settings,
+    eligible: Callable[[Profile, Profile], bool],
+) -> dict[str, list[Match]]:
+    asked = {q.path for q in queries}
+    paths, fresh = _resolve(((p, b) for p, b in others if p not in asked), store)
+    snapshot, total = store.snapshot()
+    added = {b: len(ps) - snapshot.get(b, (0, 0))[1] for b, ps in paths.items()}
+    added = {b: k for b, k in added.items() if k > 0}
+    removed = {b: c - len(paths.get(b, ())) for b, (_, c, _) in snapshot.items()}
+    removed = {b: k for b, k in removed.items() if k > 0}
+    words_of: dict[str, list[str]] = {}
+    if len(added) + len(removed) > max(REBUILD_MIN, REBUILD_SHARE * len(paths)) or (
+        not snapshot and paths
+    ):
+        rows = _rows_for(list(paths), paths, store, fresh)
+        store.put_rows({b: r for b, r in fresh.items() if b in rows})
+        copies = {b: len(ps) for b, ps in paths.items() if b in rows}
+        words_of = {b: _row_words(rows[b]) for b in copies}
+        store.replace_snapshot(copies, words_of)
+        paths = {b: paths[b] for b in copies}
+        snapshot, total = store.snapshot()
+        added, removed = {}, {}
+    else:
+        rows = _rows_for([*added, *removed], paths, store, fresh)
+        store.put_rows({b: r for b, r in fresh.items() if b in rows})
+        if any(b not in rows for b in removed):  # a snapshot without its profiles: recount
+            store.replace_snapshot({}, {})
+            return _similar(queries, paths_as_pairs(paths), store, settings, eligible)
+        added = {b: k for b, k in added.items() if b in rows}
+        words_of = {b: _row_words(rows[b]) for b in [*added, *removed]}
+    count = sum(len(ps) for b, ps in paths.items() if b in snapshot or b in added)
+    count += len(queries)
+    total -= sum(k * (len(words_of[b]) or 1) for b, k in removed.items())
+    total += sum(k * (len(words_of[b]) or 1) for b, k in added.items())
+    total += sum(len(q.all_terms) or 1 for q in queries)
+    sets = {b: set(words_of[b]) for b in [*added, *removed]}
+    query_sets = [set(q.all_terms) for q in queries]
+
+    def files_with(words: set[str]) -> dict[str, int]:
+        found = store.files_with(sorted(words))
+        counts = {w: found.get(w, 0) for w in words}
+        for blob, k in removed.items():
+            for word in sets[blob] & words:
+                counts[word] -= k
+        for blob, k in added.items():
+            for word in sets[blob] & words:
+                counts[word] += k
+        for mine in query_sets:
+            for word in mine & words:
+                counts[word] += 1
+        return counts
+
+    limit = max(settings.max_df * count, MIN_DF_LIMIT)
+    frequency = files_with(set().union(*query_sets))
+    rare = {w for w, n in frequency.items() if n <= limit}
+    postings = store.contents_with(sorted(rare))
+    blob_at = {number: blob for blob, (number, _, _) in snapshot.items()}
+    least = settings.min_shared_words
+    wanted: set[str] = set()
+    for mine in query_sets:
+        shared: Counter[str] = Counter()
+        for word in mine & rare:
+            shared.update(blob_at[n] for n in postings.get(word, ()))
+        wanted.update(b for b, k in shared.items() if k >= least and paths.get(b))
+        wanted.update(b for b in added if len(sets[b] & mine & rare) >= least)
+    rows = _rows_for(sorted(wanted), paths, store, fresh)
+    candidates = []
+    for blob in sorted(wanted):
+        for path in paths.get(blob, ()):
+            profile = _decode(path, rows[blob]) if blob in rows else None
+            if profile is not None and any(eligible(q, profile) for q in queries):
+                candidates.append(profile)
+    extra = set().union(*(p.all_terms for p in candidates)) - frequency.keys()
+    frequency.update(files_with(extra))
+    stats = ArchiveStats(count, total, frequency)
+    index = PlainIndex([*queries, *candidates], settings, stats)
+    found = index.neighbours(range(len(queries)), eligible)
+    return {queries[row].path: matches for row, matches in found.items()}
+
+
+def paths_as_pairs(paths: dict[str, list[str]]) -> list[tuple[str, str | None]]:
+    return [(p, b) for b, ps in paths.items() for p in ps]

@@ -467,57 +467,6 @@ def build_index(
     return PlainIndex(profiles, settings, stats)
 
 
-def with_candidates(
-    profiles: Sequence[Profile],
-    rows: Sequence[int],
-    settings: Settings | None = None,
-    eligible: Callable[[Profile, Profile], bool] | None = None,
-) -> list[int]:
-    """Those of `rows` that `SimilarityIndex(profiles, settings).neighbours(rows, eligible)`
-    may give a match, found without building the index (no numpy, scipy or bm25s).
-
-    A pair scores only when it shares at least `min_shared_words` words that are not common
-    (in more than `max(max_df * n, MIN_DF_LIMIT)` of the n post-mortems), and is suggested only
-    when `eligible`; a row with no such other post-mortem has no neighbours, whatever the
-    scores. The rest may or may not have some: ask the index. The document frequencies are
-    counted over the whole archive, as the index counts them, but only for the words of the
-    rows asked about, so this is one pass of set lookups over the archive.
-    """
-    settings = settings or Settings()
-    rows = [r for r in dict.fromkeys(rows) if 0 <= r < len(profiles)]
-    if not rows or len(profiles) < 2:
-        return []
-    asked = {r: set(profiles[r].all_terms) for r in rows}
-    wanted = set().union(*asked.values())
-    if not wanted:
-        return []
-    frequency: dict[str, int] = dict.fromkeys(wanted, 0)
-    shared: list[set[str]] = []
-    for profile in profiles:
-        found = wanted.intersection(profile.all_terms)
-        for term in found:
-            frequency[term] += 1
-        shared.append(found)
-    limit = max(settings.max_df * len(profiles), MIN_DF_LIMIT)
-    least = settings.min_shared_words
-    out = []
-    for row, terms in asked.items():
-        rare = {t for t in terms if frequency[t] <= limit}
-        if len(rare) < least:
-            continue
-        query = profiles[row]
-        for other, found in enumerate(shared):
-            if (
-                other != row
-                and len(found) >= least
-                and len(rare.intersection(found)) >= least
-                and (eligible is None or eligible(query, profiles[other]))
-            ):
-                out.append(row)
-                break
-    return out
-
-
 def published_other(query: Profile, candidate: Profile) -> bool:
     """Suggest only published, unrestricted post-mortems other than the query itself."""
     if not candidate.published:

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from pathlib import Path
 
 from ..document import Document
 from .archive import Entry
 from .base import Context, Problem, rule
 
 PROFILE = "profile"  # key of the similarity profile in an archive Entry's `extra`
-# Up to this many files checked, LE101 first looks for rows that can have a match at all
-# (one pass over the archive per file); a full run builds the index straight away.
-PREFILTER_ROWS = 64
+# Up to this many files checked, LE101 reads only the post-mortems that can match them; more
+# (a full run) are compared with every profile of the archive at once.
+FEW_ROWS = 64
 
 
 @rule("LE101", "similar-incident", "learning", severity="info", archive=True)
@@ -34,29 +33,30 @@ def similar_incident(entries: Sequence[Entry], ctx: Context) -> Iterator[tuple[E
     queries = [e for e in entries if PROFILE in e.extra]
     if not queries or len(entries) < 2:
         return
-    from ..learning.archive import archive_profiles
-    from ..learning.similarity import Settings, build_index, not_listed, with_candidates
+    from ..archive_index import BLOB
+    from ..learning.archive import archive_profiles, similar_in_archive
+    from ..learning.similarity import Settings, build_index, not_listed
 
-    known = {e.path: e.extra[PROFILE] for e in queries}
-    profiles = archive_profiles(
-        (Path(e.path) for e in entries), known, root=ctx.config.root.resolve()
-    )
-    if not any(p.published for p in profiles):
-        return
     settings = Settings.from_options(ctx.config.rule_settings("LE101"))
-    rows = {p.path: n for n, p in enumerate(profiles)}
+    root = ctx.config.root.resolve()
+    mine = [e.extra[PROFILE] for e in queries]
     by_path = {e.path: e for e in queries}
-    wanted = [rows[path] for path in by_path if path in rows]
-    # Only rows that share enough uncommon words with an eligible post-mortem can have a
-    # match; when none does (the usual pull request), the text engine is not even imported.
-    if len(wanted) <= PREFILTER_ROWS:
-        wanted = with_candidates(profiles, wanted, settings, not_listed)
-    if not wanted:
-        return
-    index = build_index(profiles, settings, rows=len(wanted))
-    for row, matches in index.neighbours(wanted, not_listed).items():
-        query = profiles[row]
-        entry = by_path[query.path]
+    if len(queries) <= FEW_ROWS:
+        # A pull request's check: only the post-mortems that can match are read (see
+        # learning/archive.py); the rest of the archive is known by its word counts.
+        others = [(e.path, e.extra.get(BLOB)) for e in entries if PROFILE not in e.extra]
+        found = similar_in_archive(mine, others, root, settings, not_listed)
+    else:
+        known = {p.path: p for p in mine}
+        blobs = {e.path: e.extra[BLOB] for e in entries if BLOB in e.extra}
+        profiles = archive_profiles((e.path for e in entries), known, root, blobs)
+        rows = {p.path: n for n, p in enumerate(profiles)}
+        wanted = [rows[path] for path in by_path if path in rows]
+        index = build_index(profiles, settings, rows=len(wanted))
+        found = {profiles[r].path: m for r, m in index.neighbours(wanted, not_listed).items()}
+    for path, matches in found.items():
+        query = by_path[path].extra[PROFILE]
+        entry = by_path[path]
         for match in matches:
             other = match.profile
             name = f"`{other.id}`" if other.id else other.path
