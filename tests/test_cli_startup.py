@@ -107,3 +107,13 @@ def test_help_width_is_clicks_own(columns: str | None, monkeypatch: pytest.Monke
     else:
         monkeypatch.setenv("COLUMNS", columns)
     assert cli._help_width() == max(min(shutil.get_terminal_size().columns, 80) - 2, 50)
+
+
+def test_reading_the_settings_does_not_import_the_review() -> None:
+    """`validate` checks the `sync:` settings against their schema; the review (and the sync
+    plan under it) is not needed for that."""
+    probe = "import sys, postmortem.config; print(sorted(m for m in sys.modules if 'sync' in m))"
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+    assert "postmortem.sync.settings" in done.stdout  # the probe saw the settings imported
+    assert "postmortem.sync.review" not in done.stdout
+    assert "postmortem.sync.plan" not in done.stdout

@@ -1,7 +1,8 @@
 """The body parser's shortcuts give what markdown-it itself gives.
 
-- Table rows are split by `_escaped_split` instead of markdown-it's `escapedSplit`: the same
-  cells, so the same block tokens.
+- Tables are read by `_table_rows` (one token per row, cells split by `_escaped_split`)
+  instead of markdown-it's table rule (tokens per cell, `escapedSplit`): the same sections,
+  tables, rows, cells and prose blocks.
 - A block's readable text is found without the inline parser when it has no inline markup
   (`_plain_text`) or backticks only (`_code_span_text`): the same text as markdown-it's
   inline tokens through `prose_text`.
@@ -21,8 +22,8 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from markdown_it.rules_block.table import escapedSplit
 
-from postmortem.body import _MD, ProseBlock, _escaped_split, inline_text
-from postmortem.document import load_document
+from postmortem.body import _MD, ProseBlock, _escaped_split, inline_text, parse_body
+from postmortem.document import load_document, split_lines
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT.parent / "shared" / "corpus"
@@ -42,10 +43,27 @@ def project_documents(tmp_path: Path) -> list[Path]:
 
 
 def tokens(md: MarkdownIt, text: str) -> list[tuple]:
-    return [
-        (t.type, t.tag, t.nesting, t.level, t.map, t.content, t.markup, t.info, t.attrs)
-        for t in md.parse(text, {})
-    ]
+    """The block tokens outside tables, and each table's lines and cells."""
+    found = []
+    cells: list[str] | None = None  # the cells of the row being read
+    for t in md.parse(text, {}):
+        if t.type == "table_row":
+            found.append(("row", t.map, t.meta["cells"]))
+        elif t.type == "tr_open":
+            cells, row_map = [], t.map
+        elif t.type == "inline" and cells is not None:
+            cells.append(t.content)
+        elif t.type == "tr_close":
+            found.append(("row", row_map, cells))
+            cells = None
+        elif not t.type.startswith(("thead", "tbody", "th_", "td_", "tr_")):
+            found.append((t.type, t.tag, t.map, t.content, t.markup, t.info))
+    return found
+
+
+def bodies(text: str) -> tuple:
+    lines = split_lines(text)
+    return parse_body(lines, 0), parse_body(lines, 0, STOCK)
 
 
 def same_blocks_and_texts(paths: list[Path]) -> int:
@@ -53,7 +71,8 @@ def same_blocks_and_texts(paths: list[Path]) -> int:
     blocks = 0
     for path in paths:
         text = path.read_text("utf-8", errors="replace")
-        assert tokens(_MD, text) == tokens(STOCK, text), path
+        ours, stock = bodies(text)
+        assert ours == stock, path
         doc = load_document(path)
         for block in [*doc.prose, *doc.headings, *doc.cells]:
             assert block.text == inline_text(block.raw, block.references), (path, block.line)
@@ -90,9 +109,56 @@ PIECES = st.sampled_from(
 
 
 @given(st.lists(PIECES, max_size=40))
-def test_same_tokens_on_generated_markdown(pieces: list[str]) -> None:
+def test_same_tokens_and_body_on_generated_markdown(pieces: list[str]) -> None:
     text = "".join(pieces)
     assert tokens(_MD, text) == tokens(STOCK, text)
+    ours, stock = bodies("## Timeline\n\n" + text)
+    assert ours == stock
+
+
+# Tables: rows of cells, a delimiter row of any shape, rows shorter and longer than the header,
+# escaped pipes and code spans, and what may end a table or stand around it.
+CELL = st.text(alphabet="ab `\\|*-:", max_size=6)
+ROW = st.lists(CELL, min_size=0, max_size=5).map(lambda cells: "|".join(cells))
+DELIMITER = st.lists(st.sampled_from(["---", ":--", "--:", ":-:", "-", " --- ", ""]), max_size=4)
+AROUND = st.sampled_from(["", "text\n", "> quote\n", "- item\n", "# Title\n", "\n", "    code\n"])
+
+
+@given(
+    st.tuples(
+        AROUND,
+        ROW,
+        DELIMITER.map(lambda cells: "|".join(cells)),
+        st.lists(st.tuples(ROW, AROUND), max_size=4),
+        st.sampled_from(["", "  ", "    ", "- ", "> "]),
+    )
+)
+def test_same_tables_on_generated_tables(parts) -> None:
+    before, header, delimiter, rows, indent = parts
+    lines = [header, delimiter] + [line for row, after in rows for line in (row, after) if line]
+    text = before + "\n".join(indent + line for line in lines) + "\n"
+    assert tokens(_MD, text) == tokens(STOCK, text)
+    ours, stock = bodies("## Timeline\n\n" + text)
+    assert ours == stock
+
+
+@pytest.mark.parametrize(
+    "table",
+    [
+        "| a | b |\n|---|---|\n| 1 |\n| 1 | 2 | 3 |\n",  # short and long rows
+        "a | b\n--|--\nx | y\n",  # no outer pipes
+        "| a |\n|:-:|\n| `x|y` |\n| x \\| y |\n",  # code spans and escaped pipes
+        "| a | b |\n| - | - |\n| 1 | 2 |\n> quoted\n",  # ended by a quote
+        "- | a | b |\n  |---|---|\n  | 1 | 2 |\n",  # in a list item
+        "text\n| a |\n|---|\n| 1 |\n\n| a |\n| - |\n",  # after a paragraph; header only
+        "| a | b |\n|---||---|\n",  # an empty column between: not a table
+        "    | a |\n    |---|\n",  # indented code
+    ],
+)
+def test_same_tables_on_examples(table: str) -> None:
+    assert tokens(_MD, table) == tokens(STOCK, table)
+    ours, stock = bodies("## Timeline\n\n" + table)
+    assert ours == stock
 
 
 @given(st.lists(PIECES, max_size=40))

@@ -10,41 +10,128 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
-from types import FunctionType
 
 from markdown_it import MarkdownIt
-from markdown_it.rules_block import table as markdown_it_table
+from markdown_it.common.utils import isStrSpace, mdTrim
+from markdown_it.rules_block.state_block import StateBlock
+from markdown_it.rules_block.table import MAX_AUTOCOMPLETED_CELLS
 from markdown_it.token import Token
 
 
 def _escaped_split(line: str) -> list[str]:
     """markdown-it's `escapedSplit` of a table row (cells split on `|` that no backslash
-    precedes; `\\|` kept as `|`), with str.split instead of a loop over every character: it was
-    the parser's most expensive function on post-mortems, which are mostly tables."""
+    precedes; `\\|` kept as `|`), with str.split instead of a loop over every character."""
     if "\\|" not in line:
         return line.split("|")
     return [cell.replace("\\|", "|") for cell in _UNESCAPED_PIPE.split(line)]
 
 
 _UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")
+_ALIGNMENT = re.compile(r"^:?-+:?$")
 
 
-def _table_rule() -> Callable[..., bool]:
-    """markdown-it's own GFM table rule, run with `_escaped_split` (the same function object
-    with another global: nothing in markdown-it itself is changed)."""
-    rule = markdown_it_table
-    scope = {**rule.__globals__, "escapedSplit": _escaped_split}
-    return FunctionType(rule.__code__, scope, rule.__name__, rule.__defaults__, rule.__closure__)
+def _table_rows(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+    """markdown-it's GFM table rule (rules_block/table.py), giving one `table_row` token per
+    row (its cells' text in `meta`) instead of three tokens per cell and two per row: a
+    post-mortem is mostly tables, and making tokens was most of the parser's time.
+
+    Which lines make a table, and each cell's text, are markdown-it's:
+    tests/core/test_body_parsing.py compares the bodies read both ways."""
+    if start + 2 > end:
+        return False
+    second = start + 1
+    if state.sCount[second] < state.blkIndent or state.is_code_block(second):
+        return False
+    # The delimiter row: `|`, `-`, `:` and spaces only, not a list item (`- `).
+    pos = state.bMarks[second] + state.tShift[second]
+    stop = state.eMarks[second]
+    if pos + 1 >= stop:
+        return False
+    first_ch, second_ch = state.src[pos], state.src[pos + 1]
+    if first_ch not in "|-:" or (second_ch not in "|-:" and not isStrSpace(second_ch)):
+        return False
+    if first_ch == "-" and isStrSpace(second_ch):
+        return False
+    for ch in state.src[pos + 2 : stop]:
+        if ch not in "|-:" and not isStrSpace(ch):
+            return False
+    columns = state.src[pos:stop].split("|")
+    aligned = 0
+    for i, column in enumerate(columns):
+        column = mdTrim(column)
+        if not column:
+            if i == 0 or i == len(columns) - 1:
+                continue
+            return False
+        if not _ALIGNMENT.search(column):
+            return False
+        aligned += 1
+    header = mdTrim(_line(state, start))
+    if "|" not in header or state.is_code_block(start):
+        return False
+    cells = _row_cells(header)
+    count = len(cells)
+    if count == 0 or count != aligned:
+        return False
+    if silent:
+        return True
+
+    old_parent = state.parentType
+    state.parentType = "table"
+    terminators = state.md.block.ruler.getRules("blockquote")
+    token = state.push("table_open", "table", 1)
+    token.map = lines = [start, 0]
+    _push_row(state, start, [mdTrim(c) for c in cells], True)
+    autocompleted = 0
+    line = start + 2
+    while line < end:
+        if state.sCount[line] < state.blkIndent:
+            break
+        if any(rule(state, line, end, True) for rule in terminators):
+            break
+        text = mdTrim(_line(state, line))
+        if not text or state.is_code_block(line):
+            break
+        cells = _row_cells(text)
+        autocompleted += count - len(cells)
+        if autocompleted > MAX_AUTOCOMPLETED_CELLS:
+            break
+        cells = [mdTrim(c) for c in cells[:count]] + [""] * (count - len(cells))
+        _push_row(state, line, cells, False)
+        line += 1
+    state.push("table_close", "table", -1)
+    lines[1] = line
+    state.parentType = old_parent
+    state.line = line
+    return True
+
+
+def _line(state: StateBlock, line: int) -> str:
+    return state.src[state.bMarks[line] + state.tShift[line] : state.eMarks[line]]
+
+
+def _row_cells(text: str) -> list[str]:
+    cells = _escaped_split(text)
+    if cells and cells[0] == "":
+        cells.pop(0)
+    if cells and cells[-1] == "":
+        cells.pop()
+    return cells
+
+
+def _push_row(state: StateBlock, line: int, cells: list[str], head: bool) -> None:
+    token = state.push("table_row", "tr", 0)
+    token.map = [line, line + 1]
+    token.meta = {"cells": cells, "head": head}
 
 
 # The body is parsed into blocks only; a block's inline markup is parsed when its prose is
 # first read (rules read every block, the site only a few), with the same parser's inline
 # rules and the document's link references.
 _MD = MarkdownIt("commonmark", {"html": True}).enable("table").disable("inline")
-_MD.block.ruler.at("table", _table_rule(), {"alt": ["paragraph", "reference"]})
+_MD.block.ruler.at("table", _table_rows, {"alt": ["paragraph", "reference"]})
 _URL = re.compile(r"\b(?:https?|ftp)://[^\s<>()]+|\bwww\.[^\s<>()]+", re.IGNORECASE)
 # The characters at which one of markdown-it's CommonMark inline rules (escape, backticks,
 # emphasis, link, image, autolink, HTML, entity) can start. A block without any is text and
@@ -165,10 +252,12 @@ class Body:
     cells: list[ProseBlock] = field(default_factory=list)
 
 
-def parse_body(lines: list[str], start: int) -> Body:
-    """Sections, tables and prose blocks of the Markdown body (lines[start:])."""
+def parse_body(lines: list[str], start: int, parser: MarkdownIt = _MD) -> Body:
+    """Sections, tables and prose blocks of the Markdown body (lines[start:]).
+
+    `parser` may be a stock markdown-it (tables as cell tokens): the tests compare the two."""
     env: dict = {}
-    tokens = _MD.parse("\n".join(lines[start:]), env)
+    tokens = parser.parse("\n".join(lines[start:]), env)
     walk = _BodyWalk(lines, start + 1, env.get("references", {}))
     i = 0
     while i < len(tokens):
@@ -214,6 +303,11 @@ class _BodyWalk:
             self.stack.append(kind)
         elif kind in ("list_item_close", "blockquote_close"):
             self.stack.pop()
+        elif kind == "table_row" and self.table is not None:
+            self.row_line = self.line_of(token)
+            self.in_head = token.meta["head"]
+            cells = [Cell(text.strip(), self.row_line, 1) for text in token.meta["cells"]]
+            self.close_row(self.table, cells)
         elif kind == "table_open":
             self.open_table(token)
         elif kind == "thead_open":
@@ -228,6 +322,7 @@ class _BodyWalk:
             self.row_cells = None
         elif kind == "table_close":
             self.table = None
+            self.in_head = False
         elif kind == "inline" and self.row_cells is not None:
             self.row_cells.append(Cell(_inline_text(token), self.row_line, 1))
         elif kind == "inline" and token.map is not None and not self.quoted:

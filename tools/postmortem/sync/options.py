@@ -23,6 +23,11 @@ DEFAULT_STATE_FILE = ".postmortem/issues.json"
 DEFAULT_LABEL = "post-mortem"
 DEFAULT_REF = "main"
 DEFAULT_STATUSES = ("published",)
+# The weekly review's windows (`sync.due_soon_days`, `sync.followup_review_days`,
+# `sync.escalation.grace_days`), here so that checking the settings does not import the review.
+DEFAULT_DUE_SOON_DAYS = 7
+DEFAULT_FOLLOWUP_REVIEW_DAYS = 28  # the reference template's 4-week follow-up review
+DEFAULT_GRACE_DAYS = 7
 
 
 @dataclass(frozen=True)

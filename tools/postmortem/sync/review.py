@@ -30,6 +30,7 @@ from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 
 from ..scales import DEFAULT_PRIORITIES, Scale
+from .options import DEFAULT_DUE_SOON_DAYS, DEFAULT_FOLLOWUP_REVIEW_DAYS, DEFAULT_GRACE_DAYS
 from .plan import DocumentLike, ListedIssue, item_key, item_state, owner_handles
 
 
@@ -46,9 +47,6 @@ class DriftItem:
     line: int
 
 
-DEFAULT_DUE_SOON_DAYS = 7
-DEFAULT_FOLLOWUP_REVIEW_DAYS = 28
-DEFAULT_GRACE_DAYS = 7
 DEFAULT_ESCALATION_PRIORITIES = ("P1",)
 # "@alice", "@acme/sre-leads": a GitHub user or an organisation's team.
 CONTACT_RE = re.compile(r"@[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:/[A-Za-z0-9][A-Za-z0-9._-]*)?")
