@@ -66,6 +66,30 @@ def test_goal_same_failure_in_different_words_suggest_each_other(tmp_path, first
     assert note["line"] == 16  # the `related:` line of the example's frontmatter
 
 
+@pytest.mark.parametrize(("first", "second"), [(POOL_A, POOL_B), (CERT_A, CERT_B)])
+def test_goal_on_a_pull_request_and_with_the_similar_command(tmp_path, first, second):
+    """The goal through the other two ways in: `validate --changed-since` with each of the two
+    edited in turn (cold cache, then warm), and `postmortem similar` on each."""
+    make_archive(tmp_path, first, second, DISK)
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.com"]
+    subprocess.run(["git", "init", "-q", "-b", "main"], cwd=tmp_path, check=True)
+    subprocess.run([*git, "add", "-A"], cwd=tmp_path, check=True)
+    subprocess.run([*git, "commit", "-qm", "a"], cwd=tmp_path, check=True)
+    for mine, theirs in ((first, second), (second, first), (DISK, None)):
+        changed = tmp_path / "postmortems" / f"{mine}.md"
+        original = changed.read_text("utf-8")
+        changed.write_text(original + "\nEdited.\n", "utf-8")
+        for _ in range(2):  # without the cache, then with it
+            report = validate_json(tmp_path, "--changed-since", "main")
+            assert report["files_checked"] == 1
+            assert suggestions(report) == ({mine: [theirs]} if theirs else {})
+        changed.write_text(original, "utf-8")
+        shown = run("similar", str(changed), "--format", "json", "--archive", "postmortems",
+                    cwd=tmp_path)  # fmt: skip
+        rows = [r for r in json.loads(shown.stdout)["similar"] if r["suggested"]]
+        assert [r["id"] for r in rows] == ([theirs] if theirs else [])
+
+
 def test_info_findings_do_not_fail_the_check(tmp_path):
     make_archive(tmp_path, POOL_A, POOL_B)
     result = run("validate", *TODAY, "--select", "LE", "postmortems", cwd=tmp_path)

@@ -310,3 +310,58 @@ class _Builder:
             return None
         # Timestamps, binary and everything else stay text: the schema checks their form.
         return raw
+
+
+def load_fields(
+    source: str, shown: str, keys: Iterable[str], first_line: int = 1
+) -> tuple[dict[str, Any], dict[str, int]]:
+    """Some top-level fields of a frontmatter and their lines: what `load_frontmatter` gives
+    for them, without building the values of the other fields (similar incidents read a few
+    fields of every file of an archive). A frontmatter `load_frontmatter` refuses (invalid
+    YAML, aliases, merge keys, keys that are not words, too many or too deep nodes) goes
+    through it, so that the answer is the same."""
+    wanted = set(keys)
+    node = _plain_mapping(source)
+    if node is None:
+        meta, lines, _ = load_frontmatter(source, shown, first_line)
+        return (
+            {k: v for k, v in meta.items() if k in wanted},
+            {k: v for k, v in lines.items() if k in wanted},
+        )
+    lines: dict[str, int] = {}
+    builder = _Builder(shown, first_line, lines, [], _Places(source))
+    values: dict[str, Any] = {}
+    for key_node, value_node in node.value:
+        key = str(key_node.value)
+        if key in wanted and key not in values:
+            lines[key] = builder.line(key_node)
+            values[key] = builder.build(value_node, [key], 1, lines[key])
+    return values, {k: v for k, v in lines.items() if k in wanted}
+
+
+def _plain_mapping(source: str) -> yaml.MappingNode | None:
+    """The composed frontmatter when `_Builder` would build it without stopping, else None."""
+    try:
+        node = yaml.compose(source, Loader=_Loader)
+    except (yaml.YAMLError, RecursionError):
+        return None
+    if not isinstance(node, yaml.MappingNode):
+        return None
+    seen: set[int] = set()
+    stack: list[tuple[yaml.Node, int]] = [(node, 0)]
+    while stack:  # the nodes _Builder.build would visit, in any order: bounded by the limits
+        item, depth = stack.pop()
+        if id(item) in seen or len(seen) >= MAX_YAML_NODES or depth > MAX_YAML_DEPTH:
+            return None
+        seen.add(id(item))
+        if isinstance(item, yaml.MappingNode):
+            names: set[str] = set()
+            for key_node, value_node in item.value:
+                if not isinstance(key_node, yaml.ScalarNode) or str(key_node.value) == "<<":
+                    return None
+                if str(key_node.value) not in names:  # a duplicate's value is not built
+                    names.add(str(key_node.value))
+                    stack.append((value_node, depth + 1))
+        elif isinstance(item, yaml.SequenceNode):
+            stack.extend((child, depth + 1) for child in item.value)
+    return node

@@ -288,6 +288,33 @@ _IGNORED_SIGNAL = re.compile(
 )
 _OUTCOME_VERBS = _LANG.words("outcome_verbs")
 # "missed" with people as its object is longing, not a lapse ("missed us", "missed out on").
+# What a person can be said to have missed as a lapse: a signal, a step or a check.
+# "Kris missed the Friday meeting", "users missed notifications", "everyone missed the old
+# layout" are not lapses.
+_MISSED_DUTY = re.compile(
+    r"\s+(?:(?:the|a|an|our|their|his|her|its|this|that|these|those|all|every|two|several|"
+    r"both|some|any|one|another)\s+)?(?:[\w\-]+\s+){0,2}?"
+    r"(?:warnings?|alerts?|pages?|paging|errors?|messages?|signs?|signals?|symptoms?|steps?|"
+    r"checks?|reviews?|tests?|issues?|bugs?|problems?|changes?|diffs?|typos?|expir\w*|renewals?|"
+    r"deadlines?|notices?|emails?|tickets?|pings?|calls?|logs?|spikes?|errors?|failures?|"
+    r"mistakes?|regressions?|dependenc\w*|edge\s+cases?|cases?|conditions?|lines?|flags?|"
+    r"settings?|configs?|configurations?|indications?|indicators?|graphs?|dashboards?|"
+    r"notifications?|reports?|requests?|handoffs?|handovers?|escalations?|incidents?|outages?|"
+    r"it|this|that|them)\b",
+    re.I,
+)
+# An object follows "missed" (not the end of the clause, "a sign we missed", nor a
+# preposition or adverb, "missed during the review").
+_MISSED_OBJECT = re.compile(
+    r"\s+(?!(?:in|during|for|because|and|but|when|while|until|on|at|by|again|earlier|entirely|"
+    r"completely|too|as|so|then|there|here|before|after|since|or)\b)[A-Za-z]",
+    re.I,
+)
+_PERSONAL_ITEM = re.compile(
+    r"\s+(?:her|his|my)\s+(?:laptop|phone|keys?|charger|badge|password|jacket|bag|wallet|"
+    r"headphones|headset|yubikey|token|lunch|coffee)\b",
+    re.I,
+)
 _MISSED_PEOPLE = re.compile(
     r"(?<=missed)(?<=\w)\s+(?:you|us|him|everyone|everybody|y['’]all|out\s+on)\b", re.I
 )
@@ -622,6 +649,22 @@ def _agent_match(ctx: _Context, m: re.Match[str], kind: str) -> BlameHit | None:
         return None  # "we failed to find a better option": a search that came up empty
     if kind == "missed" and _MISSED_PEOPLE.match(text, m.end()):
         return None  # "we missed you all while the site was down"
+    if (
+        kind == "missed"
+        and m.group().lower().startswith("miss")
+        and _MISSED_OBJECT.match(text, m.end())
+        and not _MISSED_DUTY.match(text, m.end())
+    ):
+        return None  # "Kris missed the Friday meeting", "users missed notifications": no duty
+    if (
+        kind == "missed"
+        and m.group().lower().startswith("miss")
+        and subject_word
+        and subject_word.group().lower() in _AFFECTED
+    ):
+        return None  # "users missed notifications for two hours": impact, not a lapse
+    if kind == "forgot" and _PERSONAL_ITEM.match(text, m.end()):
+        return None  # "Nova forgot her laptop at home"
     if kind == "introduced" and first_word in ("we ", "we'", "we’"):
         return None  # "we introduced a regression": the organisation describing a change
     if (
@@ -805,6 +848,21 @@ _HUMAN_ERROR_KEYS = _kw(
 _NOT_A_CAUSE = re.compile(
     r"\bsymptoms?\b|\b(?:not|never|isn['’]t)\W+(?:a|the|an)\s+(?:root\s+)?cause", re.I
 )
+# Human error as a risk to design against, not the cause of this incident.
+_ERROR_AS_RISK = re.compile(
+    r"\b(?:chances?|risks?|likelihood|possibility|potential|room|scope|odds|probability)\s+"
+    r"(?:of|for)\s+(?:\w+\s+)?$"
+    r"|\b(?:reduc\w*|prevent\w*|avoid\w*|minimi[sz]\w*|eliminat\w*|remov\w*|"
+    r"(?:less|more)\s+(?:prone|vulnerable|resilient|robust)|prone|resilient|robust|"
+    r"guard\w*|protect\w*|against|tolerant|tolerate\w*|mitigat\w*)\s+(?:\w+\s+){0,3}?$",
+    re.I,
+)
+_ERROR_IN_GENERAL = re.compile(
+    r"\s+(?:is|are|will\s+(?:always\s+)?(?:happen|occur)|happens|inevitabl\w*)\s*"
+    r"(?:inevitable|unavoidable|normal|natural|expected|a\s+given|going\s+to\s+happen|"
+    r"human|always\s+(?:possible|going)|bound\s+to\s+happen|[.,;]|$)",
+    re.I,
+)
 _HUMAN_ERROR_PREV_OK = frozenset(
     "a an the of to by from was is be been as simple pure plain likely probably possible "
     "potential and or human due this that another its an caused some any".split()
@@ -834,6 +892,10 @@ def _bl102(ctx: _Context) -> Iterator[BlameHit]:
         ss, se = ctx.sentence(m.start())
         if _NOT_A_CAUSE.search(text, ss, se):
             continue  # "human error is a symptom, never a root cause": the blameless creed
+        if _ERROR_AS_RISK.search(text, max(ss, m.start() - 40), m.start()) or (
+            _ERROR_IN_GENERAL.match(text, m.end())
+        ):
+            continue  # "to reduce the chance of human error", "human error is inevitable"
         if who and who != "human":
             prev = re.search(r"([\w\-]+)([^\w]*)$", text[max(0, m.start() - 30) : m.start()])
             if (
@@ -1052,6 +1114,13 @@ def _judgement(start: int, end: int, phrase: str) -> BlameHit:
 
 # --------------------------------------------------------------------------- BL104
 
+# What people do, so "a stupid mistake" or "sloppy code review" judges a person's act.
+_HUMAN_ACT = re.compile(
+    r"\b(?:mistakes?|typos?|errors?|oversights?|decisions?|choices?|moves?|calls?|reviews?|"
+    r"merges?|commits?|changes?|deploy(?:s|ment)?|handling|work|judge?ment|ideas?|plans?)\b",
+    re.I,
+)
+
 _JUDGEMENT_KEYS = _kw(
     """careless carelessly carelessness sloppy sloppily sloppiness lazy laziness lazily negligent
     negligently negligence incompetent incompetently incompetence stupid stupidly stupidity dumb
@@ -1128,10 +1197,12 @@ def _bl104(ctx: _Context) -> Iterator[BlameHit]:
             r"\b(?:not|never|n['’]t)\s+(?:\w+\s+)?$", text[max(0, m.start() - 16) : m.start()]
         ) and (not low.startswith(("not", "no ", "nothing", "despite", "didn", "did "))):
             continue  # "not careless", "never sloppy"
-        if low.startswith(("lazy", "lazily", "dumb")):
+        if low.startswith(("lazy", "lazily", "dumb", "stupid", "idiot", "foolish")):
             ss, se = ctx.sentence(m.start())
-            if not ctx.person_in(ss, se):
-                continue  # "lazy loading", "computed lazily", "TERM=dumb": things, not people
+            if not ctx.person_in(ss, se) and not (
+                not low.startswith(("lazy", "lazily")) and _HUMAN_ACT.search(text, ss, se)
+            ):
+                continue  # "lazy loading", "TERM=dumb", "this stupid disk": things, not people
         if re.match(r"(?:wrongly|incorrectly|mistakenly|falsely|naively|erroneously)", low):
             if ctx.subject(m.start())[0] == THING:
                 continue  # "the parser incorrectly assumed UTF-8": a program's logic
@@ -1257,6 +1328,10 @@ _WHY_ELLIPTICAL = re.compile(
 )
 
 
+# "Why did we choose / decide / switch ...?" explains a decision (a blog's section heading).
+_DECISION_VERBS = _LANG.words("decision_verbs")
+
+
 def _bl106(ctx: _Context) -> Iterator[BlameHit]:
     text = ctx.text
     if "why" not in ctx.words and "who" not in ctx.words:
@@ -1275,6 +1350,9 @@ def _bl106(ctx: _Context) -> Iterator[BlameHit]:
         if words and words[0].lower() == "not":
             words = words[1:]
         verb = words[0].lower() if words else ""
+        asked = text[m.start() : vm.end() if vm else m.end()]
+        if verb in _DECISION_VERBS and not re.search(r"\bnot\b|n['’]t\b", asked):
+            continue  # "Why did we choose Postgres?": a decision explained, not a culprit
         easy = verb in ("forget", "miss", "ignore", "overlook", "fail", "skip", "neglect")
         if verb.endswith("ing"):
             ask = f"What led to {' '.join(words)}?"  # "why was the DBA running migrations"

@@ -321,15 +321,26 @@ class _Context:
         """Does a person word (pronoun, role, name, @handle, known person) stand in
         text[start:end]? Words that judge people in one sense and describe things in
         another ("lazy", "greedy", "dumb") are blame only with a person in the sentence."""
+        return bool(self.people_in(start, end, first=True))
+
+    def people_in(self, start: int, end: int, first: bool = False) -> set[str]:
+        """The person words of text[start:end], lower case (only the first with ``first``);
+        possessives "my"/"our" count as the speakers."""
+        found: set[str] = set()
         prev: str | None = None
         for m in _TOKEN.finditer(self.text, start, end):
             tok = _CONTRACTION.sub("", m.group())  # "I'm", "we've", "they're"
-            if tok.lower() not in ("it", "its") and (
+            low = tok.lower()
+            if low in ("my", "our"):
+                found.add(low)
+            elif low not in ("it", "its") and (
                 self.classify(tok, prev, m.start() == start) == PERSON
             ):
-                return True
+                found.add(low)
+            if first and found:
+                return found
             prev = tok
-        return False
+        return found
 
     def np_after(self, pos: int) -> tuple[str, int, int]:
         """Class and span of the noun phrase starting at ``pos`` ("by the on-call engineer")."""

@@ -149,16 +149,34 @@ class _Fields(dict):
 
 # Rules of code that judge the speaker: in the first person ("we forgot", "we should have")
 # they are self-blame, a warning, not an accusation.
-_DEMOTE_IN_FIRST_PERSON = frozenset({"BL101", "BL103", "BL104"})
+_DEMOTE_IN_FIRST_PERSON = frozenset({"BL101", "BL103", "BL104", "BL106"})
+
+
+_ON_OUR_PART = re.compile(r"\bon\s+(?:my|our)\s+(?:own\s+)?part\b", re.I)
+_SPEAKER_IN_SPAN = re.compile(r"\b(?:I|we|my|our)\b", re.I)
 
 
 def _first_person(ctx: _Context, hit: BlameHit) -> bool:
     word = _WORD_AT.match(ctx.text, hit.start)
     if word and word.group().lower() in _FIRST_PERSON:
         return True
+    if _SPEAKER_IN_SPAN.search(ctx.text, hit.start, hit.end):
+        return True  # "a mistake on my part", "had we looked at the notice, we could have"
     cls, off = ctx.subject(hit.start)
     word = _WORD_AT.match(ctx.text, off)
-    return cls == PERSON and bool(word) and word.group().lower() in _FIRST_PERSON
+    if cls == PERSON:
+        return bool(word) and word.group().lower() in _FIRST_PERSON
+    if hit.code == "BL104":
+        # A judgement word with no person as its subject ("that was a dumb mistake on my
+        # part"): first person when the only people in the sentence are the speakers.
+        ss, se = ctx.sentence(hit.start)
+        people = ctx.people_in(ss, se)
+        return (
+            bool(people)
+            and people <= _FIRST_PERSON
+            and bool(people & {"i", "we"} or _ON_OUR_PART.search(ctx.text, ss, se))
+        )
+    return False
 
 
 def _tiered(ctx: _Context, hit: BlameHit) -> BlameHit | None:

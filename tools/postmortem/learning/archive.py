@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sqlite3
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -43,6 +44,7 @@ VERSION = 3
 REBUILD_SHARE = 0.02
 REBUILD_MIN = 64
 _BATCH = 500  # SQL parameters per query
+PARALLEL_FILES = 400  # from this many files to profile, on every core
 
 
 def blob_id(data: bytes) -> str:
@@ -280,16 +282,34 @@ def _rows_for(
     wanted = [b for b in dict.fromkeys(blobs) if b not in fresh]
     found = {b: fresh[b] for b in blobs if b in fresh}
     found.update(store.rows(wanted))
-    for blob in wanted:
-        if blob in found:
-            continue
-        for path in paths.get(blob, ()):
-            read = read_profile(path)
-            if read is not None:
-                # git vouches that the file holds this blob: keep the profile under its id
-                fresh[blob] = found[blob] = _encode(read[1])
-                break
+    missing = [(b, paths.get(b, [])) for b in wanted if b not in found]
+    # git vouches that a file holds its blob: the profile is kept under that id
+    for blob, row in _profile_rows(missing):
+        fresh[blob] = found[blob] = row
     return found
+
+
+def _profile_row(job: tuple[str, list[str]]) -> tuple[str, str | None]:
+    blob, paths = job
+    for path in paths:
+        read = read_profile(path)
+        if read is not None:
+            return blob, _encode(read[1])
+    return blob, None
+
+
+def _profile_rows(jobs: list[tuple[str, list[str]]]) -> Iterable[tuple[str, str]]:
+    """Profile rows of files (a cold cache: the whole archive) on every core."""
+    workers = min(os.cpu_count() or 1, 8)
+    if workers < 2 or len(jobs) < PARALLEL_FILES:
+        results = map(_profile_row, jobs)
+    else:
+        from concurrent.futures import ProcessPoolExecutor
+
+        chunk = max(1, min(256, len(jobs) // (workers * 4)))
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            results = list(pool.map(_profile_row, jobs, chunksize=chunk))
+    return [(blob, row) for blob, row in results if row is not None]
 
 
 def archive_profiles(

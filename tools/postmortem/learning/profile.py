@@ -20,7 +20,8 @@ from typing import Any
 
 import yaml
 
-from ..document import MAX_FILE_BYTES, load_frontmatter, parse_instant, split_lines
+from ..document import MAX_FILE_BYTES, parse_instant, split_lines
+from ..frontmatter import load_fields
 
 # libyaml when it is there: the data files are read at import, on every run.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -42,6 +43,9 @@ _LINK_TARGET = re.compile(r"\]\([^)\n]{0,400}\)")
 _HANDLE = re.compile(r"(?<![\w/.])@[A-Za-z0-9][A-Za-z0-9-]*")
 _WORD = re.compile(r"[a-z][a-z0-9]*(?:['’][a-z]+)?")
 _CELL_SPLIT = re.compile(r"(?<!\\)\|")
+# The frontmatter fields a profile reads (the rest of a frontmatter is not built).
+META = ("id", "title", "status", "restricted", "started", "services", "tags", "related")
+_MARKS = frozenset("#`~")  # the first character (after up to 3 spaces) of a heading or fence
 
 
 @lru_cache(maxsize=1)
@@ -74,15 +78,15 @@ def words(text: str) -> list[str]:
     """The comparable words of some Markdown text, in order, as written (lower case)."""
     stop, synonyms = vocabulary_data()
     text = _without_comments(text)
-    text = _LINK_TARGET.sub("]", text)
-    text = _URL.sub(" ", text)
-    text = _HANDLE.sub(" ", text).lower().replace("_", " ")
-    found = []
-    for word in _WORD.findall(text):
-        word = synonyms.get(word, word)
-        if len(word) > 1 and word not in stop:
-            found.append(word)
-    return found
+    # Each pattern only where its first characters occur: most blocks have no link or URL.
+    if "](" in text:
+        text = _LINK_TARGET.sub("]", text)
+    if "://" in text or "www." in text.lower():
+        text = _URL.sub(" ", text)
+    if "@" in text:
+        text = _HANDLE.sub(" ", text)
+    mapped = [synonyms.get(w, w) for w in _WORD.findall(text.lower().replace("_", " "))]
+    return [w for w in mapped if len(w) > 1 and w not in stop]
 
 
 def _without_comments(text: str) -> str:
@@ -143,6 +147,10 @@ def split_sections(lines: list[str]) -> dict[str, list[str]]:
     current: list[str] | None = None
     fence = ""
     for line in lines:
+        if line.lstrip(" ")[:1] not in _MARKS:  # neither a fence nor a heading: text
+            if current is not None and not fence:
+                current.append(line)
+            continue
         opener = _FENCE.match(line)
         if fence:
             if opener and opener[1][0] == fence[0] and len(opener[1]) >= len(fence):
@@ -212,7 +220,7 @@ def profile_from_text(text: str, path: str) -> Profile:
     if lines and lines[0].rstrip() == "---":
         end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
         if end is not None:
-            meta, meta_lines, _ = load_frontmatter("\n".join(lines[1:end]), path, first_line=2)
+            meta, meta_lines = load_fields("\n".join(lines[1:end]), path, META, first_line=2)
             body = lines[end + 1 :]
     return profile_from_parts(path, meta, meta_lines, body)
 
