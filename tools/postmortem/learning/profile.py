@@ -211,18 +211,31 @@ def field_texts(body: list[str]) -> dict[str, str]:
     return texts
 
 
-def profile_from_text(text: str, path: str) -> Profile:
-    """The profile of a post-mortem's text (frontmatter and Markdown body)."""
+def _split_frontmatter(text: str) -> tuple[list[str] | None, list[str]]:
+    """The frontmatter lines (None without a closed one) and the body lines."""
     lines = split_lines(text.removeprefix("\ufeff"))
-    meta: dict[str, Any] = {}
-    meta_lines: dict[str, int] = {}
-    body = lines
     if lines and lines[0].rstrip() == "---":
         end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
         if end is not None:
-            meta, meta_lines = load_fields("\n".join(lines[1:end]), path, META, first_line=2)
-            body = lines[end + 1 :]
+            return lines[1:end], lines[end + 1 :]
+    return None, lines
+
+
+def profile_from_text(text: str, path: str) -> Profile:
+    """The profile of a post-mortem's text (frontmatter and Markdown body)."""
+    head, body = _split_frontmatter(text)
+    meta: dict[str, Any] = {}
+    meta_lines: dict[str, int] = {}
+    if head is not None:
+        meta, meta_lines = load_fields("\n".join(head), path, META, first_line=2)
     return profile_from_parts(path, meta, meta_lines, body)
+
+
+def terms_from_text(text: str) -> dict[str, tuple[str, ...]]:
+    """The `terms` of `profile_from_text(text, ...)` alone: what the archive's word counts
+    need of a file that may never be compared closely (no frontmatter read)."""
+    _, body = _split_frontmatter(text)
+    return {name: tuple(stem_words(words(t))) for name, t in field_texts(body).items()}
 
 
 def profile_from_parts(
