@@ -36,6 +36,8 @@ FIELD_TITLES = {
     "action items": "actions",
 }
 _HEADING = re.compile(r"^ {0,3}(#{1,2})\s+(.*?)\s*#*\s*$")
+# _HEADING on every line of a text at once (whitespace other than the line break, as a line has)
+_HEADING_LINE = re.compile(r"^ {0,3}(#{1,2})[^\S\n]+(.*?)[^\S\n]*#*[^\S\n]*$", re.MULTILINE)
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _URL = re.compile(r"\b(?:https?|ftp)://\S+|\bwww\.\S+", re.IGNORECASE)
 # Bounded: an unclosed "](" or "<!--" repeated through a huge paragraph must stay linear.
@@ -85,8 +87,11 @@ def words(text: str) -> list[str]:
         text = _URL.sub(" ", text)
     if "@" in text:
         text = _HANDLE.sub(" ", text)
-    mapped = [synonyms.get(w, w) for w in _WORD.findall(text.lower().replace("_", " "))]
-    return [w for w in mapped if len(w) > 1 and w not in stop]
+    return [
+        word
+        for found in _WORD.findall(text.lower().replace("_", " "))
+        if len(word := synonyms.get(found, found)) > 1 and word not in stop
+    ]
 
 
 def _without_comments(text: str) -> str:
@@ -143,6 +148,23 @@ def _text_list(value: Any) -> tuple[str, ...]:
 def split_sections(lines: list[str]) -> dict[str, list[str]]:
     """Body lines by section key (`## Root Cause` -> "root cause"); the first section of a
     name wins, as in the document model. Fenced code is left out."""
+    text = "\n".join(lines)
+    if "```" in text or "~~~" in text:
+        return _sections_line_by_line(lines)
+    # No fence can open: the headings are found in the whole text at once (the same lines).
+    sections: dict[str, list[str]] = {}
+    found = list(_HEADING_LINE.finditer(text))
+    for n, heading in enumerate(found):
+        key = re.sub(r"\s+", " ", heading[2].strip().lower())
+        if key in sections:
+            continue
+        start = heading.end() + 1
+        end = found[n + 1].start() - 1 if n + 1 < len(found) else len(text)
+        sections[key] = text[start:end].split("\n") if start <= end else []
+    return sections
+
+
+def _sections_line_by_line(lines: list[str]) -> dict[str, list[str]]:
     sections: dict[str, list[str]] = {}
     current: list[str] | None = None
     fence = ""
