@@ -117,3 +117,16 @@ def test_reading_the_settings_does_not_import_the_review() -> None:
     assert "postmortem.sync.settings" in done.stdout  # the probe saw the settings imported
     assert "postmortem.sync.review" not in done.stdout
     assert "postmortem.sync.plan" not in done.stdout
+
+
+def test_valid_settings_are_checked_without_jsonschema(tmp_path) -> None:
+    """The pre-commit hook runs where `.postmortem.yml` has a `sync:` section: its compiled
+    check accepts it, and jsonschema (a sixth of the hook's time) is not imported."""
+    from pathlib import Path
+
+    config = Path(__file__).resolve().parents[1] / ".postmortem.yml"
+    assert "sync:" in config.read_text("utf-8")
+    (tmp_path / "x.md").write_text("no frontmatter\n", "utf-8")
+    heavy, output, code = imported_by("validate", "--config", str(config), str(tmp_path / "x.md"))
+    assert code == 1, output
+    assert "yaml" in heavy and "jsonschema" not in heavy

@@ -151,6 +151,8 @@ def test_the_issue_look_alikes_are_not_flagged() -> None:
         "The flag was clearly wrong for this platform.",
         "Teams have recently been encouraged to migrate to the new cluster.",
         "The team increased the timeout, leading to fewer errors.",
+        "Why did we decide to self-host?",
+        "Why did the team choose Postgres over MySQL?",
     ],
 )
 def test_look_alikes_from_unseen_text_are_not_flagged(sentence: str) -> None:
@@ -166,6 +168,8 @@ def test_look_alikes_from_unseen_text_are_not_flagged(sentence: str) -> None:
         ("The platform team raised the replica count, causing the alert.", "warning"),
         ("We reminded all engineers to check the target cluster before applying.", "warning"),
         ("Our admin just ignored the disk warnings for a week.", "error"),
+        ("Why did the team not choose the safer option?", "error"),
+        ("Why did we ignore the capacity warnings?", "warning"),
     ],
 )
 def test_their_blameful_twins_still_are(sentence: str, tier: str) -> None:

@@ -100,7 +100,8 @@ CASES = [
     # BL106 why-questions about people
     ("Why did the developer skip the tests?", "BL106", "Why did the tests not run?"),
     ("Why didn't Alice roll back?", "BL106", "Why didn't the rollback start?"),
-    ("Why did we ignore the warnings?", "BL106", "What made the warnings easy to ignore?"),
+    # ... asked of the team itself it is self-blame: a warning, as the labelling guide has it
+    ("Why did we ignore the warnings?", "BL108", "What made the warnings easy to ignore?"),
     ("Who approved this change?", "BL106", "How did this change get approved?"),
     # Styles the first rules missed (subjectless fragments, timeline cells, chat lines,
     # passives, elided subjects); each twin keeps the shape and drops the person as agent.

@@ -231,3 +231,91 @@ def test_agrees_on_nearly_valid_instances(kind: str, data) -> None:
     if data.draw(st.booleans()):
         instance.pop(data.draw(st.sampled_from(sorted(instance))))
         agree(kind, instance)
+
+
+# -- settings sections declared as JSON Schemas (`sync:`) ----------------------------------
+def sync_spec():
+    from postmortem.settings import TOP
+
+    return TOP["sync"]
+
+
+def sync_agrees(section) -> None:
+    """The compiled check of `sync:` accepts a section only if jsonschema finds no error, and
+    leaves the section as it was (fastjsonschema's code fills in defaults: they are not
+    compiled)."""
+    from copy import deepcopy
+
+    from jsonschema import Draft202012Validator
+
+    spec = sync_spec()
+    before = deepcopy(section)
+    accepted = spec.accepted_by_gate(section)
+    assert section == before
+    valid = not list(Draft202012Validator(dict(spec.schema)).iter_errors(section))
+    assert accepted == valid, section
+
+
+def test_sync_settings_gate_is_current() -> None:
+    spec = sync_spec()
+    assert spec.gate and spec.accepted_by_gate({}), "the compiled `sync:` check is stale"
+
+
+SCALARS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-3, 3),
+    st.floats(-2, 2, allow_nan=False),
+    st.sampled_from(["", "P1", "@acme/sre", "main", "1"]),
+)
+VALUES = st.one_of(
+    SCALARS, st.lists(SCALARS, max_size=3), st.dictionaries(st.sampled_from(["x", "y"]), SCALARS)
+)
+
+
+@settings(max_examples=settings().max_examples * 3)
+@given(
+    st.dictionaries(
+        st.sampled_from(
+            [
+                "repo",
+                "api_url",
+                "label",
+                "statuses",
+                "ref",
+                "pace",
+                "max_wait",
+                "max_writes",
+                "settle",
+                "state_branch",
+                "state_file",
+                "due_soon_days",
+                "followup_review_days",
+                "escalation",
+                "unknown",
+            ]
+        ),  # fmt: skip
+        VALUES,
+    ),
+    st.dictionaries(
+        st.sampled_from(["contact", "priorities", "grace_days", "other"]), VALUES, max_size=3
+    ),
+)
+def test_sync_gate_agrees_on_random_sections(section, escalation) -> None:
+    sync_agrees(section)
+    sync_agrees({**section, "escalation": escalation})
+
+
+def test_sync_gate_agrees_on_the_project_settings() -> None:
+    import yaml
+
+    sections = [yaml.safe_load((ROOT / ".postmortem.yml").read_text("utf-8"))["sync"]]
+    sections.append({"escalation": None, "max_writes": True, "pace": 1.0, "statuses": "x"})
+    for section in sections:
+        sync_agrees(section)
+
+
+def test_stale_sync_gate_is_not_used(monkeypatch) -> None:
+    check = schema_gate.VALIDATORS["settings.sync"][1]
+    monkeypatch.setitem(schema_gate.VALIDATORS, "settings.sync", ("0" * 64, check))
+    assert not sync_spec().accepted_by_gate({})

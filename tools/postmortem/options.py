@@ -236,6 +236,15 @@ _JSON_TYPES = {
 }
 
 
+def settings_digest(schema: Mapping[str, Any]) -> str:
+    """The SHA-256 that a settings section's compiled check (rules/schema_codegen.py) records
+    of the schema it was made from."""
+    import hashlib
+    import json
+
+    return hashlib.sha256(json.dumps(schema, sort_keys=True).encode("utf-8")).hexdigest()
+
+
 @dataclass(frozen=True)
 class JsonSchema(Spec):
     """A section an adapter declares as a JSON Schema (`sync/settings.py`, `site/settings.py`)."""
@@ -243,11 +252,31 @@ class JsonSchema(Spec):
     schema: Mapping[str, Any] = field(default_factory=dict)
     default: Any = None
     doc: str = ""
+    # The name of its compiled yes/no check in rules/schema_gate.py (schema_codegen.py): a
+    # section it accepts is valid without importing jsonschema, which only explains errors.
+    gate: str = ""
 
     def check(self, value: Any) -> str | None:  # pragma: no cover - `problems` does it all
         return None
 
+    def accepted_by_gate(self, value: Any) -> bool:
+        """Whether the compiled check, made from this very schema, accepts the value."""
+        if not self.gate:
+            return False
+        from .rules.schema_gate import VALIDATORS
+
+        digest, check = VALIDATORS.get(self.gate, ("", None))
+        if check is None or digest != settings_digest(dict(self.schema)):
+            return False  # the schema was edited since the code was generated
+        try:
+            check(value)
+        except Exception:  # rejected, or a value the generated code cannot read
+            return False
+        return True
+
     def problems(self, value: Any, path: str, where: Where) -> list[str]:
+        if self.accepted_by_gate(value):
+            return []
         from jsonschema import Draft202012Validator  # only when the file has such a section
 
         found = []

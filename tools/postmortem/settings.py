@@ -54,7 +54,7 @@ TOP: dict[str, Spec] = {
     # Contributing-factor categories ({} = the default taxonomy, data/factor_categories.yml).
     "factor_categories": FactorCategories(),
     # The adapters' own sections, declared next to them.
-    "sync": JsonSchema(SYNC_SCHEMA),
+    "sync": JsonSchema(SYNC_SCHEMA, gate="settings.sync"),
 }
 DEFAULTS: dict[str, Any] = {
     key: (spec.default if key not in ("rules", "sync", "factor_categories") else {})

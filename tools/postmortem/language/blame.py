@@ -1328,6 +1328,10 @@ _WHY_ELLIPTICAL = re.compile(
 )
 
 
+# "Why did we choose / decide / switch ...?" explains a decision (a blog's section heading).
+_DECISION_VERBS = _LANG.words("decision_verbs")
+
+
 def _bl106(ctx: _Context) -> Iterator[BlameHit]:
     text = ctx.text
     if "why" not in ctx.words and "who" not in ctx.words:
@@ -1346,6 +1350,9 @@ def _bl106(ctx: _Context) -> Iterator[BlameHit]:
         if words and words[0].lower() == "not":
             words = words[1:]
         verb = words[0].lower() if words else ""
+        asked = text[m.start() : vm.end() if vm else m.end()]
+        if verb in _DECISION_VERBS and not re.search(r"\bnot\b|n['’]t\b", asked):
+            continue  # "Why did we choose Postgres?": a decision explained, not a culprit
         easy = verb in ("forget", "miss", "ignore", "overlook", "fail", "skip", "neglect")
         if verb.endswith("ing"):
             ask = f"What led to {' '.join(words)}?"  # "why was the DBA running migrations"

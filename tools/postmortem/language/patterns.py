@@ -149,7 +149,7 @@ class _Fields(dict):
 
 # Rules of code that judge the speaker: in the first person ("we forgot", "we should have")
 # they are self-blame, a warning, not an accusation.
-_DEMOTE_IN_FIRST_PERSON = frozenset({"BL101", "BL103", "BL104"})
+_DEMOTE_IN_FIRST_PERSON = frozenset({"BL101", "BL103", "BL104", "BL106"})
 
 
 _ON_OUR_PART = re.compile(r"\bon\s+(?:my|our)\s+(?:own\s+)?part\b", re.I)

@@ -2,6 +2,10 @@
 
     .venv/bin/python -m postmortem.rules.schema_codegen        # after editing schema/*.json
 
+The settings sections declared as JSON Schemas in code (`sync:`, sync/settings.py) are
+compiled the same way: checking a valid `.postmortem.yml` then imports no jsonschema, which
+was a sixth of the pre-commit hook's time on one file.
+
 jsonschema takes about 1 ms per report to check its frontmatter and table rows, and its
 import is a sixth of the validator's start-up. fastjsonschema compiles a schema into Python
 code that answers "valid or not" about ten times faster; the schema rules run that code first
@@ -52,29 +56,58 @@ IMPORTS = re.compile(
 )
 
 
+def _without_defaults(schema: object) -> object:
+    """The schema without `default`s: fastjsonschema's code would write them into the checked
+    value, and they say nothing about its validity."""
+    if isinstance(schema, dict):
+        return {k: _without_defaults(v) for k, v in schema.items() if k != "default"}
+    if isinstance(schema, list):
+        return [_without_defaults(v) for v in schema]
+    return schema
+
+
+def _settings_schemas() -> dict[str, dict]:
+    """The settings sections declared as JSON Schemas in code (checked when the file loads)."""
+    from ..sync.settings import SCHEMA as SYNC
+
+    return {"settings.sync": SYNC}
+
+
 def generate() -> str:
     import fastjsonschema
 
+    from ..options import settings_digest
     from .schema import _SCHEMA_FILES, schema_dir
 
     parts = [HEADER.format(version=fastjsonschema.VERSION)]
     names: dict[str, str] = {}
     digests: dict[str, str] = {}
-    for kind, file_name in sorted(_SCHEMA_FILES.items()):
-        raw = (schema_dir() / file_name).read_bytes()
-        definition = json.loads(raw)
+    sources = [(kind, f"schema/{name}", None) for kind, name in sorted(_SCHEMA_FILES.items())]
+    sources += [(kind, kind, schema) for kind, schema in _settings_schemas().items()]
+    for kind, origin, declared in sources:
+        if declared is None:
+            raw = (schema_dir() / origin.removeprefix("schema/")).read_bytes()
+            definition = json.loads(raw)
+            digests[kind] = hashlib.sha256(raw).hexdigest()
+        else:
+            definition = _without_defaults(declared)
+            digests[kind] = settings_digest(declared)
         if kind in ROW_KINDS:
             definition.pop("required", None)  # empty cells are not schema findings
         code = fastjsonschema.compile_to_code(definition, use_formats=False)
         code = IMPORTS.sub("", code)
         # Each schema's code has its own REGEX_PATTERNS table: keep them apart.
-        table = f"_PATTERNS_{kind.upper()}"
+        table = "_PATTERNS_" + re.sub(r"\W", "_", kind).upper()
         code = code.replace("REGEX_PATTERNS", table)
         first = re.search(r"^def (\w+)\(", code, re.M)
         assert first is not None
-        names[kind] = first[1]
-        digests[kind] = hashlib.sha256(raw).hexdigest()
-        parts.append(f"# -- {kind}: schema/{file_name}\n{code.strip()}\n\n")
+        if declared is not None:  # no $id: name the function after the section
+            function = "validate_" + re.sub(r"\W", "_", kind)
+            code = re.sub(rf"\b{first[1]}\b", function, code)
+            names[kind] = function
+        else:
+            names[kind] = first[1]
+        parts.append(f"# -- {kind}: {origin}\n{code.strip()}\n\n")
     parts.append("VALIDATORS = {\n")
     for kind in sorted(names):
         parts.append(f"    {kind!r}: ({digests[kind]!r}, {names[kind]}),\n")

@@ -364,8 +364,145 @@ def validate_https___postmortems_example_org_schema_timeline_row_schema_json(dat
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".actor must be longer than or equal to 1 characters", value=data__actor, name="" + (name_prefix or "data") + ".actor", definition={'title': 'Actor', 'description': 'Who or what acted: a @handle, a bot, or `system`.', 'type': 'string', 'minLength': 1}, rule='minLength')
     return data
 
+# -- settings.sync: settings.sync
+NoneType = type(None)
+
+def validate_settings_sync(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, (dict)):
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object", value=data, name="" + (name_prefix or "data") + "", definition={'type': 'object', 'additionalProperties': False, 'properties': {'repo': {'type': 'string', 'description': 'OWNER/NAME of the issues.'}, 'api_url': {'type': 'string', 'description': 'REST API root.'}, 'label': {'type': 'string', 'description': 'Managed label.'}, 'statuses': {'type': 'array', 'items': {'type': 'string'}, 'description': 'Post-mortem statuses whose action items are synced.'}, 'ref': {'type': 'string', 'description': 'Branch of the links.'}, 'pace': {'type': 'number', 'minimum': 0, 'description': 'Seconds between writes (GitHub asks for 1 or more).'}, 'max_wait': {'type': 'number', 'minimum': 0, 'description': 'Longest rate-limit wait, in seconds.'}, 'max_writes': {'type': 'integer', 'minimum': 1, 'description': 'Most writes in one run; the rest waits for the next.'}, 'settle': {'type': 'number', 'minimum': 0, 'description': "Seconds for GitHub's lists to catch up after an unknown write outcome."}, 'state_branch': {'type': 'string', 'description': "Branch of the item -> issue mapping ('' for none)."}, 'state_file': {'type': 'string', 'description': "The site's copy of the issue state."}, 'due_soon_days': {'type': 'integer', 'minimum': 0}, 'followup_review_days': {'type': 'integer', 'minimum': 1}, 'escalation': {'type': ['object', 'null'], 'additionalProperties': False, 'properties': {'contact': {'type': ['string', 'null'], 'description': 'A @user or @org/team, quoted in YAML.'}, 'priorities': {'type': ['array', 'string'], 'items': {'type': 'string'}}, 'grace_days': {'type': 'integer', 'minimum': 0}}}}}, rule='type')
+    data_is_dict = isinstance(data, dict)
+    if data_is_dict:
+        data_keys = set(data.keys())
+        if "repo" in data_keys:
+            data_keys.remove("repo")
+            data__repo = data["repo"]
+            if not isinstance(data__repo, (str)):
+                raise JsonSchemaValueException("" + (name_prefix or "data") + ".repo must be string", value=data__repo, name="" + (name_prefix or "data") + ".repo", definition={'type': 'string', 'description': 'OWNER/NAME of the issues.'}, rule='type')
+        if "api_url" in data_keys:
+            data_keys.remove("api_url")
+            data__apiurl = data["api_url"]
+            if not isinstance(data__apiurl, (str)):
+                raise JsonSchemaValueException("" + (name_prefix or "data") + ".api_url must be string", value=data__apiurl, name="" + (name_prefix or "data") + ".api_url", definition={'type': 'string', 'description': 'REST API root.'}, rule='type')
+        if "label" in data_keys:
+            data_keys.remove("label")
+            data__label = data["label"]
+            if not isinstance(data__label, (str)):
+                raise JsonSchemaValueException("" + (name_prefix or "data") + ".label must be string", value=data__label, name="" + (name_prefix or "data") + ".label", definition={'type': 'string', 'description': 'Managed label.'}, rule='type')
+        if "statuses" in data_keys:
+            data_keys.remove("statuses")
+            data__statuses = data["statuses"]
+            if not isinstance(data__statuses, (list, tuple)):
+                raise JsonSchemaValueException("" + (name_prefix or "data") + ".statuses must be array", value=data__statuses, name="" + (name_prefix or "data") + ".statuses", definition={'type': 'array', 'items': {'type': 'string'}, 'description': 'Post-mortem statuses whose action items are synced.'}, rule='type')
+            data__statuses_is_list = isinstance(data__statuses, (list, tuple))
+            if data__statuses_is_list:
+                data__statuses_len = len(data__statuses)
+                for data__statuses_x, data__statuses_item in enumerate(data__statuses):
+                    if not isinstance(data__statuses_item, (str)):
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".statuses[{data__statuses_x}]".format(**locals()) + " must be string", value=data__statuses_item, name="" + (name_prefix or "data") + ".statuses[{data__statuses_x}]".format(**locals()) + "", definition={'type': 'string'}, rule='type')
+        if "ref" in data_keys:
+            data_keys.remove("ref")
+            data__ref = data["ref"]
+            if not isinstance(data__ref, (str)):
+                raise JsonSchemaValueException("" + (name_prefix or "data") + ".ref must be string", value=data__ref, name="" + (name_prefix or "data") + ".ref", definition={'type': 'string', 'description': 'Branch of the links.'}, rule='type')
+        if "pace" in data_keys:
+            data_keys.remove("pace")
+            data__pace = data["pace"]
+            if not isinstance(data__pace, (int, float, Decimal)) or isinstance(data__pace, bool):
+                raise JsonSchemaValueException("" + (name_prefix or "data") + ".pace must be number", value=data__pace, name="" + (name_prefix or "data") + ".pace", definition={'type': 'number', 'minimum': 0, 'description': 'Seconds between writes (GitHub asks for 1 or more).'}, rule='type')
+            if isinstance(data__pace, (int, float, Decimal)) and not isinstance(data__pace, bool):
+                if data__pace < 0:
+                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".pace must be bigger than or equal to 0", value=data__pace, name="" + (name_prefix or "data") + ".pace", definition={'type': 'number', 'minimum': 0, 'description': 'Seconds between writes (GitHub asks for 1 or more).'}, rule='minimum')
+        if "max_wait" in data_keys:
+            data_keys.remove("max_wait")
+            data__maxwait = data["max_wait"]
+            if not isinstance(data__maxwait, (int, float, Decimal)) or isinstance(data__maxwait, bool):
+                raise JsonSchemaValueException("" + (name_prefix or "data") + ".max_wait must be number", value=data__maxwait, name="" + (name_prefix or "data") + ".max_wait", definition={'type': 'number', 'minimum': 0, 'description': 'Longest rate-limit wait, in seconds.'}, rule='type')
+            if isinstance(data__maxwait, (int, float, Decimal)) and not isinstance(data__maxwait, bool):
+                if data__maxwait < 0:
+                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".max_wait must be bigger than or equal to 0", value=data__maxwait, name="" + (name_prefix or "data") + ".max_wait", definition={'type': 'number', 'minimum': 0, 'description': 'Longest rate-limit wait, in seconds.'}, rule='minimum')
+        if "max_writes" in data_keys:
+            data_keys.remove("max_writes")
+            data__maxwrites = data["max_writes"]
+            if not isinstance(data__maxwrites, (int)) and not (isinstance(data__maxwrites, float) and data__maxwrites.is_integer()) or isinstance(data__maxwrites, bool):
+                raise JsonSchemaValueException("" + (name_prefix or "data") + ".max_writes must be integer", value=data__maxwrites, name="" + (name_prefix or "data") + ".max_writes", definition={'type': 'integer', 'minimum': 1, 'description': 'Most writes in one run; the rest waits for the next.'}, rule='type')
+            if isinstance(data__maxwrites, (int, float, Decimal)) and not isinstance(data__maxwrites, bool):
+                if data__maxwrites < 1:
+                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".max_writes must be bigger than or equal to 1", value=data__maxwrites, name="" + (name_prefix or "data") + ".max_writes", definition={'type': 'integer', 'minimum': 1, 'description': 'Most writes in one run; the rest waits for the next.'}, rule='minimum')
+        if "settle" in data_keys:
+            data_keys.remove("settle")
+            data__settle = data["settle"]
+            if not isinstance(data__settle, (int, float, Decimal)) or isinstance(data__settle, bool):
+                raise JsonSchemaValueException("" + (name_prefix or "data") + ".settle must be number", value=data__settle, name="" + (name_prefix or "data") + ".settle", definition={'type': 'number', 'minimum': 0, 'description': "Seconds for GitHub's lists to catch up after an unknown write outcome."}, rule='type')
+            if isinstance(data__settle, (int, float, Decimal)) and not isinstance(data__settle, bool):
+                if data__settle < 0:
+                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".settle must be bigger than or equal to 0", value=data__settle, name="" + (name_prefix or "data") + ".settle", definition={'type': 'number', 'minimum': 0, 'description': "Seconds for GitHub's lists to catch up after an unknown write outcome."}, rule='minimum')
+        if "state_branch" in data_keys:
+            data_keys.remove("state_branch")
+            data__statebranch = data["state_branch"]
+            if not isinstance(data__statebranch, (str)):
+                raise JsonSchemaValueException("" + (name_prefix or "data") + ".state_branch must be string", value=data__statebranch, name="" + (name_prefix or "data") + ".state_branch", definition={'type': 'string', 'description': "Branch of the item -> issue mapping ('' for none)."}, rule='type')
+        if "state_file" in data_keys:
+            data_keys.remove("state_file")
+            data__statefile = data["state_file"]
+            if not isinstance(data__statefile, (str)):
+                raise JsonSchemaValueException("" + (name_prefix or "data") + ".state_file must be string", value=data__statefile, name="" + (name_prefix or "data") + ".state_file", definition={'type': 'string', 'description': "The site's copy of the issue state."}, rule='type')
+        if "due_soon_days" in data_keys:
+            data_keys.remove("due_soon_days")
+            data__duesoondays = data["due_soon_days"]
+            if not isinstance(data__duesoondays, (int)) and not (isinstance(data__duesoondays, float) and data__duesoondays.is_integer()) or isinstance(data__duesoondays, bool):
+                raise JsonSchemaValueException("" + (name_prefix or "data") + ".due_soon_days must be integer", value=data__duesoondays, name="" + (name_prefix or "data") + ".due_soon_days", definition={'type': 'integer', 'minimum': 0}, rule='type')
+            if isinstance(data__duesoondays, (int, float, Decimal)) and not isinstance(data__duesoondays, bool):
+                if data__duesoondays < 0:
+                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".due_soon_days must be bigger than or equal to 0", value=data__duesoondays, name="" + (name_prefix or "data") + ".due_soon_days", definition={'type': 'integer', 'minimum': 0}, rule='minimum')
+        if "followup_review_days" in data_keys:
+            data_keys.remove("followup_review_days")
+            data__followupreviewdays = data["followup_review_days"]
+            if not isinstance(data__followupreviewdays, (int)) and not (isinstance(data__followupreviewdays, float) and data__followupreviewdays.is_integer()) or isinstance(data__followupreviewdays, bool):
+                raise JsonSchemaValueException("" + (name_prefix or "data") + ".followup_review_days must be integer", value=data__followupreviewdays, name="" + (name_prefix or "data") + ".followup_review_days", definition={'type': 'integer', 'minimum': 1}, rule='type')
+            if isinstance(data__followupreviewdays, (int, float, Decimal)) and not isinstance(data__followupreviewdays, bool):
+                if data__followupreviewdays < 1:
+                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".followup_review_days must be bigger than or equal to 1", value=data__followupreviewdays, name="" + (name_prefix or "data") + ".followup_review_days", definition={'type': 'integer', 'minimum': 1}, rule='minimum')
+        if "escalation" in data_keys:
+            data_keys.remove("escalation")
+            data__escalation = data["escalation"]
+            if not isinstance(data__escalation, (dict, NoneType)):
+                raise JsonSchemaValueException("" + (name_prefix or "data") + ".escalation must be object or null", value=data__escalation, name="" + (name_prefix or "data") + ".escalation", definition={'type': ['object', 'null'], 'additionalProperties': False, 'properties': {'contact': {'type': ['string', 'null'], 'description': 'A @user or @org/team, quoted in YAML.'}, 'priorities': {'type': ['array', 'string'], 'items': {'type': 'string'}}, 'grace_days': {'type': 'integer', 'minimum': 0}}}, rule='type')
+            data__escalation_is_dict = isinstance(data__escalation, dict)
+            if data__escalation_is_dict:
+                data__escalation_keys = set(data__escalation.keys())
+                if "contact" in data__escalation_keys:
+                    data__escalation_keys.remove("contact")
+                    data__escalation__contact = data__escalation["contact"]
+                    if not isinstance(data__escalation__contact, (str, NoneType)):
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".escalation.contact must be string or null", value=data__escalation__contact, name="" + (name_prefix or "data") + ".escalation.contact", definition={'type': ['string', 'null'], 'description': 'A @user or @org/team, quoted in YAML.'}, rule='type')
+                if "priorities" in data__escalation_keys:
+                    data__escalation_keys.remove("priorities")
+                    data__escalation__priorities = data__escalation["priorities"]
+                    if not isinstance(data__escalation__priorities, (list, tuple, str)):
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".escalation.priorities must be array or string", value=data__escalation__priorities, name="" + (name_prefix or "data") + ".escalation.priorities", definition={'type': ['array', 'string'], 'items': {'type': 'string'}}, rule='type')
+                    data__escalation__priorities_is_list = isinstance(data__escalation__priorities, (list, tuple))
+                    if data__escalation__priorities_is_list:
+                        data__escalation__priorities_len = len(data__escalation__priorities)
+                        for data__escalation__priorities_x, data__escalation__priorities_item in enumerate(data__escalation__priorities):
+                            if not isinstance(data__escalation__priorities_item, (str)):
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".escalation.priorities[{data__escalation__priorities_x}]".format(**locals()) + " must be string", value=data__escalation__priorities_item, name="" + (name_prefix or "data") + ".escalation.priorities[{data__escalation__priorities_x}]".format(**locals()) + "", definition={'type': 'string'}, rule='type')
+                if "grace_days" in data__escalation_keys:
+                    data__escalation_keys.remove("grace_days")
+                    data__escalation__gracedays = data__escalation["grace_days"]
+                    if not isinstance(data__escalation__gracedays, (int)) and not (isinstance(data__escalation__gracedays, float) and data__escalation__gracedays.is_integer()) or isinstance(data__escalation__gracedays, bool):
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".escalation.grace_days must be integer", value=data__escalation__gracedays, name="" + (name_prefix or "data") + ".escalation.grace_days", definition={'type': 'integer', 'minimum': 0}, rule='type')
+                    if isinstance(data__escalation__gracedays, (int, float, Decimal)) and not isinstance(data__escalation__gracedays, bool):
+                        if data__escalation__gracedays < 0:
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".escalation.grace_days must be bigger than or equal to 0", value=data__escalation__gracedays, name="" + (name_prefix or "data") + ".escalation.grace_days", definition={'type': 'integer', 'minimum': 0}, rule='minimum')
+                if data__escalation_keys:
+                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".escalation must not contain "+str(data__escalation_keys)+" properties", value=data__escalation, name="" + (name_prefix or "data") + ".escalation", definition={'type': ['object', 'null'], 'additionalProperties': False, 'properties': {'contact': {'type': ['string', 'null'], 'description': 'A @user or @org/team, quoted in YAML.'}, 'priorities': {'type': ['array', 'string'], 'items': {'type': 'string'}}, 'grace_days': {'type': 'integer', 'minimum': 0}}}, rule='additionalProperties')
+        if data_keys:
+            raise JsonSchemaValueException("" + (name_prefix or "data") + " must not contain "+str(data_keys)+" properties", value=data, name="" + (name_prefix or "data") + "", definition={'type': 'object', 'additionalProperties': False, 'properties': {'repo': {'type': 'string', 'description': 'OWNER/NAME of the issues.'}, 'api_url': {'type': 'string', 'description': 'REST API root.'}, 'label': {'type': 'string', 'description': 'Managed label.'}, 'statuses': {'type': 'array', 'items': {'type': 'string'}, 'description': 'Post-mortem statuses whose action items are synced.'}, 'ref': {'type': 'string', 'description': 'Branch of the links.'}, 'pace': {'type': 'number', 'minimum': 0, 'description': 'Seconds between writes (GitHub asks for 1 or more).'}, 'max_wait': {'type': 'number', 'minimum': 0, 'description': 'Longest rate-limit wait, in seconds.'}, 'max_writes': {'type': 'integer', 'minimum': 1, 'description': 'Most writes in one run; the rest waits for the next.'}, 'settle': {'type': 'number', 'minimum': 0, 'description': "Seconds for GitHub's lists to catch up after an unknown write outcome."}, 'state_branch': {'type': 'string', 'description': "Branch of the item -> issue mapping ('' for none)."}, 'state_file': {'type': 'string', 'description': "The site's copy of the issue state."}, 'due_soon_days': {'type': 'integer', 'minimum': 0}, 'followup_review_days': {'type': 'integer', 'minimum': 1}, 'escalation': {'type': ['object', 'null'], 'additionalProperties': False, 'properties': {'contact': {'type': ['string', 'null'], 'description': 'A @user or @org/team, quoted in YAML.'}, 'priorities': {'type': ['array', 'string'], 'items': {'type': 'string'}}, 'grace_days': {'type': 'integer', 'minimum': 0}}}}}, rule='additionalProperties')
+    return data
+
 VALIDATORS = {
     'action': ('dfbeba76f4211d13978742198b0e6c3e0929dac4d15c89f02afc521a10f7753c', validate_https___postmortems_example_org_schema_action_item_schema_json),
     'frontmatter': ('6d1f70703e011b2c8ad5905b558d99e17f50c0633acd6221f18af305a68034ee', validate_https___postmortems_example_org_schema_postmortem_schema_json),
+    'settings.sync': ('1326fb20f487283ba3e4d2950437af62873085d490c0a69ff2619a3434294011', validate_settings_sync),
     'timeline': ('bdd547f74b028e078c59e99edcb112ebbef76a5b33140fa86734472767b8df88', validate_https___postmortems_example_org_schema_timeline_row_schema_json),
 }
