@@ -153,6 +153,9 @@ def test_the_issue_look_alikes_are_not_flagged() -> None:
         "The team increased the timeout, leading to fewer errors.",
         "Why did we decide to self-host?",
         "Why did the team choose Postgres over MySQL?",
+        "GtkSettings fails to read uint properties from settings.ini.",
+        "Add .git-blame-ignore-revs to the repository.",
+        "We forgot to mention: the new rules take effect on Monday.",
     ],
 )
 def test_look_alikes_from_unseen_text_are_not_flagged(sentence: str) -> None:
@@ -170,6 +173,8 @@ def test_look_alikes_from_unseen_text_are_not_flagged(sentence: str) -> None:
         ("Our admin just ignored the disk warnings for a week.", "error"),
         ("Why did the team not choose the safer option?", "error"),
         ("Why did we ignore the capacity warnings?", "warning"),
+        # a reduced passive names no agent: a lapse (warning), not a person's fault (error)
+        ("Fix find_pair(), overlooked when refactoring.", "warning"),
     ],
 )
 def test_their_blameful_twins_still_are(sentence: str, tier: str) -> None:

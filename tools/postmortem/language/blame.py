@@ -396,7 +396,8 @@ _FAULT = re.compile(
     re.I,
 )
 _BLAME = re.compile(
-    r"\b(?<!git\s)blam(?:e|ed|es|ing|eworthy)\b(?![\-‐](?:free|less|aware))"
+    r"\b(?<!git\s)(?<![\-._/])blam(?:e|ed|es|ing|eworthy)\b(?![\-‐](?:free|less|aware))"
+    r"(?![\-._/]\w)"
     r"(?!\s+(?:view|tool|command|output|page|annotations?|history|log|information)\b)",
     re.I,
 )
@@ -572,6 +573,12 @@ _BARE_NOUN_NEXT = re.compile(
 )
 
 
+# "..., overlooked in the 2.3 cleanup": a participle after a comma, then a preposition or
+# conjunction, is a reduced passive about the thing before the comma.
+_REDUCED_PASSIVE = re.compile(r",\s*$")
+_PASSIVE_NEXT = re.compile(
+    r"\s+(?:in|during|when|while|until|til|till|since|for|by|at|on|after|before)\b", re.I
+)
 # Verbs of a change log line ("Fix overlooked case", "Removed botched patch").
 _CHANGE_VERB = re.compile(
     r"(?:re-?)?(?:add|remov|fix|delet|drop|revert|restor|correct|clean|handl|includ|document|"
@@ -614,6 +621,10 @@ def _agent_match(ctx: _Context, m: re.Match[str], kind: str) -> BlameHit | None:
         return None  # "the misconfigured route", "a missed heartbeat": adjectives
     if _participle_as_adjective(text, m):
         return None  # "Add forgotten file", "Fix botched import": adjectives, not a lapse
+    if _REDUCED_PASSIVE.search(text, max(0, m.start() - 3), m.start()) and _PASSIVE_NEXT.match(
+        text, m.end()
+    ):
+        return None  # "fix find_pair(), overlooked when refactoring": a passive, no agent
     if m.group().split()[0].lower().endswith(("ed", "en")) and _BE_BEFORE.search(
         text, max(0, m.start() - 24), m.start()
     ):
@@ -663,6 +674,12 @@ def _agent_match(ctx: _Context, m: re.Match[str], kind: str) -> BlameHit | None:
         and subject_word.group().lower() in _AFFECTED
     ):
         return None  # "users missed notifications for two hours": impact, not a lapse
+    if (
+        kind == "forgot"
+        and speaker
+        and (m.group("gverb") or "").lower() in ("mention", "say", "note", "thank", "share")
+    ):
+        return None  # "we forgot to mention: the new rules start on Monday": an aside
     if kind == "forgot" and _PERSONAL_ITEM.match(text, m.end()):
         return None  # "Nova forgot her laptop at home"
     if kind == "introduced" and first_word in ("we ", "we'", "we’"):

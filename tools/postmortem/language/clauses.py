@@ -174,7 +174,7 @@ class _Context:
             return UNKNOWN
         if tok[0].isupper() and low in LIBRARY_NAMES and not tok.isupper():
             return PERSON
-        if tok[0].isupper() and not initial and not tok.isupper():
+        if tok[0].isupper() and not initial and not tok.isupper() and not _CAMEL_CASE.search(tok):
             return UNKNOWN
         return THING
 
@@ -512,6 +512,10 @@ _STAMP_ONLY = re.compile(r"[\W\d_]*")
 _WORD_AT = re.compile(r"@?[\w'’\-]+")
 
 
+# An upper-case letter inside a word, other than after Mc/Mac/O'/D' ("McKay", "O'Neil").
+_CAMEL_CASE = re.compile(r"(?<!^Mc)(?<!^Mac)(?<!^O['’])(?<!^D['’])(?<=[a-z])[A-Z]")
+
+
 def _name_like(ctx: _Context, word: str, prev: str | None) -> bool:
     """A capitalised word used as a name: no determiner before it, not a product we know, not
     an acronym. "Rasmus", "Søren", "Oluwaseun" are names by their place, not by a list."""
@@ -527,4 +531,6 @@ def _name_like(ctx: _Context, word: str, prev: str | None) -> bool:
         return False
     if prev and prev.lower() in _DETERMINERS:
         return False  # "The Deploy job", "the Foo service"
+    if _CAMEL_CASE.search(bare):
+        return False  # "GtkSettings", "PostgreSQL": identifiers, not names ("McKay" is one)
     return not any(c.isdigit() for c in bare) and "-" not in bare.strip("-")
