@@ -155,6 +155,7 @@ def test_the_issue_look_alikes_are_not_flagged() -> None:
         "Why did the team choose Postgres over MySQL?",
         "GtkSettings fails to read uint properties from settings.ini.",
         "Add .git-blame-ignore-revs to the repository.",
+        "We forgot to mention: the new rules take effect on Monday.",
     ],
 )
 def test_look_alikes_from_unseen_text_are_not_flagged(sentence: str) -> None:

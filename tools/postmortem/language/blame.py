@@ -674,6 +674,12 @@ def _agent_match(ctx: _Context, m: re.Match[str], kind: str) -> BlameHit | None:
         and subject_word.group().lower() in _AFFECTED
     ):
         return None  # "users missed notifications for two hours": impact, not a lapse
+    if (
+        kind == "forgot"
+        and speaker
+        and (m.group("gverb") or "").lower() in ("mention", "say", "note", "thank", "share")
+    ):
+        return None  # "we forgot to mention: the new rules start on Monday": an aside
     if kind == "forgot" and _PERSONAL_ITEM.match(text, m.end()):
         return None  # "Nova forgot her laptop at home"
     if kind == "introduced" and first_word in ("we ", "we'", "we’"):

@@ -19,6 +19,7 @@ clear blame):
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -179,13 +180,50 @@ the subject: "the namespace was deleted by a cleanup command that matched more t
 ]
 
 
+# Words of a team's or a system's name in an Actor or Owner cell, not of a person's.
+_GROUP_WORDS = frozenset(
+    "support platform operations infra infrastructure engineering security service services "
+    "desk center centre group squad monitoring automation system systems bot network "
+    "database data cloud product reliability site web mobile backend frontend billing".split()
+)
+_PLAIN_NAME = re.compile(r"^\s*([A-Z][\w'’\-]+(?:\s+[A-Z][\w'’\-]+){0,2})\s*$")
+
+
+def _people(doc: Document) -> set[str]:
+    """The document's people: its handles and "Name (@handle)" entries (``doc.people``), and
+    plain names where the document puts people: an author, reviewer or owner written as
+    "Chidi Okafor" or "Chidi", a timeline Actor written as a full name ("Chidi Okafor") or
+    a given name. A one-word Actor that is no known name ("Grafana", "Cron") may be a system
+    and is left out."""
+    from ..language.clauses import _LANG as LANG
+    from ..language.clauses import GIVEN_NAMES, LIBRARY_NAMES
+
+    not_people = _GROUP_WORDS.union(
+        *(LANG.words(c) for c in ("tech_words", "roles", "affected_people", "thing_pronouns"))
+    )
+    people = set(doc.people)
+    owners = [*doc.authors, *doc.reviewers, *(i.owner for i in doc.action_items)]
+    actors = [e.actor for e in doc.timeline]
+    for value, owner in [*((v, True) for v in owners), *((v, False) for v in actors)]:
+        m = _PLAIN_NAME.match(value) if isinstance(value, str) else None
+        if not m or m.group(1).isupper():
+            continue
+        words = m.group(1).split()
+        first = words[0].lower()
+        if any(w.lower() in not_people for w in words):
+            continue  # "Customer Support", "Platform Team", "Grafana"
+        if owner or len(words) > 1 or first in GIVEN_NAMES or first in LIBRARY_NAMES:
+            people.add(m.group(1))
+    return people
+
+
 @checker("blameless", RULES)
 def blameless(doc: Document, ctx: Context | None) -> Iterator[Problem]:
     """Every blame hit in the document's title, headings, prose and table cells, each under its
     family's code."""
     from ..language.blame import find_blame
 
-    people = doc.people
+    people = _people(doc)
     for block in _places(doc):
         text = block.text
         for hit in find_blame(text, people):
