@@ -92,3 +92,30 @@ def test_the_fields_read_are_those_a_profile_uses():
     used = {"id", "title", "status", "restricted", "started", "services", "tags", "related"}
     assert set(META) == used
     assert profile_module.META is META
+
+
+SECTION_PIECES = [
+    "## Root Cause", "# Summary", "### Detail", "#Not", "   ## Indented", "    ## Code",
+    "## Root Cause ##", "##\tTabbed", "## ", "##", "text", "", "  ", "| Action | Owner |",
+    "## Action Items", "## Root  Cause", "- item", "#", "## Timeline", "\x0c## Feed",
+    "## \u2028 odd", "```", "~~~", "## Contributing Factors",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("seed", range(300))
+def test_sections_found_in_the_whole_text_are_those_found_line_by_line(seed):
+    import random
+
+    rng = random.Random(seed)
+    pieces = SECTION_PIECES if seed % 3 else SECTION_PIECES[:-4]  # some without fences
+    lines = [rng.choice(pieces) for _ in range(rng.randint(0, 30))]
+    assert profile_module.split_sections(lines) == profile_module._sections_line_by_line(lines)
+
+
+def test_sections_of_real_files_either_way():
+    paths = [p for p in ROOT.glob("**/*.md") if ".venv" not in p.parts]
+    if CORPUS.is_dir():
+        paths += sorted(CORPUS.rglob("*.md"))
+    for path in paths:
+        lines = split_lines(path.read_text("utf-8", "replace"))
+        assert profile_module.split_sections(lines) == profile_module._sections_line_by_line(lines)

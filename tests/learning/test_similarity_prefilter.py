@@ -151,11 +151,14 @@ def test_changed_since_gives_the_le101_findings_of_a_full_run(tmp_path, monkeypa
 
 
 def test_changed_since_work_does_not_grow_with_the_archive(tmp_path, monkeypatch):
-    """One changed file in archives of n and 4n: one full parse, and on a warm run no
-    profile built from text (the cache has the others); a cold run profiles each file once."""
+    """One changed file in archives of n and 4n: one full parse; a cold run reads the words
+    of every other file once and whole profiles only of those that can match; a warm run
+    reads nothing of the unchanged files."""
     parsed: list[str] = []
     built: list[str] = []
+    counted: list[str] = []
     real_check, real_profile = validation.check_document, archive.profile_from_text
+    real_terms = archive.terms_from_text
 
     def check(doc, *args, **kwargs):
         parsed.append(doc.display_path)
@@ -165,8 +168,13 @@ def test_changed_since_work_does_not_grow_with_the_archive(tmp_path, monkeypatch
         built.append(path)
         return real_profile(text, path)
 
+    def terms(text):
+        counted.append(text)
+        return real_terms(text)
+
     monkeypatch.setattr(validation, "check_document", check)
     monkeypatch.setattr(archive, "profile_from_text", profile)
+    monkeypatch.setattr(archive, "terms_from_text", terms)
     counts = {}
     for count in (50, 200):
         repo = tmp_path / str(count)
@@ -175,24 +183,24 @@ def test_changed_since_work_does_not_grow_with_the_archive(tmp_path, monkeypatch
         git(repo, "add", "-A")
         git(repo, "commit", "-qm", "archive")
         monkeypatch.chdir(repo)
-        changed = paths[len(paths) // 2]
+        # an example whose pair is in the archive: it has a post-mortem that can match
+        changed = next(p for p in paths if p.name.startswith("2026-01-19-payments"))
         changed.write_text(changed.read_text("utf-8") + "\nEdited.\n", "utf-8")
         runs = []
         for _ in range(2):  # cold (no cache), then warm
-            parsed.clear()
-            built.clear()
+            for found in (parsed, built, counted):
+                found.clear()
             changes = git_changes("main")
-            validate(["postmortems"], Config(), TODAY, only=changes.changed, workers=1,
-                     changes=changes)  # fmt: skip
-            runs.append((len(parsed), len(built), len(set(built))))
+            report = validate(["postmortems"], Config(), TODAY, only=changes.changed,
+                              workers=1, changes=changes)  # fmt: skip
+            assert any(f.rule == "LE101" for f in report.findings)
+            runs.append((len(parsed), len(counted), len(set(counted)), len(set(built))))
         counts[count] = (len(paths), runs)
-    for files, (
-        (cold_parsed, cold_built, cold_unique),
-        (warm_parsed, warm_built, _),
-    ) in counts.values():
-        assert cold_parsed == warm_parsed == 1  # the changed file only, however large
-        assert cold_built == cold_unique == files - 1  # linear: every other file, once
-        assert warm_built == 0  # nothing unchanged is profiled again
+    for files, ((cold_parsed, cold_words, cold_unique, cold_built), warm) in counts.values():
+        assert cold_parsed == warm[0] == 1  # the changed file only, however large
+        assert cold_words == cold_unique == files - 1  # linear: every other file, once
+        assert 1 <= cold_built < cold_words  # whole profiles: only those that can match
+        assert warm[1:] == (0, 0, 0)  # nothing unchanged is read again
 
 
 @pytest.mark.parametrize("spread", [99, 100, 101])

@@ -5,7 +5,8 @@ Building 10,000 profiles from their Markdown takes seconds; so a SQLite file (in
 directory, `.git/postmortem/similarity.sqlite`, so it never shows in the working tree; else
 `.postmortem-cache/` under the project root) keeps:
 
-- the profile of each file content, keyed by its git blob id (git's own name for the bytes:
+- the profile of each file content (or, until it first can match a checked file, only its
+  words: the frontmatter is not read), keyed by its git blob id (git's own name for the bytes:
   given by `git ls-files` for files git vouches for, computed from the bytes for the rest), so
   an entry stays valid across checkouts, branches and file moves;
 - a *snapshot*: the archive's contents when it was last counted, with, per word, in how many
@@ -33,7 +34,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from ..document import MAX_FILE_BYTES
-from .profile import DATA, FIELDS, Profile, profile_from_text
+from .profile import DATA, FIELDS, Profile, profile_from_text, terms_from_text
 from .similarity import MIN_DF_LIMIT, ArchiveStats, Match, PlainIndex, Settings
 
 STORE_NAME = "similarity.sqlite"
@@ -71,9 +72,21 @@ def _encode(profile: Profile) -> str:
     )
 
 
+def _encode_terms(terms: dict[str, tuple[str, ...]]) -> str:
+    """A row of words only (its first item null): enough for the word counts; completed into
+    a profile, from the file, the first time the file can match a checked one."""
+    return json.dumps([None, [" ".join(terms.get(name, ())) for name in FIELDS]])
+
+
+def _complete(raw: str) -> bool:
+    return not raw.startswith("[null,")
+
+
 def _decode(path: str, raw: str) -> Profile | None:
     try:
         row = json.loads(raw)
+        if row[0] is None:
+            return None  # words only
         terms = {
             name: tuple(text.split()) for name, text in zip(FIELDS, row[10], strict=True) if text
         }
@@ -139,6 +152,16 @@ def _read(path: str) -> bytes | None:
     return data
 
 
+def _read_text(path: str) -> str | None:
+    data = _read(path)
+    if data is None:
+        return None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
 def read_profile(path: str) -> tuple[str, Profile] | None:
     """The blob id and profile of a file, or None when it cannot be read as text."""
     data = _read(path)
@@ -153,7 +176,7 @@ def read_profile(path: str) -> tuple[str, Profile] | None:
 
 def _row_words(raw: str) -> list[str]:
     try:
-        return " ".join(json.loads(raw)[10]).split()
+        return " ".join(json.loads(raw)[-1]).split()
     except (TypeError, ValueError, IndexError, RecursionError):
         return []
 
@@ -276,39 +299,48 @@ def _resolve(
 
 
 def _rows_for(
-    blobs: Iterable[str], paths: dict[str, list[str]], store: ProfileStore, fresh: dict[str, str]
+    blobs: Iterable[str],
+    paths: dict[str, list[str]],
+    store: ProfileStore,
+    fresh: dict[str, str],
+    complete: bool = True,
 ) -> dict[str, str]:
-    """Profile rows of these contents: from this run, the store, or read from a file."""
-    wanted = [b for b in dict.fromkeys(blobs) if b not in fresh]
-    found = {b: fresh[b] for b in blobs if b in fresh}
-    found.update(store.rows(wanted))
-    missing = [(b, paths.get(b, [])) for b in wanted if b not in found]
-    # git vouches that a file holds its blob: the profile is kept under that id
-    for blob, row in _profile_rows(missing):
+    """Rows of these contents: from this run, the store, or read from a file. `complete`:
+    whole profiles (a words-only row is completed from the file); else words may do."""
+    keys = list(dict.fromkeys(blobs))
+    found = {b: fresh[b] for b in keys if b in fresh}
+    found.update(store.rows([b for b in keys if b not in found]))
+    if complete:
+        found = {b: r for b, r in found.items() if _complete(r)}
+    missing = [(b, paths.get(b, []), complete) for b in keys if b not in found]
+    # git vouches that a file holds its blob: the row is kept under that id
+    for blob, row in _build_rows(missing):
         fresh[blob] = found[blob] = row
     return found
 
 
-def _profile_row(job: tuple[str, list[str]]) -> tuple[str, str | None]:
-    blob, paths = job
+def _build_row(job: tuple[str, list[str], bool]) -> tuple[str, str | None]:
+    blob, paths, complete = job
     for path in paths:
-        read = read_profile(path)
-        if read is not None:
-            return blob, _encode(read[1])
+        text = _read_text(path)
+        if text is not None:
+            if complete:
+                return blob, _encode(profile_from_text(text, path))
+            return blob, _encode_terms(terms_from_text(text))
     return blob, None
 
 
-def _profile_rows(jobs: list[tuple[str, list[str]]]) -> Iterable[tuple[str, str]]:
-    """Profile rows of files (a cold cache: the whole archive) on every core."""
+def _build_rows(jobs: list[tuple[str, list[str], bool]]) -> Iterable[tuple[str, str]]:
+    """Rows of files (a cold cache: the whole archive), on every core when they are many."""
     workers = min(os.cpu_count() or 1, 8)
     if workers < 2 or len(jobs) < PARALLEL_FILES:
-        results = map(_profile_row, jobs)
+        results = map(_build_row, jobs)
     else:
         from concurrent.futures import ProcessPoolExecutor
 
         chunk = max(1, min(256, len(jobs) // (workers * 4)))
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            results = list(pool.map(_profile_row, jobs, chunksize=chunk))
+            results = list(pool.map(_build_row, jobs, chunksize=chunk))
     return [(blob, row) for blob, row in results if row is not None]
 
 
@@ -377,7 +409,7 @@ def _similar(
     if len(added) + len(removed) > max(REBUILD_MIN, REBUILD_SHARE * len(paths)) or (
         not snapshot and paths
     ):
-        rows = _rows_for(list(paths), paths, store, fresh)
+        rows = _rows_for(list(paths), paths, store, fresh, complete=False)
         store.put_rows({b: r for b, r in fresh.items() if b in rows})
         copies = {b: len(ps) for b, ps in paths.items() if b in rows}
         words_of = {b: _row_words(rows[b]) for b in copies}
@@ -386,7 +418,7 @@ def _similar(
         snapshot, total = store.snapshot()
         added, removed = {}, {}
     else:
-        rows = _rows_for([*added, *removed], paths, store, fresh)
+        rows = _rows_for([*added, *removed], paths, store, fresh, complete=False)
         store.put_rows({b: r for b, r in fresh.items() if b in rows})
         if any(b not in rows for b in removed):  # a snapshot without its profiles: recount
             store.replace_snapshot({}, {})
@@ -429,6 +461,7 @@ def _similar(
         wanted.update(b for b, k in shared.items() if k >= least and paths.get(b))
         wanted.update(b for b in added if len(sets[b] & mine & rare) >= least)
     rows = _rows_for(sorted(wanted), paths, store, fresh)
+    store.put_rows({b: r for b, r in rows.items() if fresh.get(b) == r})
     candidates = []
     for blob in sorted(wanted):
         for path in paths.get(blob, ()):

@@ -36,6 +36,8 @@ FIELD_TITLES = {
     "action items": "actions",
 }
 _HEADING = re.compile(r"^ {0,3}(#{1,2})\s+(.*?)\s*#*\s*$")
+# _HEADING on every line of a text at once (whitespace other than the line break, as a line has)
+_HEADING_LINE = re.compile(r"^ {0,3}(#{1,2})[^\S\n]+(.*?)[^\S\n]*#*[^\S\n]*$", re.MULTILINE)
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _URL = re.compile(r"\b(?:https?|ftp)://\S+|\bwww\.\S+", re.IGNORECASE)
 # Bounded: an unclosed "](" or "<!--" repeated through a huge paragraph must stay linear.
@@ -85,8 +87,11 @@ def words(text: str) -> list[str]:
         text = _URL.sub(" ", text)
     if "@" in text:
         text = _HANDLE.sub(" ", text)
-    mapped = [synonyms.get(w, w) for w in _WORD.findall(text.lower().replace("_", " "))]
-    return [w for w in mapped if len(w) > 1 and w not in stop]
+    return [
+        word
+        for found in _WORD.findall(text.lower().replace("_", " "))
+        if len(word := synonyms.get(found, found)) > 1 and word not in stop
+    ]
 
 
 def _without_comments(text: str) -> str:
@@ -143,6 +148,23 @@ def _text_list(value: Any) -> tuple[str, ...]:
 def split_sections(lines: list[str]) -> dict[str, list[str]]:
     """Body lines by section key (`## Root Cause` -> "root cause"); the first section of a
     name wins, as in the document model. Fenced code is left out."""
+    text = "\n".join(lines)
+    if "```" in text or "~~~" in text:
+        return _sections_line_by_line(lines)
+    # No fence can open: the headings are found in the whole text at once (the same lines).
+    sections: dict[str, list[str]] = {}
+    found = list(_HEADING_LINE.finditer(text))
+    for n, heading in enumerate(found):
+        key = re.sub(r"\s+", " ", heading[2].strip().lower())
+        if key in sections:
+            continue
+        start = heading.end() + 1
+        end = found[n + 1].start() - 1 if n + 1 < len(found) else len(text)
+        sections[key] = text[start:end].split("\n") if start <= end else []
+    return sections
+
+
+def _sections_line_by_line(lines: list[str]) -> dict[str, list[str]]:
     sections: dict[str, list[str]] = {}
     current: list[str] | None = None
     fence = ""
@@ -211,18 +233,31 @@ def field_texts(body: list[str]) -> dict[str, str]:
     return texts
 
 
-def profile_from_text(text: str, path: str) -> Profile:
-    """The profile of a post-mortem's text (frontmatter and Markdown body)."""
+def _split_frontmatter(text: str) -> tuple[list[str] | None, list[str]]:
+    """The frontmatter lines (None without a closed one) and the body lines."""
     lines = split_lines(text.removeprefix("\ufeff"))
-    meta: dict[str, Any] = {}
-    meta_lines: dict[str, int] = {}
-    body = lines
     if lines and lines[0].rstrip() == "---":
         end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
         if end is not None:
-            meta, meta_lines = load_fields("\n".join(lines[1:end]), path, META, first_line=2)
-            body = lines[end + 1 :]
+            return lines[1:end], lines[end + 1 :]
+    return None, lines
+
+
+def profile_from_text(text: str, path: str) -> Profile:
+    """The profile of a post-mortem's text (frontmatter and Markdown body)."""
+    head, body = _split_frontmatter(text)
+    meta: dict[str, Any] = {}
+    meta_lines: dict[str, int] = {}
+    if head is not None:
+        meta, meta_lines = load_fields("\n".join(head), path, META, first_line=2)
     return profile_from_parts(path, meta, meta_lines, body)
+
+
+def terms_from_text(text: str) -> dict[str, tuple[str, ...]]:
+    """The `terms` of `profile_from_text(text, ...)` alone: what the archive's word counts
+    need of a file that may never be compared closely (no frontmatter read)."""
+    _, body = _split_frontmatter(text)
+    return {name: tuple(stem_words(words(t))) for name, t in field_texts(body).items()}
 
 
 def profile_from_parts(
