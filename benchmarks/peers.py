@@ -50,11 +50,15 @@ CPU figures are the ones to compare; --files 300):
     postmortem --help                 57 ms CPU   22x CPU vs ruff (click only)
     validate 1 file                  328 ms CPU  2.09x CPU vs proselint check
     validate 300 files, 1 core      5417 ms CPU  1.68x CPU vs proselint, same 91 checks
-    --changed-since 1 of 10000 warm 2525 ms CPU  6.2x  CPU vs validate FILE (LE101 included)
-    --changed-since ... -LE101       611 ms CPU  1.53x CPU vs validate FILE (the id index)
+    --changed-since 1 of 10000 warm  476 ms CPU  1.65x CPU vs validate FILE (LE101 included;
+                                     487 ms with a similar incident to report; was 2525 ms)
+    --changed-since ... -LE101       481 ms CPU  1.70x CPU vs validate FILE (the id index)
+    --changed-since 1 of 10000 cold 3500 ms CPU   12x CPU vs validate FILE (no caches: the
+                                     words of every file read once; was 6.1-6.7 s)
     serve --dirty, project config    starts
     serve --dirty reload, 300 pm     820 ms CPU  2.48x CPU, 2.80x wall vs plain MkDocs
-    mkdocs build peak memory         100 MiB 1.90x (67 MiB, 1.27x, before similar incidents)
+    mkdocs build peak memory          72 MiB 1.37x vs plain (53 MiB); was 100 MiB, 1.90x, with
+                                     numpy and scipy imported for similar incidents
     re-sync, 1000 unchanged items    766 ms CPU  8.05x CPU vs listing with urllib
     sync --offline --dry-run         502 ms CPU  41x CPU  vs python -c pass (no PyGithub)
 
