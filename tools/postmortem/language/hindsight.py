@@ -99,6 +99,16 @@ def _np_class(ctx: _Context, np_text: str, offset: int) -> str:
 _EXPECTED_OUTCOMES = _LANG.words("expected_outcomes")
 
 
+# "<plural thing> that/which should have been <done>": the antecedent's expected state.
+_THING_RELATIVE = re.compile(
+    r"\b(?:the|some|all|any|these|those|its|their)\s+(?:[\w\-]+\s+)?[\w\-]+\s+"
+    r"(?:that|which)\s+$",
+    re.I,
+)
+# What people are asked to do: "the changes that should have been reviewed" stays a lapse.
+_PEOPLES_TASKS = _LANG.words("duty_verbs") | _LANG.words("human_duty_verbs") | {"catch"}
+
+
 def _bl103_105(ctx: _Context) -> Iterator[BlameHit]:
     text = ctx.text
     if _MODAL_KEYS.isdisjoint(ctx.words):
@@ -129,6 +139,10 @@ def _bl103_105(ctx: _Context) -> Iterator[BlameHit]:
                 continue
             if vlow in _CATEGORISING:
                 continue  # "should have been considered illiquid": how a value is classed
+            if _THING_RELATIVE.search(text, max(0, m.start() - 40), m.start()) and (
+                _base_form(vlow) not in _PEOPLES_TASKS
+            ):
+                continue  # "the pods that should have been evicted": what the system should do
             s, _ = ctx.sentence(m.start())
             subj = text[s : m.start()].strip()
             subj = _CLAUSE_BREAK.split(subj)[-1].strip()
