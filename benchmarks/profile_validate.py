@@ -9,8 +9,8 @@ on the parsed documents), and runs cProfile over the whole per-file validation t
 
 The peer is measured in the same run and the same process: proselint's own linting
 (`LintFile.lint`, what `proselint check` runs per file) of the same files, restricted to the
-proselint checks `validate` runs. Each stage is printed as a fraction of it, in CPU time;
-startup (imports, compiled patterns) is left out of both.
+proselint checks `validate` runs. Each stage is printed as a fraction of it, in CPU and in
+wall time; startup (imports, compiled patterns) is left out of both.
 """
 
 from __future__ import annotations
@@ -43,9 +43,18 @@ FAMILY = {
 }
 
 
-def proselint_per_file(paths: list[Path]) -> tuple[float, int]:
-    """proselint's CPU seconds per file (what `proselint check` does for each file) with the
-    proselint checks `validate` runs, and how many checks that is."""
+def clock() -> tuple[float, float]:
+    return time.process_time(), time.perf_counter()
+
+
+def since(start: tuple[float, float]) -> tuple[float, float]:
+    now = clock()
+    return now[0] - start[0], now[1] - start[1]
+
+
+def proselint_per_file(paths: list[Path]) -> tuple[tuple[float, float], int]:
+    """proselint's CPU and wall seconds per file (what `proselint check` does for each file)
+    with the proselint checks `validate` runs, and how many checks that is."""
     from proselint.config import DEFAULT
     from proselint.tools import LintFile
 
@@ -55,10 +64,11 @@ def proselint_per_file(paths: list[Path]) -> tuple[float, int]:
     checks = {check.path: check.path in ours for check in _all_checks()}
     config = {**DEFAULT, "max_errors": 10**9, "checks": checks}
     LintFile(paths[0]).lint(config)  # warm: compiled patterns, as for our stages
-    start = time.process_time()
+    start = clock()
     for path in paths:
         LintFile(path).lint(config)
-    return (time.process_time() - start) / len(paths), len(ours)
+    cpu, wall = since(start)
+    return (cpu / len(paths), wall / len(paths)), len(ours)
 
 
 def main() -> int:
@@ -72,31 +82,42 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         paths = generate(Path(tmp), args.files, args.words)
         check_document(load_document(paths[0]), config, today)  # warm the caches
-        stages: dict[str, float] = defaultdict(float)
+        stages: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
+
+        def add(name: str, spent: tuple[float, float]) -> None:
+            stages[name][0] += spent[0]
+            stages[name][1] += spent[1]
+
         checkers = enabled_checkers(config, archive=False)
         for path in paths:
-            start = time.process_time()
+            start = clock()
             doc = load_document(path)
-            stages["parse (frontmatter + blocks)"] += time.process_time() - start
-            start = time.process_time()
+            add("parse (frontmatter + blocks)", since(start))
+            start = clock()
             for block in doc.prose:
                 block.text  # noqa: B018 - inline parsing, done lazily on first read
-            stages["inline parsing of prose blocks"] += time.process_time() - start
+            add("inline parsing of prose blocks", since(start))
             for checker in checkers:
-                start = time.process_time()
+                start = clock()
                 checker.run(doc, Context(config=config, today=today))
-                name = FAMILY.get(checker.codes[0][:2], "other rules")
-                stages[name] += time.process_time() - start
+                add(FAMILY.get(checker.codes[0][:2], "other rules"), since(start))
         n = len(paths)
-        peer, count = proselint_per_file(paths)
-        print(f"{n} files of ~{args.words} words, one process; CPU ms per file by stage:")
-        for name, seconds in sorted(stages.items(), key=lambda kv: -kv[1]):
-            print(f"  {name:<34} {seconds / n * 1000:6.2f}  {seconds / n / peer:5.2f}x proselint")
-        total = sum(stages.values()) / n
-        print(f"  {'total':<34} {total * 1000:6.2f}  {total / peer:5.2f}x proselint")
+        (peer_cpu, peer_wall), count = proselint_per_file(paths)
+        print(f"{n} files of ~{args.words} words, one process; ms per file by stage, CPU and wall")
+        print(f"  {'stage':<34} {'CPU':>6} {'wall':>6}  ratio to proselint: CPU, wall")
+
+        def line(name: str, cpu: float, wall: float) -> None:
+            print(
+                f"  {name:<34} {cpu / n * 1000:6.2f} {wall / n * 1000:6.2f}  "
+                f"{cpu / n / peer_cpu:5.2f}x {wall / n / peer_wall:5.2f}x"
+            )
+
+        for name, (cpu, wall) in sorted(stages.items(), key=lambda kv: -kv[1][0]):
+            line(name, cpu, wall)
+        line("total", sum(c for c, _ in stages.values()), sum(w for _, w in stages.values()))
         print(
-            f"  {'peer: proselint, same files':<34} {peer * 1000:6.2f}  (LintFile.lint, the same "
-            f"{count} checks, this process, after a warm-up file)"
+            f"  {'peer: proselint, same files':<34} {peer_cpu * 1000:6.2f} {peer_wall * 1000:6.2f}"
+            f"  (LintFile.lint, the same {count} proselint checks, this process, after a warm-up)"
         )
 
         profile = cProfile.Profile()

@@ -156,6 +156,7 @@ def test_the_issue_look_alikes_are_not_flagged() -> None:
         "GtkSettings fails to read uint properties from settings.ini.",
         "Add .git-blame-ignore-revs to the repository.",
         "We forgot to mention: the new rules take effect on Monday.",
+        "The pods that should have been evicted stayed up.",
     ],
 )
 def test_look_alikes_from_unseen_text_are_not_flagged(sentence: str) -> None:
@@ -175,6 +176,7 @@ def test_look_alikes_from_unseen_text_are_not_flagged(sentence: str) -> None:
         ("Why did we ignore the capacity warnings?", "warning"),
         # a reduced passive names no agent: a lapse (warning), not a person's fault (error)
         ("Fix find_pair(), overlooked when refactoring.", "warning"),
+        ("The changes that should have been reviewed went straight to production.", "warning"),
     ],
 )
 def test_their_blameful_twins_still_are(sentence: str, tier: str) -> None:

@@ -143,6 +143,15 @@ def test_repeats_made_by_joining_blocks_or_placeholders_are_dropped():
     assert prose_findings(body("The values `a`, `b` and `c` were `d` `e` read.")) == []
 
 
+def test_a_phrase_inside_quotes_is_not_reported():
+    """proselint skips quoted text for most checks (LintFile's quoted spans, found only when a
+    finding needs them): the same phrase is reported outside quotes only."""
+    assert len(prose_findings(body("We asked in regards to the quota."))) == 1
+    assert prose_findings(body('We wrote "we asked in regards to the quota" in the log.')) == []
+    found = prose_findings(body('Each and every host, then "each and every host" again.'))
+    assert [(line, column) for line, column, *_ in found] == [(7, 1)]
+
+
 def test_one_finding_per_span_even_when_two_checks_agree():
     # misc.preferred_forms and misc.tense_present both flag "in regards to".
     assert len(prose_findings(body("We asked in regards to the quota."))) == 1

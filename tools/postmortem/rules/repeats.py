@@ -25,10 +25,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from itertools import compress
+from itertools import accumulate, compress
 from operator import eq, not_
 
-_WORD = re.compile(r"\w+")
+_WORDS_AND_GAPS = re.compile(r"(\w+)")
 _BLOCKED_BEFORE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'-")
 # Characters whose lowercase differs between str.lower and the regex engine's case folding
 # for a backreference, or which the engine folds onto an ASCII letter (KELVIN SIGN, I WITH
@@ -46,7 +46,10 @@ class RepeatedWords:
     def starts(self, text: str) -> list[int]:
         """Every position where a match can start, in increasing order (a superset)."""
         lowered = text.lower()  # same length: the folding characters are excluded
-        words = _WORD.findall(lowered)
+        # Words and the text between them, alternately: the start of word i is the length of
+        # everything before it, summed once for all words without a match object per word.
+        parts = _WORDS_AND_GAPS.split(lowered)
+        words = parts[1::2]
         count = len(words)
         # Words of ASCII letters start a match at their first letter, when a word one to
         # four words later repeats them (the first one may continue: "the then" is not one,
@@ -77,19 +80,17 @@ class RepeatedWords:
                 inside[i] = sorted(offsets)
         if not chosen and not inside:
             return []
+        ends = list(accumulate(map(len, parts)))  # ends[2 * i] is where word i starts
         starts = []
-        last = max(max(chosen, default=0), max(inside, default=0))
-        for i, match in enumerate(_WORD.finditer(text)):
-            if i > last:
-                break
+        for i in sorted(chosen.union(inside)):
+            start = ends[2 * i]
             if i in inside:
-                start = match.start()
                 for j in inside[i]:
                     position = start + j
                     if position == 0 or text[position - 1] not in _BLOCKED_BEFORE:
                         starts.append(position)
-            elif i in chosen:
-                starts.append(match.start())
+            else:
+                starts.append(start)
         return starts
 
     def finditer(self, text: str) -> Iterator[re.Match[str]]:
