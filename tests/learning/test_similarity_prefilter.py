@@ -103,9 +103,9 @@ def test_the_snapshot_is_corrected_for_contents_that_changed_since(tmp_path):
     recounts: list[int] = []
     real = ProfileStore.replace_snapshot
 
-    def counting(self, copies, words_of):
+    def counting(self, copies, rows):
         recounts.append(len(copies))
-        return real(self, copies, words_of)
+        return real(self, copies, rows)
 
     ProfileStore.replace_snapshot = counting
     try:

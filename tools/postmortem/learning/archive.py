@@ -174,11 +174,13 @@ def read_profile(path: str) -> tuple[str, Profile] | None:
     return blob_id(data), profile_from_text(text, path)
 
 
-def _row_words(raw: str) -> list[str]:
+def _row_words(raw: str) -> tuple[frozenset[str], int]:
+    """The distinct words of a row and its length in words (at least 1, as BM25 counts)."""
     try:
-        return " ".join(json.loads(raw)[-1]).split()
+        words = " ".join(json.loads(raw)[-1]).split()
     except (TypeError, ValueError, IndexError, RecursionError):
-        return []
+        words = []
+    return frozenset(words), len(words) or 1
 
 
 class ProfileStore:
@@ -251,21 +253,21 @@ class ProfileStore:
         found = self._select("SELECT word, ids FROM words WHERE word IN ({})", words)
         return {w: [int(i) for i in ids.split()] for w, ids in found}
 
-    def replace_snapshot(self, copies: dict[str, int], words_of: dict[str, list[str]]) -> None:
-        """Count the archive again: `copies` files hold each content, of these words."""
+    def replace_snapshot(self, copies: dict[str, int], rows: dict[str, str]) -> None:
+        """Count the archive again: `copies` files hold each content (of these rows)."""
         files: Counter[str] = Counter()
         ids: dict[str, list[str]] = defaultdict(list)
-        rows = []
+        contents = []
         for number, (blob, count) in enumerate(sorted(copies.items()), start=1):
-            words = words_of[blob]
-            rows.append((number, blob, count, len(words) or 1))
-            for word in set(words):
+            words, length = _row_words(rows[blob])
+            contents.append((number, blob, count, length))
+            for word in words:
                 files[word] += count
                 ids[word].append(str(number))
         with self.db:
             self.db.execute("DELETE FROM snapshot")
             self.db.execute("DELETE FROM words")
-            self.db.executemany("INSERT INTO snapshot VALUES (?, ?, ?, ?)", rows)
+            self.db.executemany("INSERT INTO snapshot VALUES (?, ?, ?, ?)", contents)
             self.db.executemany(
                 "INSERT INTO words VALUES (?, ?, ?)",
                 ((w, files[w], " ".join(ids[w])) for w in files),
@@ -405,15 +407,14 @@ def _similar(
     added = {b: k for b, k in added.items() if k > 0}
     removed = {b: c - len(paths.get(b, ())) for b, (_, c, _) in snapshot.items()}
     removed = {b: k for b, k in removed.items() if k > 0}
-    words_of: dict[str, list[str]] = {}
+    words_of: dict[str, tuple[frozenset[str], int]] = {}
     if len(added) + len(removed) > max(REBUILD_MIN, REBUILD_SHARE * len(paths)) or (
         not snapshot and paths
     ):
         rows = _rows_for(list(paths), paths, store, fresh, complete=False)
         store.put_rows({b: r for b, r in fresh.items() if b in rows})
         copies = {b: len(ps) for b, ps in paths.items() if b in rows}
-        words_of = {b: _row_words(rows[b]) for b in copies}
-        store.replace_snapshot(copies, words_of)
+        store.replace_snapshot(copies, rows)
         paths = {b: paths[b] for b in copies}
         snapshot, total = store.snapshot()
         added, removed = {}, {}
@@ -427,10 +428,10 @@ def _similar(
         words_of = {b: _row_words(rows[b]) for b in [*added, *removed]}
     count = sum(len(ps) for b, ps in paths.items() if b in snapshot or b in added)
     count += len(queries)
-    total -= sum(k * (len(words_of[b]) or 1) for b, k in removed.items())
-    total += sum(k * (len(words_of[b]) or 1) for b, k in added.items())
+    total -= sum(k * words_of[b][1] for b, k in removed.items())
+    total += sum(k * words_of[b][1] for b, k in added.items())
     total += sum(len(q.all_terms) or 1 for q in queries)
-    sets = {b: set(words_of[b]) for b in [*added, *removed]}
+    sets = {b: words_of[b][0] for b in [*added, *removed]}
     query_sets = [set(q.all_terms) for q in queries]
 
     def files_with(words: set[str]) -> dict[str, int]:
