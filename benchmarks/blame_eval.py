@@ -161,6 +161,42 @@ person-change-caused (a named person or team whose change caused the alert: BL11
 reminder-as-fix (reminding or urging engineers to test or check: BL109). Probe hits 1,161 ->
 1,031; tuning all-blameful recall 62 -> 65 of 77, strict 9/10, 1 false alarm; error-tier
 precision on tuning 13/13; all real text we may read 0.66 false alarms per 1,000.
+
+Later in that session: "why did we choose / decide ...?" explains a decision; a why-question
+the team asks of itself is a warning; CamelCase identifiers are not names; "blame" inside an
+identifier is not blame; "..., overlooked during the review" is a lapse (warning), not a
+person's fault; "we forgot to mention: ..." is an aside; "the pods that should have been
+evicted" is what a thing was expected to do; plain names in the Owner, author, reviewer and
+Actor cells are people (rules/blameless.py); the engine split by rule family (agents.py,
+hindsight.py, judgements.py, gates.py; blame.py is the entry point, 1,510 -> 190 lines) with
+the key record unchanged.
+
+Final measurement of that session (the 5th held-out run, aggregates only; nothing was
+changed after it):
+
+                     strict recall   all-blameful recall   false alarms          error tier
+   held-out before   0.60 (3/5)      0.32 (9/28)           12 (5.9 per 1,000)    8 flags, 3 blameful
+   held-out after    0.60 (3/5)      0.32 (9/28)           11 (5.5 per 1,000)    6 flags, 3 blameful
+   tuning after      0.90 (9/10)     0.84 (65/77)           1 (0.2 per 1,000)   13 flags, 13 blameful
+
+   per held-out organisation, false alarms before -> after: hachyderm 9 -> 8, notional 1 -> 2,
+   va-gov 1 -> 1, 2i2c 1 -> 0, the others 0 -> 0; recall unchanged in every organisation.
+
+Written set: tune P 1.00 R 1.00 (57/57, all in the expected tier), holdout P 0.96 R 0.90
+(47/52, 44 in the expected tier). Labelled set P 1.00 R 0.97; real-postmortems dev cases
+P 1.00 R 1.00; real-postmortems labels, held-out half P 0.93 R 1.00, tuning half P 0.93 R
+0.93. All real text: 14 false alarms in 8,103 sentences, 1.73 per 1,000 (was 1.97), 11 of them
+in the held-out organisations. Speed, CPU, old (start of the session) and new alternately:
+38.4-40.5 -> 42.0-42.3 us per labelled sentence (+5%), 357-366 -> 420-425 us per hit-dense
+56-word paragraph; profile_validate blame stage 3.10/3.24 -> 2.71/2.84 ms per file (0.28x
+proselint alone); 28 us CPU per labelled-dev line with line handling (27 before).
+
+What this says: generic hardening against look-alikes (found on READMEs, change logs and
+sentences written in a chatty style) removed most false alarms there (1,483 -> 1,004 probe
+hits) but only one on the held-out organisations, and gained recall only where the tuning
+organisations already were. The held-out false alarms and misses are of kinds this session
+could not see, and the goals (at most 1 false alarm per 1,000, strict recall 0.9,
+all-blameful 0.6) are not met on held-out text.
 """
 
 from __future__ import annotations
