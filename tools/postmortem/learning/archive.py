@@ -261,9 +261,14 @@ class ProfileStore:
         for number, (blob, count) in enumerate(sorted(copies.items()), start=1):
             words, length = _row_words(rows[blob])
             contents.append((number, blob, count, length))
+            tag = str(number)
             for word in words:
-                files[word] += count
-                ids[word].append(str(number))
+                ids[word].append(tag)
+            if count == 1:
+                files.update(words)
+            else:
+                for word in words:
+                    files[word] += count
         with self.db:
             self.db.execute("DELETE FROM snapshot")
             self.db.execute("DELETE FROM words")
