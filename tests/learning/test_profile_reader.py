@@ -119,3 +119,17 @@ def test_sections_of_real_files_either_way():
     for path in paths:
         lines = split_lines(path.read_text("utf-8", "replace"))
         assert profile_module.split_sections(lines) == profile_module._sections_line_by_line(lines)
+
+
+def test_stems_are_the_stems_of_the_words(tmp_path):
+    from postmortem.learning.profile import stem_words, stems, words
+
+    paths = [p for p in ROOT.glob("**/*.md") if ".venv" not in p.parts]
+    paths += generate(tmp_path, 20, 300)
+    if CORPUS.is_dir():
+        paths += sorted(CORPUS.rglob("*.md"))
+    for path in paths:
+        text = path.read_text("utf-8", "replace")
+        assert stems(text) == stem_words(words(text))
+    odd = "I/O @alice's DB db_pool <!-- x --> [a](http://x) www.Example.com it's ‘quoted’ a b"
+    assert stems(odd) == stem_words(words(odd))

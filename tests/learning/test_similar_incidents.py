@@ -249,3 +249,31 @@ def test_a_crash_in_the_similarity_rule_is_reported_and_hides_nothing(tmp_path, 
     assert "engine failed" in internal[0].message
     assert any(f.rule.startswith("SC") for f in report.findings)  # the other rules still ran
     assert report.exit_code == 2
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"garbage, not a database\n" * 40, "foreign"],
+)
+def test_a_damaged_or_foreign_cache_is_replaced_and_changes_nothing(tmp_path, content):
+    make_archive(tmp_path, CERT_A, CERT_B, DISK)
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.com"]
+    subprocess.run(["git", "init", "-q", "-b", "main"], cwd=tmp_path, check=True)
+    subprocess.run([*git, "add", "-A"], cwd=tmp_path, check=True)
+    subprocess.run([*git, "commit", "-qm", "a"], cwd=tmp_path, check=True)
+    changed = tmp_path / "postmortems" / f"{CERT_B}.md"
+    changed.write_text(changed.read_text("utf-8") + "\nEdited.\n", "utf-8")
+    store = tmp_path / ".git" / "postmortem" / "similarity.sqlite"
+    store.parent.mkdir(parents=True)
+    if content == "foreign":  # a database of the same name with other tables
+        with sqlite3.connect(store) as db:
+            db.execute("CREATE TABLE profiles (x INTEGER)")
+            db.execute("CREATE TABLE words (y TEXT)")
+    else:
+        store.write_bytes(content)
+    for _ in range(2):
+        report = validate_json(tmp_path, "--changed-since", "main")
+        assert suggestions(report) == {CERT_B: [CERT_A]}
+        assert not any(f["rule"] == "INTERNAL" for f in report["findings"])
+    with sqlite3.connect(store) as db:  # rewritten as a cache of ours
+        assert db.execute("SELECT count(*) FROM profiles").fetchone()[0] >= 1

@@ -259,3 +259,15 @@ def test_prefilter_finds_exactly_what_every_check_finds(monkeypatch):
     unfiltered = [prose.lint_prose(doc, every) for doc in docs]
     assert sum(map(len, unfiltered)) > 100  # all checks on: plenty to compare
     assert selected == unfiltered
+
+
+def test_a_run_over_many_reports_uses_the_plan_from_the_first(monkeypatch):
+    """Validating more reports than PLAN_AFTER builds the plan at once; a few run every check
+    (the plan's cost would not pay off). Either way the findings are the same (see above)."""
+    checks = prose.enabled_checks(("default",))
+    monkeypatch.setattr(prose, "_LINTED", [0])
+    prose.expect_reports(3)
+    assert isinstance(prose._selector(checks), prose._RunAll)
+    monkeypatch.setattr(prose, "_LINTED", [0])
+    prose.expect_reports(prose.PLAN_AFTER + 1)
+    assert isinstance(prose._selector(checks), prose._Plan)

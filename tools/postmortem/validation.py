@@ -253,6 +253,9 @@ def _run_files(
     workers = workers if workers is not None else (os.cpu_count() or 1)
     results: list[tuple[list[Finding], Entry]] = []
     if workers <= 1 or len(jobs) < PARALLEL_THRESHOLD:
+        from .rules.prose import expect_reports
+
+        expect_reports(len(jobs))
         for job in jobs:
             results.append(_check_file(job))
             if progress:

@@ -18,7 +18,8 @@ uncommon words with a checked file are found in the inverted index; only their p
 read, and scored by `PlainIndex` with the archive's counts, which gives the scores of the full
 index. When many contents differ from the snapshot, it is counted again from the archive.
 
-A cache that cannot be read or written is ignored (an in-memory one is used: same results).
+A cache that cannot be read or written is ignored (an in-memory one is used: same results);
+a damaged file, or a database with other tables, is replaced.
 The file records the version of the word lists and of the reading code; another version is
 discarded. Profiles are stored as JSON text, never pickled.
 """
@@ -197,10 +198,37 @@ class ProfileStore:
         " ids TEXT NOT NULL)",
     )
 
+    PROBES = (
+        "SELECT key, value FROM info LIMIT 0",
+        "SELECT blob, row FROM profiles LIMIT 0",
+        "SELECT id, blob, copies, length FROM snapshot LIMIT 0",
+        "SELECT word, files, ids FROM words LIMIT 0",
+    )
+
     def __init__(self, path: Path | None) -> None:
-        self.db = self._open(path) if path is not None else None
+        self.db = None
+        if path is not None:
+            self.db = self._open(path)
+            if self.db is None and self._discard(path):  # damaged or foreign: start again
+                self.db = self._open(path)
         if self.db is None:
             self.db = self._open(None)
+
+    @staticmethod
+    def _discard(path: Path) -> bool:
+        try:
+            with sqlite3.connect(path, timeout=30) as db:
+                db.execute("PRAGMA quick_check").fetchall()
+                for probe in ProfileStore.PROBES:
+                    db.execute(probe)
+            return False  # readable with our tables: locked or unwritable, leave it alone
+        except sqlite3.DatabaseError:
+            pass
+        try:
+            path.unlink()
+            return True
+        except OSError:
+            return False
 
     def _open(self, path: Path | None) -> sqlite3.Connection | None:
         try:
@@ -212,6 +240,8 @@ class ProfileStore:
             db.execute("PRAGMA trusted_schema = OFF")
             for statement in self.SCHEMA:
                 db.execute(statement)
+            for probe in self.PROBES:  # a file of another program's tables is not ours
+                db.execute(probe)
             version = _version()
             found = db.execute("SELECT value FROM info WHERE key = 'version'").fetchone()
             if found is None or found[0] != version:
@@ -261,9 +291,14 @@ class ProfileStore:
         for number, (blob, count) in enumerate(sorted(copies.items()), start=1):
             words, length = _row_words(rows[blob])
             contents.append((number, blob, count, length))
+            tag = str(number)
             for word in words:
-                files[word] += count
-                ids[word].append(str(number))
+                ids[word].append(tag)
+            if count == 1:
+                files.update(words)
+            else:
+                for word in words:
+                    files[word] += count
         with self.db:
             self.db.execute("DELETE FROM snapshot")
             self.db.execute("DELETE FROM words")
@@ -354,27 +389,35 @@ def archive_profiles(
 ) -> list[Profile]:
     """A profile of every readable file (those in `known`, by display path, as given); the
     others from the cache when their content (git blob id, in `blobs` or computed) is there."""
-    known = known or {}
-    blobs = blobs or {}
+    shown = [p.as_posix() if isinstance(p, Path) else p for p in paths]
     store = _open_store(root)
     try:
-        shown = [p.as_posix() if isinstance(p, Path) else p for p in paths]
-        rest = [(s, blobs.get(s)) for s in shown if s not in known]
-        by_content, fresh = _resolve(rest, store)
-        rows = _rows_for(list(by_content), by_content, store, fresh)
-        store.put_rows({b: r for b, r in fresh.items() if b in rows})
-        blob_of = {p: b for b, ps in by_content.items() for p in ps}
-        profiles = []
-        for path in shown:
-            if path in known:
-                profiles.append(known[path])
-            elif path in blob_of and blob_of[path] in rows:
-                profile = _decode(path, rows[blob_of[path]])
-                if profile is not None:
-                    profiles.append(profile)
-        return profiles
+        return _profiles(shown, known or {}, blobs or {}, store)
+    except sqlite3.Error:  # the cache failed midway (disk full, locked): work without it
+        store.close()
+        store = ProfileStore(None)
+        return _profiles(shown, known or {}, blobs or {}, store)
     finally:
         store.close()
+
+
+def _profiles(
+    shown: list[str], known: dict[str, Profile], blobs: dict[str, str], store: ProfileStore
+) -> list[Profile]:
+    rest = [(s, blobs.get(s)) for s in shown if s not in known]
+    by_content, fresh = _resolve(rest, store)
+    rows = _rows_for(list(by_content), by_content, store, fresh)
+    store.put_rows({b: r for b, r in fresh.items() if b in rows})
+    blob_of = {p: b for b, ps in by_content.items() for p in ps}
+    profiles = []
+    for path in shown:
+        if path in known:
+            profiles.append(known[path])
+        elif path in blob_of and blob_of[path] in rows:
+            profile = _decode(path, rows[blob_of[path]])
+            if profile is not None:
+                profiles.append(profile)
+    return profiles
 
 
 def similar_in_archive(
@@ -386,8 +429,13 @@ def similar_in_archive(
 ) -> dict[str, list[Match]]:
     """The suggested neighbours of a few post-mortems (by path) in an archive given as
     (path, git blob id or None) pairs, reading only what can match (see the module's doc)."""
+    others = list(others)
     store = _open_store(root)
     try:
+        return _similar(list(queries), others, store, settings, eligible)
+    except sqlite3.Error:  # the cache failed midway (disk full, locked): work without it
+        store.close()
+        store = ProfileStore(None)
         return _similar(list(queries), others, store, settings, eligible)
     finally:
         store.close()

@@ -14,7 +14,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
+from operator import is_not
 from pathlib import Path
 from typing import Any
 
@@ -79,6 +80,36 @@ def stem_words(words: list[str]) -> list[str]:
 def words(text: str) -> list[str]:
     """The comparable words of some Markdown text, in order, as written (lower case)."""
     stop, synonyms = vocabulary_data()
+    return [
+        word
+        for found in _tokens(text)
+        if len(word := synonyms.get(found, found)) > 1 and word not in stop
+    ]
+
+
+# token -> its stem, or None for a token that is not a comparable word (memoised)
+_TOKEN_STEMS: dict[str, str | None] = {}
+_NOT_NONE = partial(is_not, None)
+
+
+def stems(text: str) -> list[str]:
+    """`stem_words(words(text))`, with each distinct token looked at once: the words of a
+    whole archive are read when a cache is cold."""
+    tokens = _tokens(text)
+    missing = set(tokens).difference(_TOKEN_STEMS)
+    if missing:
+        stop, synonyms = vocabulary_data()
+        for token in missing:
+            word = synonyms.get(token, token)
+            _TOKEN_STEMS[token] = (
+                stem_words([word])[0] if len(word) > 1 and word not in stop else None
+            )
+    return list(filter(_NOT_NONE, map(_TOKEN_STEMS.__getitem__, tokens)))
+
+
+def _tokens(text: str) -> list[str]:
+    """The lower-case tokens of some Markdown text (comments, link targets, URLs and
+    @handles left out), before abbreviations and stop words."""
     text = _without_comments(text)
     # Each pattern only where its first characters occur: most blocks have no link or URL.
     if "](" in text:
@@ -87,11 +118,7 @@ def words(text: str) -> list[str]:
         text = _URL.sub(" ", text)
     if "@" in text:
         text = _HANDLE.sub(" ", text)
-    return [
-        word
-        for found in _WORD.findall(text.lower().replace("_", " "))
-        if len(word := synonyms.get(found, found)) > 1 and word not in stop
-    ]
+    return _WORD.findall(text.lower().replace("_", " "))
 
 
 def _without_comments(text: str) -> str:
@@ -257,7 +284,7 @@ def terms_from_text(text: str) -> dict[str, tuple[str, ...]]:
     """The `terms` of `profile_from_text(text, ...)` alone: what the archive's word counts
     need of a file that may never be compared closely (no frontmatter read)."""
     _, body = _split_frontmatter(text)
-    return {name: tuple(stem_words(words(t))) for name, t in field_texts(body).items()}
+    return {name: tuple(stems(t)) for name, t in field_texts(body).items()}
 
 
 def profile_from_parts(
