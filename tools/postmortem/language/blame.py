@@ -144,8 +144,13 @@ def find_blame(text: str, people: Iterable[str] = ()) -> list[BlameHit]:
     if not text:
         return []
     words = frozenset(_WORD.findall(text.lower()))
-    if _ALL_KEYS.isdisjoint(words):
+    keys = _ALL_KEYS.intersection(words)
+    if not keys:
         return []
+    if _SOLO_KEYS.isdisjoint(keys) and not any(
+        rest <= words for key in keys for rest in _PAIRED_KEYS[key]
+    ):
+        return []  # only the first word of "word+word" keys ("deleted" without its partner)
     ctx = _Context(text, _normalise_people(frozenset(people)), words)
     hits: list[BlameHit] = []
     for rule in _RULES:
@@ -174,7 +179,7 @@ def find_blame(text: str, people: Iterable[str] = ()) -> list[BlameHit]:
 
 
 # Cheap first pass: a block without any of these words cannot produce a hit.
-_ALL_KEYS = frozenset().union(
+_ENGINE_KEYS = frozenset().union(
     *(gate.keys for _, gate, _ in _AGENT_PATTERNS),
     _MISTAKE_KEYS,
     _BLAME_KEYS,
@@ -185,5 +190,24 @@ _ALL_KEYS = frozenset().union(
     _NOBODY_KEYS,
     _BY_MISTAKE_KEYS,
     _kw("by fault responsible why who be"),
-    _LANG.keys,
 )
+
+
+def _pattern_keys() -> tuple[frozenset[str], dict[str, tuple[frozenset[str], ...]]]:
+    """Data-pattern keys that let a block through alone, and those that need partner words
+    ("deleted" only with its pattern's other words): {key: (partners, ...)}."""
+    solo: set[str] = set()
+    paired: dict[str, tuple[frozenset[str], ...]] = {}
+    for pattern in _LANG.patterns:
+        for key in pattern.keys:
+            if key in pattern.together:
+                paired[key] = (*paired.get(key, ()), *pattern.together[key])
+            else:
+                solo.add(key)
+    return frozenset(solo), {k: v for k, v in paired.items() if k not in solo}
+
+
+_PATTERN_SOLO, _PAIRED = _pattern_keys()
+_SOLO_KEYS = _ENGINE_KEYS | _PATTERN_SOLO
+_ALL_KEYS = _SOLO_KEYS | frozenset(_PAIRED)
+_PAIRED_KEYS: dict[str, tuple[frozenset[str], ...]] = {k: _PAIRED.get(k, ()) for k in _ALL_KEYS}

@@ -109,6 +109,10 @@ _THING_RELATIVE = re.compile(
 _PEOPLES_TASKS = _LANG.words("duty_verbs") | _LANG.words("human_duty_verbs") | {"catch"}
 
 
+# "just needs to", "simply have to": an instruction or a design in the present tense.
+_INSTRUCTION = re.compile(r"\w+\s+(?:needs?|have|has)\s+to\b")
+
+
 def _bl103_105(ctx: _Context) -> Iterator[BlameHit]:
     text = ctx.text
     if _MODAL_KEYS.isdisjoint(ctx.words):
@@ -317,12 +321,11 @@ def _bl105(ctx: _Context) -> Iterator[BlameHit]:
         who = _WORD_AT.match(text, off)
         if (m.group("b") or not m.group("have")) and who and who.group().lower() in _FIRST_PERSON:
             continue  # "we would just have to restart": the team's plan, no one minimized
-        if (
-            who
-            and who.group().lower() == "you"
-            and re.match(r"\w+\s+(?:need|have|has)\s+to", text[start:])
-        ):
-            continue  # "you just have to turn them on": an instruction to the reader
+        if _INSTRUCTION.match(text, start):
+            # "you just have to turn them on", "the programmer just needs to call X", "the user
+            # will simply have to uncomment them": an instruction or a design, in the present
+            # tense; "the on-call just had to restart it" (a past account) stays
+            continue
         yield BlameHit(
             "BL105",
             start,

@@ -202,7 +202,19 @@ def _pattern(entry: Any, classes: dict[str, frozenset[str]], where: str) -> Patt
     for key in _word_list(entry["keys"], where):
         if "+" in key:  # "never+again": both words must be in the block
             head, *tail = key.split("+")
-            rest = frozenset(w for part in tail for w in _LETTERS.findall(part))
+            # "deleted+{stores}": any one word of the class with the head
+            options: list[frozenset[str]] = [frozenset()]
+            for part in tail:
+                tref = _CLASS_REF.fullmatch(part)
+                if tref and tref.group(1) in classes:
+                    options = [
+                        o | {w}
+                        for o in options
+                        for c in classes[tref.group(1)]
+                        for w in _LETTERS.findall(c)[:1]
+                    ]
+                else:
+                    options = [o | set(_LETTERS.findall(part)) for o in options]
             ref = _CLASS_REF.fullmatch(head)
             # "{fault_nouns}+s": any word of the class (by its first letter run) with "s"
             firsts = (
@@ -212,7 +224,7 @@ def _pattern(entry: Any, classes: dict[str, frozenset[str]], where: str) -> Patt
             )
             for first in firsts:
                 keys.add(first)
-                together[first] = (*together.get(first, ()), rest)
+                together[first] = (*together.get(first, ()), *options)
             continue
         ref = _CLASS_REF.fullmatch(key)
         keys.update(classes[ref.group(1)] if ref and ref.group(1) in classes else {key})
