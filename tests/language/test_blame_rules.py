@@ -105,8 +105,9 @@ CASES = [
     ("Who approved this change?", "BL106", "How did this change get approved?"),
     # Styles the first rules missed (subjectless fragments, timeline cells, chat lines,
     # passives, elided subjects); each twin keeps the shape and drops the person as agent.
-    ("Missed the disk alert during handover.", "BL101", "Missed heartbeats triggered a failover."),
-    ("Didn't check the replication lag.", "BL101", "Did not reproduce in staging."),
+    # A subjectless fragment singles no one out: the writer's own lapse, a warning.
+    ("Missed the disk alert during handover.", "BL108", "Missed heartbeats triggered a failover."),
+    ("Didn't check the replication lag.", "BL108", "Did not reproduce in staging."),
     ("10:20 – on-call misses page", "BL101", "10:20 – on-call acknowledges page"),
     ("14:02 SRE runs cleanup on wrong cluster", "BL101", "14:02 SRE runs cleanup on staging"),
     ("The DBA ran the migration by mistake.", "BL101", "The pod was deleted by mistake."),

@@ -69,3 +69,29 @@ def test_the_plain_engine_is_chosen_unless_the_pairs_to_score_are_many(tmp_path,
     monkeypatch.setattr(similarity, "PLAIN_WORK_LIMIT", 100)
     assert isinstance(build_index(profiles), SimilarityIndex)  # every row asked about
     assert isinstance(build_index(profiles, rows=1), PlainIndex)  # one row asked about
+
+
+def test_site_learning_and_one_file_do_not_import_numpy_or_scipy():
+    """The site's similar incidents and `postmortem similar` use the plain engine: a site
+    build does not carry numpy and scipy (about 40 MB) for them."""
+    import subprocess
+
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from postmortem.document import load_document\n"
+        "from postmortem.learning.themes import learn\n"
+        "from postmortem.learning.profile import profile_from_file\n"
+        "from postmortem.learning.similarity import similar\n"
+        "paths = sorted(Path(sys.argv[1]).glob('*.md'))\n"
+        "found = learn([load_document(p) for p in paths], {})\n"
+        "assert any(found.similar.values())\n"
+        "profiles = [profile_from_file(p) for p in paths]\n"
+        "assert similar(profiles[1:], profiles[0])\n"
+        "print(sorted(m for m in ('numpy', 'scipy', 'bm25s') if m in sys.modules))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(EXAMPLES)], capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"

@@ -112,7 +112,10 @@ def _bl102(ctx: _Context) -> Iterator[BlameHit]:
 # What people do, so "a stupid mistake" or "sloppy code review" judges a person's act.
 _HUMAN_ACT = re.compile(
     r"\b(?:mistakes?|typos?|errors?|oversights?|decisions?|choices?|moves?|calls?|reviews?|"
-    r"merges?|commits?|changes?|deploy(?:s|ment)?|handling|work|judge?ment|ideas?|plans?)\b",
+    r"merges?|commits?|changes?|deploy(?:s|ment)?|handling|work|judge?ment|ideas?|plans?|"
+    r"rollouts?|releases?|rollbacks?|handovers?|responses?|testing|investigations?|planning|"
+    r"preparation|communications?|fix|fixes|patch|patches|edits?|engineering|coding|"
+    r"approv(?:e|es|ed|ing|als?)|pushing|merging|pull\s+requests?|on\s+the\s+part\s+of)\b",
     re.I,
 )
 
@@ -132,8 +135,7 @@ _JUDGEMENT = re.compile(
       careless(?:ly|ness)? | sloppy(?!\s+quorum)|sloppily|sloppiness
     | lazy(?![\s\-](?:load\w*|evaluat\w*|eval|init\w*|import\w*|iterat\w*|fetch\w*|propagat\w*|
         static|val|property|loader|mode|sequence|list|binding|compil\w*|instantiat\w*|creat\w*))
-    | laziness | lazily(?!\s+(?:load|initiali|evaluat|comput|creat|instantiat|fetch|construct|
-        populat|bound|start|compil|resolv|read|allocat))
+    | laziness
     | negligen(?:t|tly|ce) | incompeten(?:t|tly|ce) | stupid(?:ly|ity)? | dumb(?![\s\-](?:terminal|pipe))
     | idiot(?:s|ic)? | foolish(?:ly|ness)? | reckless(?:ly|ness)? | irresponsib(?:le|ly|ility)
     | inattenti(?:ve|on) | asleep\s+at\s+the\s+(?:wheel|switch) | dropped\s+the\s+ball
@@ -183,6 +185,69 @@ _JUDGEMENT_GATE = _Gate(
 )
 
 
+# Single judgement words: they judge people only when a person or a person's act (a
+# mistake, a decision, a review) is in the sentence; of a thing they describe its behaviour.
+# Measured on the neutral probe (benchmarks/blame_neutral.py).
+_NEEDS_PERSON = frozenset(
+    """lazy lazily dumb stupid stupidly stupidity idiot idiots idiotic foolish foolishly
+    careless carelessly sloppy sloppily negligent negligently incompetent incompetently
+    reckless recklessly irresponsible irresponsibly inattentive cowboy unprofessional
+    unprofessionally clueless oblivious obliviously knowingly amateur amateurish""".split()
+)
+# The nouns of character ("laziness", "negligence", "sloppiness") judge people on their own.
+
+
+_FUNCTION_WORDS = (
+    _LANG.words("determiners")
+    | _LANG.words("prepositions")
+    | _LANG.words("auxiliaries")
+    | _LANG.words("person_pronouns")
+    | _LANG.words("first_person")
+    | frozenset("and or but so than then as when while if because that which to not enough".split())
+)
+_PERSON_HEADS = _LANG.words("roles") | _LANG.words("affected_people")
+# The word after an adjective (skipping up to two modifiers): its head noun, if it has one.
+_NEXT_WORDS = re.compile(
+    r"[ \t]+([A-Za-z][\w\-']*)(?:[ \t]+([A-Za-z][\w\-']*))?(?:[ \t]+([A-Za-z][\w\-']*))?"
+)
+
+
+# "when I'm lazy", "was too sloppy": the adjective is predicative, what follows is not its noun.
+_COPULA_BEFORE = re.compile(
+    r"(?:\b(?:is|are|am|was|were|be|been|being|get|gets|got|feel|felt|seem|seems|seemed|too|so|"
+    r"very|quite|really|pretty|rather|just|plain)|['’](?:m|re|s))\s+[A-Za-z]+$",
+    re.I,
+)
+
+
+# "Leaving the endpoint open was negligent": an act (a gerund) as the subject.
+_GERUND_OPENING = re.compile(
+    r"[\W_]*(?!(?:nothing|something|anything|everything|morning|evening|string|setting|building|ceiling|logging|monitoring|alerting|meeting|king|ring|thing|spring)\b)[A-Za-z]+ing\b",
+    re.I,
+)
+
+
+def _attributive_head(text: str, end: int) -> str | None:
+    """The head noun an adjective modifies, read head-final up to the next function word or
+    punctuation ("careless [deploy]", "stupid gcov-breaking [bug]", "dumb user
+    [configuration]"), or None when the adjective is predicative or an adverb ("was sloppy.",
+    "sloppy about ...", "recklessly")."""
+    if text[end - 2 : end].lower() == "ly" or _COPULA_BEFORE.search(text, max(0, end - 40), end):
+        return None
+    m = _NEXT_WORDS.match(text, end)
+    if not m or m.group(1).lower() in _FUNCTION_WORDS:
+        return None
+    run = [m.group(1)]
+    for w in m.groups()[1:]:
+        if not w or w.lower() in _FUNCTION_WORDS:
+            break
+        run.append(w)
+    for w in run:  # "a careless deploy broke it": the first person or act word decides
+        if w.lower() in _PERSON_HEADS or _HUMAN_ACT.fullmatch(w):
+            return w
+    return run[-1]
+
+
 def _bl104(ctx: _Context) -> Iterator[BlameHit]:
     text = ctx.text
     for m in _JUDGEMENT.finditer(text) if _JUDGEMENT_GATE.opens(ctx.words) else ():
@@ -192,12 +257,25 @@ def _bl104(ctx: _Context) -> Iterator[BlameHit]:
             r"\b(?:not|never|n['’]t)\s+(?:\w+\s+)?$", text[max(0, m.start() - 16) : m.start()]
         ) and (not low.startswith(("not", "no ", "nothing", "despite", "didn", "did "))):
             continue  # "not careless", "never sloppy"
-        if low.startswith(("lazy", "lazily", "dumb", "stupid", "idiot", "foolish")):
+        if phrase.isupper() and len(phrase) > 4:
+            continue  # "(INCLUDING NEGLIGENCE OR OTHERWISE)": a licence's shouted boilerplate
+        if low.split(None, 1)[0] in _NEEDS_PERSON:
+            head = _attributive_head(text, m.end())
+            if head is not None:
+                # "a careless deploy", "a lazy engineer": the noun decides; "stupid bug",
+                # "sloppy locking", "lazy umount", "careless URI construction": a thing.
+                if head.lower() not in _PERSON_HEADS and not _HUMAN_ACT.fullmatch(head):
+                    continue
+                yield _judgement(m.start(), m.end(), phrase)
+                continue
             ss, se = ctx.sentence(m.start())
             if not ctx.person_in(ss, se) and not (
-                not low.startswith(("lazy", "lazily")) and _HUMAN_ACT.search(text, ss, se)
+                not low.startswith(("lazy", "lazily"))
+                and (_HUMAN_ACT.search(text, ss, se) or _GERUND_OPENING.match(text, ss))
             ):
-                continue  # "lazy loading", "TERM=dumb", "this stupid disk": things, not people
+                # "lazy loading", "TERM=dumb", "this stupid disk", "sloppy locking", "careless
+                # URI construction", "(INCLUDING NEGLIGENCE ...)": things, not people
+                continue
         if re.match(r"(?:wrongly|incorrectly|mistakenly|falsely|naively|erroneously)", low):
             if ctx.subject(m.start())[0] == THING:
                 continue  # "the parser incorrectly assumed UTF-8": a program's logic
