@@ -197,6 +197,60 @@ hits) but only one on the held-out organisations, and gained recall only where t
 organisations already were. The held-out false alarms and misses are of kinds this session
 could not see, and the goals (at most 1 false alarm per 1,000, strict recall 0.9,
 all-blameful 0.6) are not met on held-out text.
+
+Issue 10, third session: precision on text never seen, measured on neutral text. The probe is
+now a script, benchmarks/blame_neutral.py: the READMEs, NEWS, change logs and histories under
+/usr/share/doc and the METADATA of the installed Python packages (1,565 distinct texts,
+593,379 sentences; a text shipped by several packages counts once), with each pattern's hits
+beside its hits on blameful text (tuning organisations' strict and borderline sentences, the
+blameful rows of our labelled and written sets). Per pattern, neutral hits before -> after
+(blameful hits after in brackets):
+
+   BL101 engine (agentive failures)     128 -> 35   [98]   subjectless 'Forgot to ...' is BL108
+   BL104 engine (judgement words)        72 -> 45   [42]   'sloppy locking', 'stupid bug', 'lazily'
+   vigilance-imperative                  43 -> 24   [15]   'X does a better job', 'better test coverage'
+   accidentally-by-person                13 -> 1    [0]    passives, 'you may have', 'not ...'
+   incorrect-assumption (now BL108)       9 -> 6    [0]    'fix/remove wrong assumption', 'commit X made'
+   BL108 engine (lapses, self-blame)    157 -> 235  [52]   receives the subjectless fragments
+   total                                594 -> 518; error tier 252 -> 123 (-51%)
+
+What changed, all generic (no rule names a package or a probe sentence):
+- A subjectless agentive failure ("Forgot to bump the version", "Missed the disk alert during
+  handover", "Did not disable pipeline ...") singles no one out: it is the writer's lapse, a
+  warning (BL108), as "we forgot" is. On the probe these were most of BL101's hits.
+- Single judgement words (careless, sloppy, stupid, reckless, negligent, irresponsible,
+  clueless, knowingly ...) judge people only when a person or a person's act is in play: an
+  attributive adjective is decided by its noun ("a careless deploy", "a lazy engineer" are
+  judged; "sloppy locking", "a stupid gcov-breaking bug", "careless URI construction", "dumb
+  user configuration" are things); predicative and adverb uses need a person, an act or a
+  gerund subject ("Leaving the endpoint open was negligent"). "lazily" is a technical adverb
+  and never judged (our sets hold it only in neutral rows); licence boilerplate in capitals
+  ("INCLUDING NEGLIGENCE") is skipped.
+- A subject inside a general condition ("if you forget to disable it", "when users forget the
+  -r flag", "bugs that you didn't think of") is advice, not an account; "they failed to work /
+  operate / match" is what things do (outcome_verbs).
+- accidentally-by-person skips passives and hypotheticals ("they were accidentally included",
+  "you may have accidentally typed"); incorrect-assumption is a warning and skips a fix of the
+  assumption; "do a better job" needs an imperative or a person ("the planner will do a better
+  job" is a program); "better check for X", "better test coverage" are nouns; "strictly comply
+  with RFC 6797" is a standard.
+Tuning organisations unchanged: strict 0.90 (9/10), all-blameful 0.84 (65/77), 1 false alarm,
+error tier 13/13 blameful (one tuning-org sentence, the sentence key of "Did not disable
+pipeline", moved from BL101 to BL108 on real-postmortems). Labelled set P 1.00 R 0.967;
+real-postmortems dev cases P 1.00 R 1.00; real-postmortems labels unchanged (held-out half P
+0.93 R 1.00, tuning half P 0.93 R 0.93). Written set: one neutral holdout row ("If you missed
+the maintenance notice, ...") is no longer a false alarm.
+
+Written set, fourth batch (b4-*, 20 sentences: first-person judgements of performance and role
+words that destroyed data, with look-alikes), written before any rule for them and measured
+once: tune half P 1.00 R 0.33 (2/6), holdout half P 1.00 R 0.33 (2/6). Tuned on the tune half
+only (spent-way-too-long-ourselves, BL108; insufficient-effort takes "put enough effort";
+role-destroyed-data, BL110): tune P 1.00 R 1.00 (6/6, in tier), holdout P 1.00 R 0.67 (4/6;
+"we wasted an hour", "we were far too slow to roll back" are still missed). Neither new
+pattern fires on the probe (0 hits). A plain "we spent too much time getting the service
+back" stays clean: a tuning organisation labels it so; only the intensified verdict ("way /
+far too long") is flagged. Whole written set: tune P 1.00 R 1.00 (63/63), holdout P 0.98 R
+0.88 (51/58).
 """
 
 from __future__ import annotations

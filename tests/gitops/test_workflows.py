@@ -198,3 +198,23 @@ def test_weekly_review_updates_one_digest_issue(workflows: dict) -> None:
     assert "postmortem review" in runs and "--format markdown" in runs
     assert "postmortem digest" in runs and '--title "$DIGEST_TITLE"' in runs
     assert "gh " not in runs  # no GitHub CLI: the project's own client does the writing
+
+
+def test_pull_requests_restore_the_cache_that_main_saves(workflows: dict) -> None:
+    """`--changed-since` is fast only with the cache of ids and profiles: a push to main
+    validates the whole archive and saves it; a pull request restores the newest one."""
+    workflow = workflows["validate.yml"]
+    assert workflow["on"]["push"]["branches"] == ["main"]
+    assert workflow["on"]["push"]["paths"] == workflow["on"]["pull_request"]["paths"]
+    steps = workflow["jobs"]["validate"]["steps"]
+    names = [s.get("uses", "").split("@")[0] or s.get("run", "") for s in steps]
+    cache_at = names.index("actions/cache")
+    validate_at = next(i for i, s in enumerate(steps) if "postmortem validate" in s.get("run", ""))
+    assert cache_at < validate_at
+    cache = steps[cache_at]["with"]
+    assert cache["path"] == ".git/postmortem"
+    assert cache["key"].startswith(cache["restore-keys"])
+    assert "${{ github.sha }}" in cache["key"]
+    run = steps[validate_at]["run"]
+    assert 'if [ -n "$BASE_REF" ]' in run and "postmortem validate --format github\n" in run
+    assert workflow["jobs"]["site"]["if"] == "github.event_name == 'pull_request'"

@@ -520,6 +520,15 @@ def _participle_as_adjective(text: str, m: re.Match[str]) -> bool:
     )
 
 
+# A subject inside a general condition ("if you ...", "when users forget ...").
+_GENERIC_CONDITION = re.compile(
+    r"\b(?:if|when|whenever|unless|in\s+case|that|what|which)\s+(?:the\s+|a\s+)?[\w@\-]+\W*$",
+    re.I,
+)
+_GENERIC_PEOPLE = frozenset({"you", "user", "users"})
+_PRESENT_TENSE = re.compile(r"\w+s\b|forget\b|neglect\b|fail\b|miss\b|ignore\b", re.I)
+
+
 def _agent_match(ctx: _Context, m: re.Match[str], kind: str) -> BlameHit | None:
     """Decide whether one agentive-failure match has a person (or unknown human) as agent."""
     text = ctx.text
@@ -569,6 +578,13 @@ def _agent_match(ctx: _Context, m: re.Match[str], kind: str) -> BlameHit | None:
         and (m.group("fverb") or "").lower() in _IMPACT_VERBS
     ):
         return None  # "users failed to log in" is impact
+    if subject_word and _GENERIC_CONDITION.search(text, max(ss, subj - 24), subj + 1):
+        word = subject_word.group().lower()
+        if word in _GENERIC_PEOPLE or (word in _AFFECTED and _PRESENT_TENSE.match(text, m.start())):
+            # "if you forget to disable it", "bugs that you didn't think of", "in case the
+            # user forgets to put one in": a general condition or advice, not an account of
+            # what someone did
+            return None
     if kind == "failed" and (m.group("fverb") or "").lower() in _OUTCOME_VERBS:
         return None  # "we failed to find a better option": a search that came up empty
     if kind == "missed" and _MISSED_PEOPLE.match(text, m.end()):
