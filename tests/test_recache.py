@@ -88,7 +88,7 @@ def test_every_cached_pattern_is_what_re_compiles(tmp_path: Path) -> None:
     cache = tmp_path / "regex.marshal"
     (tmp_path / "a.md").write_text(BLAME, "utf-8")
     validate_with_cache(cache, [tmp_path / "a.md"])
-    entries = marshal.loads(cache.read_bytes())
+    entries = marshal.loads(cache.read_bytes())["entries"]
     assert len(entries) > 100
     recache.install(cache)
     try:
@@ -115,14 +115,15 @@ def test_a_damaged_cache_is_ignored(tmp_path: Path) -> None:
     finally:
         recache.uninstall()
         re.purge()
-    assert (r"(?P<who>\w+) forgot", int(re.I)) in marshal.loads(cache.read_bytes())
+    assert (r"(?P<who>\w+) forgot", int(re.I)) in marshal.loads(cache.read_bytes())["entries"]
 
 
 def test_a_damaged_entry_is_compiled_again(tmp_path: Path) -> None:
     cache = tmp_path / "regex.marshal"
     key = (r"care(?:less|fully)", 0)
     good = recache._compile_entry(*key)
-    cache.write_bytes(marshal.dumps({key: (good[0], b"\xff" * len(good[1]), *good[2:])}))
+    damaged = (1, good[0], b"\xff" * len(good[1]), *good[2:])
+    cache.write_bytes(marshal.dumps({"format": 1, "writes": 1, "entries": {key: damaged}}))
     recache.install(cache)
     try:
         re.purge()
@@ -160,3 +161,31 @@ def test_one_file_run_imports_no_git_or_toml_machinery(tmp_path: Path) -> None:
     assert "'yaml'" in modules and "'markdown_it'" in modules  # the probe saw validation run
     for name in ("subprocess", "tomllib", "zoneinfo", "difflib"):
         assert f"'{name}'" not in modules, name
+
+
+def test_patterns_unused_for_a_while_leave_the_file(tmp_path: Path) -> None:
+    """What a run did not use stays for KEEP writes (a full run's workers compile patterns
+    that the writing process never sees), then goes (a pattern whose text changes with the
+    hash seed would otherwise pile up)."""
+    cache = tmp_path / "regex.marshal"
+
+    def one_run(*patterns: str) -> dict:
+        recache.install(cache)
+        try:
+            re.purge()
+            for pattern in patterns:
+                re.compile(pattern)
+            recache.save()
+        finally:
+            recache.uninstall()
+            re.purge()
+        return marshal.loads(cache.read_bytes())["entries"]
+
+    entries = one_run("kept-[a-z]+", "dropped-[a-z]+")
+    assert {k for k, _ in entries} == {"kept-[a-z]+", "dropped-[a-z]+"}
+    for n in range(recache.KEEP - 1):
+        entries = one_run("kept-[a-z]+", f"new-{n}")
+        assert ("dropped-[a-z]+", 0) in entries
+    entries = one_run("kept-[a-z]+", "one-more")
+    assert ("dropped-[a-z]+", 0) not in entries
+    assert ("kept-[a-z]+", 0) in entries and ("new-0", 0) in entries

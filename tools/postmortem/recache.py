@@ -11,8 +11,11 @@ quarter of its CPU. `install()` makes `re` look each one up in a file before com
 - `_sre.compile` checks the code it is given, and an unreadable file is ignored; the result
   is the pattern `re.compile` would give (equal to it: tests/test_recache.py);
 - it lives in the package's `__pycache__` folder (nothing is written when that folder is
-  read-only); it is rewritten when a run compiled a pattern it did not hold, with the
-  patterns that run used (so it does not grow without end).
+  read-only); it is rewritten when a run compiled a pattern it did not hold. A pattern no
+  run used in the last KEEP writes is dropped: the file does not grow without end with
+  patterns whose text changes from process to process (proselint and markdown-it build a
+  few from sets, in the hash seed's order), and what only some runs use (the patterns of a
+  full run's worker processes are compiled there, not in the process that writes) stays.
 
 `re`'s own in-process cache stays in front: only what it would compile is looked up here.
 """
@@ -36,6 +39,8 @@ except (ImportError, AttributeError):  # another interpreter: compile as usual
     _USABLE = False
 
 Entry = tuple[int, bytes, int, dict[str, int], tuple[Any, ...]]
+KEEP = 20  # writes a pattern stays in the file unused
+FORMAT = 1
 
 _state: dict[str, Any] = {}
 
@@ -47,13 +52,19 @@ def cache_path() -> Path | None:
     return Path(__file__).parent / "__pycache__" / f"regex.{tag}.{_sre.MAGIC}.marshal"
 
 
-def _load(path: Path) -> dict[tuple[str, int], Entry]:
+def _load(path: Path) -> tuple[int, dict[tuple[str, int], tuple[Any, ...]]]:
+    """(number of writes so far, {(pattern, flags): (write last used, *Entry)})."""
     try:
         with open(path, "rb") as handle:
             data = marshal.load(handle)
     except (OSError, EOFError, ValueError, TypeError):
-        return {}
-    return data if isinstance(data, dict) else {}
+        return 0, {}
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        return 0, {}
+    writes, entries = data.get("writes"), data.get("entries")
+    if not isinstance(writes, int) or not isinstance(entries, dict):
+        return 0, {}
+    return writes, entries
 
 
 def _compile_entry(pattern: str, flags: int) -> Entry:
@@ -78,12 +89,13 @@ def _compile(p: Any, flags: int = 0) -> re.Pattern[Any]:
     if not isinstance(p, str) or flags & re.DEBUG:
         return original(p, flags)
     key = (p, int(flags))
-    entry = _state["known"].get(key)
-    if entry is not None:
+    known = _state["known"].get(key)
+    if known is not None:
         try:
+            entry = known[1:]
             pattern = _sre.compile(p, entry[0], array("I", entry[1]).tolist(), *entry[2:])
         except Exception:  # a damaged entry: _sre refuses code it cannot run
-            entry = None
+            pass
         else:
             _state["used"][key] = entry
             return pattern
@@ -101,7 +113,10 @@ def install(path: Path | None = None) -> bool:
     path = path or cache_path()
     if path is None:
         return False
-    _state.update(path=path, known=_load(path), used={}, missed=0, original=_compiler.compile)
+    writes, known = _load(path)
+    _state.update(
+        path=path, writes=writes, known=known, used={}, missed=0, original=_compiler.compile
+    )
     _compiler.compile = _compile
     return True
 
@@ -120,16 +135,29 @@ def stats() -> tuple[int, int]:
     return len(_state["used"]) - _state["missed"], _state["missed"]
 
 
+def _recent(value: tuple[Any, ...], writes: int) -> bool:
+    return bool(value) and isinstance(value[0], int) and value[0] > writes - KEEP
+
+
 def save() -> None:
-    """Write the patterns this run used, if it compiled any the file did not hold."""
+    """Write the file if this run compiled a pattern it did not hold: the patterns this run
+    used, and those of the file used in the last KEEP writes."""
     if not _state or not _state["missed"]:
         return
     path: Path = _state["path"]
+    writes = _state["writes"] + 1
+    used = _state["used"]
+    entries = {
+        key: value
+        for key, value in _state["known"].items()
+        if key not in used and isinstance(value, tuple) and _recent(value, writes)
+    }
+    entries.update((key, (writes, *entry)) for key, entry in used.items())
     temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     try:
         path.parent.mkdir(exist_ok=True)
         with open(temporary, "wb") as handle:
-            marshal.dump(_state["used"], handle)
+            marshal.dump({"format": FORMAT, "writes": writes, "entries": entries}, handle)
         os.replace(temporary, path)
     except (OSError, ValueError):  # read-only install, full disk: compile next time
         try:
@@ -137,5 +165,4 @@ def save() -> None:
         except OSError:
             pass
         return
-    _state["known"] = dict(_state["used"])
-    _state["missed"] = 0
+    _state.update(writes=writes, known=entries, missed=0)
