@@ -75,6 +75,21 @@ peer of their own run; "after" includes the other helpers' work landed meanwhile
     validate 1 file                  2.49x CPU          2.08x CPU  vs proselint check
     validate 1 file, with settings   2.77x CPU          2.15x CPU  (the project's .postmortem.yml)
     validate 300 files, 1 core       1.30x CPU          1.00x CPU  vs proselint, same checks
+
+One-file pass (the pre-commit hook; load average about 4; medians of 8 runs of each, the code
+before the pass and after it alternated with proselint in one run, both with compiled .pyc
+files and after a first run):
+
+                                      before             after
+    validate 1 file                   282 ms CPU 2.05x   214 ms CPU 1.55x  vs proselint 138 ms
+    validate 1 file, with settings    281 ms CPU 2.01x   216 ms CPU 1.55x  vs proselint 139 ms
+
+Most of the gain is the regular expressions a run compiled at every start (about 300: the
+blame data, the rules, proselint's checks; postmortem/recache.py keeps them compiled in the
+package's __pycache__); subprocess, tomllib, zoneinfo and difflib are no longer imported by a
+hook run. What is left is mostly imports (click 14 ms, markdown-it 14 ms, the blame language
+data and modules 28 ms, the rules 15 ms, about 40 dataclasses) and proselint's own RE2 sets
+(25 ms, which proselint pays too).
 """
 
 from __future__ import annotations

@@ -15,13 +15,15 @@ files that index is most of the work, so:
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-import subprocess
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # git runs only for --changed-since: a one-file run imports no subprocess
+    import subprocess
 
 from .rules.archive import Entry
 
@@ -105,6 +107,8 @@ class GitChanges:
 
 
 def _git(*args: str, cwd: str | None = None) -> subprocess.CompletedProcess[str]:
+    import subprocess
+
     try:
         return subprocess.run(["git", *args], capture_output=True, text=True, timeout=60, cwd=cwd)
     except (OSError, subprocess.SubprocessError) as error:
@@ -155,6 +159,8 @@ def git_changes(ref: str) -> GitChanges:
 # -- the cache ----------------------------------------------------------------------------
 def _code_digest() -> str:
     """A digest of the code that reads index entries: a new version never reads old entries."""
+    import hashlib
+
     here = Path(__file__).parent
     digest = hashlib.sha256()
     for name in ("validation.py", "frontmatter.py", "document.py", "archive_index.py"):

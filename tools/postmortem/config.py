@@ -8,7 +8,6 @@ template asks for.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -101,6 +100,8 @@ def load_config(
         raise ConfigError(f"{path}: cannot read configuration: {error}") from None
     shown = _shown(path)
     if path.name == "pyproject.toml":
+        import tomllib  # only for a pyproject.toml
+
         try:
             raw = tomllib.loads(text).get("tool", {}).get("postmortem", {})
         except tomllib.TOMLDecodeError as error:

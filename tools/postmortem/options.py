@@ -8,7 +8,6 @@ the file, the line and the setting; an unknown key names the nearest known one.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -30,6 +29,8 @@ def nearest(word: str, known: Iterable[str]) -> str:
     """` (did you mean `x`?)` for the closest known word, or ``""``."""
     candidates = list(known)
     lowered = {c.lower(): c for c in candidates}
+    import difflib  # only when a word is unknown
+
     found = difflib.get_close_matches(word.lower(), list(lowered), n=1, cutoff=0.6)
     return f" (did you mean `{lowered[found[0]]}`?)" if found else ""
 

@@ -16,7 +16,6 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 # Zone abbreviations and their UTC offsets in minutes. Several letters stand for more than one
 # zone (IST: India, Israel or Ireland); those are read only with a configured `timezone:` whose
@@ -116,6 +115,8 @@ def _offset(zone: str, on: date | None, tz: str | None) -> tuple[int | None, str
     if len(choices) == 1:
         return choices[0], None
     if tz:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError  # only for an ambiguous zone
+
         try:
             info = ZoneInfo(tz)
         except (ZoneInfoNotFoundError, ValueError):

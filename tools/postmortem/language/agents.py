@@ -39,8 +39,11 @@ from postmortem.language.gates import _Gate, _kw
 
 # --------------------------------------------------------------------------- BL101
 
+# Longest first, ties alphabetical: the same regex text in every process (recache.py).
 _DUTY_ALT = "|".join(
-    sorted({v for v in _DUTY_VERBS} | {_participle(v) for v in _DUTY_VERBS}, key=len, reverse=True)
+    sorted(
+        {v for v in _DUTY_VERBS} | {_participle(v) for v in _DUTY_VERBS}, key=lambda v: (-len(v), v)
+    )
 )
 # "did not / never / not" run the pattern only with one of the duty verbs (first letter run).
 _DUTY_GATE = " ".join(

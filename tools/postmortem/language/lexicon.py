@@ -162,7 +162,9 @@ def expand(regex: str, classes: dict[str, frozenset[str]], where: str = "") -> s
         name = m.group(1)
         if name not in classes:
             raise LanguageDataError(f"{where}: unknown word class {{{name}}}")
-        words = sorted(classes[name], key=len, reverse=True)
+        # Longest first; ties in alphabetical order, so that the regex is the same text in
+        # every process (a set's order changes with the hash seed) and recache.py finds it.
+        words = sorted(classes[name], key=lambda w: (-len(w), w))
         return "(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words) + ")"
 
     return _CLASS_REF.sub(alternation, regex)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import json
 import sys
@@ -193,6 +192,8 @@ def _unknown_keys(
     known = sorted(error.schema.get("properties", {}))
     where = [str(p) for p in error.absolute_path]
     for extra in sorted(set(error.instance) - set(known)):
+        import difflib  # only for an unknown field
+
         near = difflib.get_close_matches(str(extra).lower(), known, n=1, cutoff=0.6)
         if near and near[0] not in error.instance:
             meant.add((*where, near[0]))

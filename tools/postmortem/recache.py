@@ -1,0 +1,168 @@
+"""Compiled regular expressions kept between runs, as Python keeps compiled bytecode.
+
+A one-file run (the pre-commit hook) compiles about 300 regular expressions at every start:
+the blame language data, the rules' own patterns and proselint's checks. That was about a
+quarter of its CPU. `install()` makes `re` look each one up in a file before compiling it:
+
+- the file maps (pattern, flags) to what `re`'s compiler made of that pattern (the flags,
+  the code, the groups), so an entry can only be used for the very same pattern text;
+- its name carries the interpreter's cache tag and `_sre.MAGIC`: another Python, or another
+  version of the regular expression engine, never reads it;
+- `_sre.compile` checks the code it is given, and an unreadable file is ignored; the result
+  is the pattern `re.compile` would give (equal to it: tests/test_recache.py);
+- it lives in the package's `__pycache__` folder (nothing is written when that folder is
+  read-only); it is rewritten when a run compiled a pattern it did not hold. A pattern no
+  run used in the last KEEP writes is dropped: the file does not grow without end with
+  patterns whose text changes from process to process (proselint and markdown-it build a
+  few from sets, in the hash seed's order), and what only some runs use (the patterns of a
+  full run's worker processes are compiled there, not in the process that writes) stays.
+
+`re`'s own in-process cache stays in front: only what it would compile is looked up here.
+"""
+
+from __future__ import annotations
+
+import marshal
+import os
+import re
+import sys
+from array import array
+from pathlib import Path
+from typing import Any
+
+try:
+    import _sre
+    from re import _compiler, _parser
+
+    _USABLE = array("I").itemsize == _sre.CODESIZE and hasattr(_compiler, "_code")
+except (ImportError, AttributeError):  # another interpreter: compile as usual
+    _USABLE = False
+
+Entry = tuple[int, bytes, int, dict[str, int], tuple[Any, ...]]
+KEEP = 20  # writes a pattern stays in the file unused
+FORMAT = 1
+
+_state: dict[str, Any] = {}
+
+
+def cache_path() -> Path | None:
+    if not _USABLE:
+        return None
+    tag = sys.implementation.cache_tag or "python"
+    return Path(__file__).parent / "__pycache__" / f"regex.{tag}.{_sre.MAGIC}.marshal"
+
+
+def _load(path: Path) -> tuple[int, dict[tuple[str, int], tuple[Any, ...]]]:
+    """(number of writes so far, {(pattern, flags): (write last used, *Entry)})."""
+    try:
+        with open(path, "rb") as handle:
+            data = marshal.load(handle)
+    except (OSError, EOFError, ValueError, TypeError):
+        return 0, {}
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        return 0, {}
+    writes, entries = data.get("writes"), data.get("entries")
+    if not isinstance(writes, int) or not isinstance(entries, dict):
+        return 0, {}
+    return writes, entries
+
+
+def _compile_entry(pattern: str, flags: int) -> Entry:
+    """What `re._compiler.compile` does, kept as data."""
+    parsed = _parser.parse(pattern, flags)
+    code = array("I", _compiler._code(parsed, flags)).tobytes()
+    groupindex = dict(parsed.state.groupdict)
+    indexgroup: list[Any] = [None] * parsed.state.groups
+    for name, index in groupindex.items():
+        indexgroup[index] = name
+    return (
+        int(flags | parsed.state.flags),
+        code,
+        parsed.state.groups - 1,
+        groupindex,
+        tuple(indexgroup),
+    )
+
+
+def _compile(p: Any, flags: int = 0) -> re.Pattern[Any]:
+    original = _state["original"]
+    if not isinstance(p, str) or flags & re.DEBUG:
+        return original(p, flags)
+    key = (p, int(flags))
+    known = _state["known"].get(key)
+    if known is not None:
+        try:
+            entry = known[1:]
+            pattern = _sre.compile(p, entry[0], array("I", entry[1]).tolist(), *entry[2:])
+        except Exception:  # a damaged entry: _sre refuses code it cannot run
+            pass
+        else:
+            _state["used"][key] = entry
+            return pattern
+    compiled = original(p, flags)  # errors are raised exactly as re raises them
+    _state["used"][key] = _compile_entry(p, flags)
+    _state["missed"] += 1
+    return compiled
+
+
+def install(path: Path | None = None) -> bool:
+    """Serve `re`'s compilations from the cache file (once per process); False when this
+    interpreter's `re` is not the one this module knows."""
+    if _state or not _USABLE:
+        return bool(_state)
+    path = path or cache_path()
+    if path is None:
+        return False
+    writes, known = _load(path)
+    _state.update(
+        path=path, writes=writes, known=known, used={}, missed=0, original=_compiler.compile
+    )
+    _compiler.compile = _compile
+    return True
+
+
+def uninstall() -> None:
+    """Compile as usual again (tests)."""
+    if _state:
+        _compiler.compile = _state["original"]
+        _state.clear()
+
+
+def stats() -> tuple[int, int]:
+    """(patterns served from the file, patterns compiled) since `install`."""
+    if not _state:
+        return 0, 0
+    return len(_state["used"]) - _state["missed"], _state["missed"]
+
+
+def _recent(value: tuple[Any, ...], writes: int) -> bool:
+    return bool(value) and isinstance(value[0], int) and value[0] > writes - KEEP
+
+
+def save() -> None:
+    """Write the file if this run compiled a pattern it did not hold: the patterns this run
+    used, and those of the file used in the last KEEP writes."""
+    if not _state or not _state["missed"]:
+        return
+    path: Path = _state["path"]
+    writes = _state["writes"] + 1
+    used = _state["used"]
+    entries = {
+        key: value
+        for key, value in _state["known"].items()
+        if key not in used and isinstance(value, tuple) and _recent(value, writes)
+    }
+    entries.update((key, (writes, *entry)) for key, entry in used.items())
+    temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(exist_ok=True)
+        with open(temporary, "wb") as handle:
+            marshal.dump({"format": FORMAT, "writes": writes, "entries": entries}, handle)
+        os.replace(temporary, path)
+    except (OSError, ValueError):  # read-only install, full disk: compile next time
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
+        return
+    _state.update(writes=writes, known=entries, missed=0)
