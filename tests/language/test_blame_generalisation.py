@@ -126,6 +126,9 @@ def test_the_issue_examples_are_all_caught() -> None:
         ("The user deleted the production database.", "warning"),
         ("The customer dropped the billing table.", "warning"),
         ("The sysadmin wiped the backup volume.", "warning"),
+        ("Staging should have been checked first.", "warning"),
+        ("The migration should have been run in staging first.", "warning"),
+        ("The new tool shouldn't have been rushed to production.", "warning"),
     ],
 )
 def test_performance_judgements_and_role_words_are_found(sentence: str, tier: str) -> None:
@@ -143,6 +146,10 @@ def test_performance_judgements_and_role_words_are_found(sentence: str, tier: st
         "It allows root access if you forget to disable it.",
         "Add a clearer error when users forget the -r flag.",
         "Before, they would fail to operate on deep directories.",
+        "Version 1.4.1 should have been called 1.4.2.",
+        "The soname should have been bumped with the API change.",
+        "It returned rows that should have been hidden.",
+        "What should have been done?",
     ],
 )
 def test_their_look_alikes_are_not(sentence: str) -> None:

@@ -107,6 +107,7 @@ _THING_RELATIVE = re.compile(
 )
 # What people are asked to do: "the changes that should have been reviewed" stays a lapse.
 _PEOPLES_TASKS = _LANG.words("duty_verbs") | _LANG.words("human_duty_verbs") | {"catch"}
+_OVERSIGHT_VERBS = _LANG.words("oversight_verbs")
 
 
 # "just needs to", "simply have to": an instruction or a design in the present tense.
@@ -147,6 +148,12 @@ def _bl103_105(ctx: _Context) -> Iterator[BlameHit]:
                 _base_form(vlow) not in _PEOPLES_TASKS
             ):
                 continue  # "the pods that should have been evicted": what the system should do
+            if (
+                _base_form(vlow) not in _PEOPLES_TASKS
+                and _base_form(vlow) not in _OVERSIGHT_VERBS
+                and ctx.subject(m.start())[0] != PERSON
+            ):
+                continue  # "1.4.1 should have been called 1.4.2": what a thing was meant to be
             s, _ = ctx.sentence(m.start())
             subj = text[s : m.start()].strip()
             subj = _CLAUSE_BREAK.split(subj)[-1].strip()
