@@ -293,6 +293,12 @@ should have been hidden", the guide's template heading "what should have been do
 participle (checked, acknowledged, noticed, reviewed, validated; real-postmortems: addressed,
 communicated, rushed, caught). Probe BL108 235 -> 185 [52 unchanged]; whole probe 501 -> 451
 (0.76 per 1,000 sentences); tuning organisations unchanged.
+
+Judgement words, last pass: "TERM=dumb" is a value; "lazy-addition" is decided by its
+compound's noun; "didn't bother" with a thing as subject ("the patches didn't bother to
+check") is what code does; "a bad call to <verb>" is a decision only with a verb of action
+("a bad call to restart the primary"), not "a bad call to memcmp"; "tech" / "techs" are people
+(roles). Probe BL104 45 -> 37 [41]; whole probe 451 -> 443 (0.75 per 1,000), error tier 114.
 """
 
 from __future__ import annotations

@@ -150,7 +150,10 @@ _JUDGEMENT = re.compile(
     | despite\s+(?:being\s+aware|knowing|(?:the\s+)?warnings?|being\s+warned|having\s+been\s+warned)
     | knowingly | rookie\s+(?:mistake|error) | amateur(?:ish)?(?!\s+radio)
     | (?:bad|poor|terrible|questionable|stupid|dumb|wrong)\s+(?:decisions?|choices?)
-    | (?:bad|poor|terrible|questionable)\s+call\s+(?:by\b|to\s+(?!the\b|a\b|an\b|our\b|this\b|its\b)\w+)
+    | (?:bad|poor|terrible|questionable)\s+call\s+(?:by\b|to\s+(?:not\s+)?(?:restart|deploy|roll|ship|
+        merge|skip|go|wait|proceed|delay|push|release|keep|leave|turn|disable|enable|ignore|page|
+        escalate|run|make|do|launch|cut|drop|delete|remove|let|stop|start|switch|rely|trust|use|
+        upgrade|migrate|postpone|continue)\b)
     )\b""",
     re.I | re.X,
 )
@@ -234,6 +237,9 @@ def _attributive_head(text: str, end: int) -> str | None:
     "sloppy about ...", "recklessly")."""
     if text[end - 2 : end].lower() == "ly" or _COPULA_BEFORE.search(text, max(0, end - 40), end):
         return None
+    if text[end : end + 1] == "-" and text[end + 1 : end + 2].isalpha():
+        compound = re.match(r"-([A-Za-z][\w\-]*)", text[end : end + 40])
+        return compound.group(1).split("-")[-1] if compound else None  # "lazy-addition"
     m = _NEXT_WORDS.match(text, end)
     if not m or m.group(1).lower() in _FUNCTION_WORDS:
         return None
@@ -257,6 +263,10 @@ def _bl104(ctx: _Context) -> Iterator[BlameHit]:
             r"\b(?:not|never|n['’]t)\s+(?:\w+\s+)?$", text[max(0, m.start() - 16) : m.start()]
         ) and (not low.startswith(("not", "no ", "nothing", "despite", "didn", "did "))):
             continue  # "not careless", "never sloppy"
+        if m.start() > 0 and text[m.start() - 1] == "=":
+            continue  # "TERM=dumb": a value
+        if "bother" in low and ctx.subject(m.start())[0] == THING:
+            continue  # "the Fedora patches didn't bother to check": what code does
         if phrase.isupper() and len(phrase) > 4:
             continue  # "(INCLUDING NEGLIGENCE OR OTHERWISE)": a licence's shouted boilerplate
         if low.split(None, 1)[0] in _NEEDS_PERSON:
