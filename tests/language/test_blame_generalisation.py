@@ -150,6 +150,10 @@ def test_performance_judgements_and_role_words_are_found(sentence: str, tier: st
         "The soname should have been bumped with the API change.",
         "It returned rows that should have been hidden.",
         "What should have been done?",
+        "The header entry is now ignored by the tools, i.e. it is used even if marked fuzzy.",
+        "The new flag -I acts like -i, but ignores case.",
+        "Set TERM=dumb during the test run, thanks Graham.",
+        "Fix a bad call to memcmp in the parser.",
     ],
 )
 def test_their_look_alikes_are_not(sentence: str) -> None:
