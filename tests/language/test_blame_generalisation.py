@@ -258,6 +258,6 @@ def test_dev_corpus_tuning_organisations() -> None:
 def test_dev_corpus_held_out_organisations() -> None:
     # Floors at the figures measured once the tuning was done (see benchmarks/blame_eval.py).
     held = _dev_figures(DEV_HELD_OUT, "held-out")
-    assert held.strict_found >= 3
-    assert held.strict_found + held.borderline_found >= 9
-    assert held.clean_flagged <= 11
+    assert held.strict_found >= 2
+    assert held.strict_found + held.borderline_found >= 8
+    assert held.clean_flagged <= 10
