@@ -34,8 +34,15 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
-from ..document import MAX_FILE_BYTES
-from .profile import DATA, FIELDS, Profile, profile_from_text, terms_from_text
+from .profile import (
+    DATA,
+    FIELDS,
+    Profile,
+    profile_from_text,
+    read_bytes,
+    read_text,
+    terms_from_text,
+)
 from .similarity import MIN_DF_LIMIT, ArchiveStats, Match, PlainIndex, Settings
 
 STORE_NAME = "similarity.sqlite"
@@ -140,39 +147,6 @@ def store_path(root: Path) -> Path:
     """Where the cache of the project at `root` lives."""
     git = _git_dir(root)
     return (git / "postmortem" if git else root / CACHE_DIR) / STORE_NAME
-
-
-def _read(path: str) -> bytes | None:
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read(MAX_FILE_BYTES + 1)
-    except OSError:
-        return None
-    if len(data) > MAX_FILE_BYTES or b"\x00" in data:
-        return None
-    return data
-
-
-def _read_text(path: str) -> str | None:
-    data = _read(path)
-    if data is None:
-        return None
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return None
-
-
-def read_profile(path: str) -> tuple[str, Profile] | None:
-    """The blob id and profile of a file, or None when it cannot be read as text."""
-    data = _read(path)
-    if data is None:
-        return None
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        return None
-    return blob_id(data), profile_from_text(text, path)
 
 
 def _row_words(raw: str) -> tuple[frozenset[str], int]:
@@ -327,7 +301,7 @@ def _resolve(
     paths: dict[str, list[str]] = defaultdict(list)
     for path, blob in files:
         if blob is None:
-            data = _read(path)
+            data = read_bytes(path)
             if data is None:
                 continue
             blob = blob_id(data)
@@ -359,7 +333,7 @@ def _rows_for(
 def _build_row(job: tuple[str, list[str], bool]) -> tuple[str, str | None]:
     blob, paths, complete = job
     for path in paths:
-        text = _read_text(path)
+        text = read_text(path)
         if text is not None:
             if complete:
                 return blob, _encode(profile_from_text(text, path))

@@ -12,7 +12,6 @@ stemmed with Snowball (PyStemmer), so "exhausted" matches "exhaustion".
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from operator import is_not
@@ -322,24 +321,33 @@ def profile_from_parts(
     )
 
 
-def profile_from_file(path: Path) -> Profile | None:
-    """The profile of a file, or None when it cannot be read as text."""
+def read_bytes(path: str | Path) -> bytes | None:
+    """The bytes of a file that can be a post-mortem (not too large, no NUL), else None."""
     try:
-        with path.open("rb") as handle:
+        with open(path, "rb") as handle:
             data = handle.read(MAX_FILE_BYTES + 1)
     except OSError:
         return None
     if len(data) > MAX_FILE_BYTES or b"\x00" in data:
         return None
+    return data
+
+
+def read_text(path: str | Path) -> str | None:
+    """The text of such a file, or None when it cannot be read as UTF-8 text."""
+    data = read_bytes(path)
+    if data is None:
+        return None
     try:
-        text = data.decode("utf-8")
+        return data.decode("utf-8")
     except UnicodeDecodeError:
         return None
-    return profile_from_text(text, path.as_posix())
 
 
-def term_counts(profile: Profile) -> Counter[str]:
-    return Counter(profile.all_terms)
+def profile_from_file(path: Path) -> Profile | None:
+    """The profile of a file, or None when it cannot be read as text."""
+    text = read_text(path)
+    return None if text is None else profile_from_text(text, path.as_posix())
 
 
 def profile_from_document(doc: Any) -> Profile:
