@@ -33,6 +33,7 @@ import sqlite3
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 from .profile import (
     DATA,
@@ -44,6 +45,8 @@ from .profile import (
     terms_from_text,
 )
 from .similarity import MIN_DF_LIMIT, ArchiveStats, Match, PlainIndex, Settings
+
+_T = TypeVar("_T")
 
 STORE_NAME = "similarity.sqlite"
 CACHE_DIR = Path(".postmortem-cache")
@@ -289,8 +292,18 @@ class ProfileStore:
             pass
 
 
-def _open_store(root: Path | None) -> ProfileStore:
-    return ProfileStore(store_path(root) if root is not None else None)
+def _with_store(root: Path | None, work: Callable[[ProfileStore], _T]) -> _T:
+    """`work` with the cache of the project at `root` (None: in memory); when the cache fails
+    midway (disk full, locked), again without it."""
+    store = ProfileStore(store_path(root) if root is not None else None)
+    try:
+        return work(store)
+    except sqlite3.Error:
+        store.close()
+        store = ProfileStore(None)
+        return work(store)
+    finally:
+        store.close()
 
 
 def _resolve(
@@ -364,15 +377,7 @@ def archive_profiles(
     """A profile of every readable file (those in `known`, by display path, as given); the
     others from the cache when their content (git blob id, in `blobs` or computed) is there."""
     shown = [p.as_posix() if isinstance(p, Path) else p for p in paths]
-    store = _open_store(root)
-    try:
-        return _profiles(shown, known or {}, blobs or {}, store)
-    except sqlite3.Error:  # the cache failed midway (disk full, locked): work without it
-        store.close()
-        store = ProfileStore(None)
-        return _profiles(shown, known or {}, blobs or {}, store)
-    finally:
-        store.close()
+    return _with_store(root, lambda store: _profiles(shown, known or {}, blobs or {}, store))
 
 
 def _profiles(
@@ -404,15 +409,9 @@ def similar_in_archive(
     """The suggested neighbours of a few post-mortems (by path) in an archive given as
     (path, git blob id or None) pairs, reading only what can match (see the module's doc)."""
     others = list(others)
-    store = _open_store(root)
-    try:
-        return _similar(list(queries), others, store, settings, eligible)
-    except sqlite3.Error:  # the cache failed midway (disk full, locked): work without it
-        store.close()
-        store = ProfileStore(None)
-        return _similar(list(queries), others, store, settings, eligible)
-    finally:
-        store.close()
+    return _with_store(
+        root, lambda store: _similar(list(queries), others, store, settings, eligible)
+    )
 
 
 def _similar(
