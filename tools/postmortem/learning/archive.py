@@ -44,7 +44,7 @@ from .profile import (
     read_text,
     terms_from_text,
 )
-from .similarity import MIN_DF_LIMIT, ArchiveStats, Match, PlainIndex, Settings
+from .similarity import MIN_DF_LIMIT, ArchiveStats, Match, PlainIndex, Settings, build_index
 
 _T = TypeVar("_T")
 
@@ -378,6 +378,25 @@ def archive_profiles(
     others from the cache when their content (git blob id, in `blobs` or computed) is there."""
     shown = [p.as_posix() if isinstance(p, Path) else p for p in paths]
     return _with_store(root, lambda store: _profiles(shown, known or {}, blobs or {}, store))
+
+
+def archive_neighbours(
+    paths: Iterable[Path | str],
+    known: dict[str, Profile],
+    root: Path | None,
+    settings: Settings,
+    eligible: Callable[[Profile, Profile], bool],
+    blobs: dict[str, str] | None = None,
+) -> dict[str, list[Match]]:
+    """The suggested neighbours of the `known` profiles (by path) among every readable file
+    of `paths` (read as `archive_profiles` reads them), by the engine `build_index` picks."""
+    profiles = archive_profiles(paths, known, root, blobs)
+    if len(profiles) < 2 or not any(p.published for p in profiles):
+        return {}  # nothing can be suggested
+    rows = {p.path: n for n, p in enumerate(profiles)}
+    wanted = [rows[path] for path in known if path in rows]
+    index = build_index(profiles, settings, rows=len(wanted))
+    return {profiles[r].path: m for r, m in index.neighbours(wanted, eligible).items()}
 
 
 def _profiles(

@@ -17,9 +17,9 @@ from pathlib import Path
 from ..config import Config
 from ..document import iter_markdown_files, split_lines
 from ..fix import Change, FixResult, _write_atomically
-from .archive import archive_profiles
+from .archive import archive_neighbours
 from .profile import profile_from_text
-from .similarity import Settings, build_index, not_listed
+from .similarity import Settings, not_listed
 
 _FLOW = re.compile(r"^related:[ \t]*\[(?P<items>[^\]\n]*)\][ \t]*(?P<comment>#.*)?$")
 _BLOCK_KEY = re.compile(r"^related:[ \t]*(?:#.*)?$")
@@ -79,15 +79,9 @@ def add_similar_related(
     settings = Settings.from_options(config.rule_settings("LE101"))
     mine = {r.path: profile_from_text(r.fixed, r.path) for r in results}
     paths = list(dict.fromkeys(iter_markdown_files(targets)))
-    profiles = archive_profiles(paths, mine, root=config.root.resolve())
-    if len(profiles) < 2 or not any(p.published for p in profiles):
-        return results
-    rows = {p.path: n for n, p in enumerate(profiles)}
-    wanted = [rows[path] for path in mine if path in rows]
-    index = build_index(profiles, settings, rows=len(wanted))
-    found = index.neighbours(wanted, not_listed)
+    found = archive_neighbours(paths, mine, config.root.resolve(), settings, not_listed)
     for result in results:
-        matches = found.get(rows.get(result.path, -1), [])
+        matches = found.get(result.path, [])
         ids = [m.profile.id for m in matches if m.profile.id]
         if not ids:
             continue

@@ -34,8 +34,8 @@ def similar_incident(entries: Sequence[Entry], ctx: Context) -> Iterator[tuple[E
     if not queries or len(entries) < 2:
         return
     from ..archive_index import BLOB
-    from ..learning.archive import archive_profiles, similar_in_archive
-    from ..learning.similarity import Settings, build_index, not_listed
+    from ..learning.archive import archive_neighbours, similar_in_archive
+    from ..learning.similarity import Settings, not_listed
 
     settings = Settings.from_options(ctx.config.rule_settings("LE101"))
     root = ctx.config.root.resolve()
@@ -49,11 +49,8 @@ def similar_incident(entries: Sequence[Entry], ctx: Context) -> Iterator[tuple[E
     else:
         known = {p.path: p for p in mine}
         blobs = {e.path: e.extra[BLOB] for e in entries if BLOB in e.extra}
-        profiles = archive_profiles((e.path for e in entries), known, root, blobs)
-        rows = {p.path: n for n, p in enumerate(profiles)}
-        wanted = [rows[path] for path in by_path if path in rows]
-        index = build_index(profiles, settings, rows=len(wanted))
-        found = {profiles[r].path: m for r, m in index.neighbours(wanted, not_listed).items()}
+        paths = (e.path for e in entries)
+        found = archive_neighbours(paths, known, root, settings, not_listed, blobs)
     for path, matches in found.items():
         query = by_path[path].extra[PROFILE]
         entry = by_path[path]
