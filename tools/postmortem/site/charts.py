@@ -140,16 +140,41 @@ def _stacked_bars(
     return body
 
 
+def _severity_bars(
+    categories: list[str],
+    counts: dict[str, dict[str, int]],  # category -> severity -> incidents
+    severities: list[str],
+    label: Callable[[int, bool], str | None],
+    name: str,
+    caption: str,
+) -> str:
+    """Stacked bars of incidents, one per category, one colour per severity: wide and narrow."""
+    stacks = [
+        [(s, counts[c].get(s, 0), severity_colour(s, severities)) for s in severities]
+        for c in categories
+    ]
+    svgs = tuple(
+        _svg(
+            width,
+            name,
+            _stacked_bars(
+                width, narrow, categories, stacks, label, lambda c, s, n: f"{c} · {s}: {n}"
+            ),
+            HEIGHT,
+            narrow,
+        )
+        for width, narrow in ((WIDE, False), (NARROW, True))
+    )
+    legend = [(s, severity_colour(s, severities)) for s in severities]
+    return _figure(svgs, caption, legend)  # type: ignore[arg-type]
+
+
 def incidents_per_month(
     months: list[str], per_month: dict[str, dict[str, int]], severities: list[str]
 ) -> str:
     """Stacked bars: one per month, one colour per severity (only severities that occur)."""
     if not months:
         return '<p class="pm-empty">No incidents with a start time yet.</p>'
-    stacks = [
-        [(s, per_month[m].get(s, 0), severity_colour(s, severities)) for s in severities]
-        for m in months
-    ]
 
     def label(i: int, narrow: bool) -> str | None:
         every = _every(len(months), narrow)
@@ -159,18 +184,9 @@ def incidents_per_month(
 
     total = sum(sum(v.values()) for v in per_month.values())
     name = f"Incidents per month by severity: {total} incidents over {len(months)} months"
-    svgs = tuple(
-        _svg(
-            width,
-            name,
-            _stacked_bars(width, narrow, months, stacks, label, lambda m, s, n: f"{m} · {s}: {n}"),
-            HEIGHT,
-            narrow,
-        )
-        for width, narrow in ((WIDE, False), (NARROW, True))
+    return _severity_bars(
+        months, per_month, severities, label, name, "Incidents per month, by severity."
     )
-    legend = [(s, severity_colour(s, severities)) for s in severities]
-    return _figure(svgs, "Incidents per month, by severity.", legend)  # type: ignore[arg-type]
 
 
 def time_to_detect(buckets: dict[str, dict[str, int]], severities: list[str]) -> str:
@@ -178,10 +194,6 @@ def time_to_detect(buckets: dict[str, dict[str, int]], severities: list[str]) ->
     labels = list(buckets)
     if not any(sum(b.values()) for b in buckets.values()):
         return '<p class="pm-empty">No incidents with a detection time yet.</p>'
-    stacks = [
-        [(s, buckets[b].get(s, 0), severity_colour(s, severities)) for s in severities]
-        for b in labels
-    ]
 
     def label(i: int, narrow: bool) -> str:
         text = labels[i]
@@ -189,21 +201,13 @@ def time_to_detect(buckets: dict[str, dict[str, int]], severities: list[str]) ->
 
     total = sum(sum(b.values()) for b in buckets.values())
     name = f"Time to detect of {total} incidents, by severity"
-    svgs = tuple(
-        _svg(
-            width,
-            name,
-            _stacked_bars(width, narrow, labels, stacks, label, lambda b, s, n: f"{b} · {s}: {n}"),
-            HEIGHT,
-            narrow,
-        )
-        for width, narrow in ((WIDE, False), (NARROW, True))
-    )
-    legend = [(s, severity_colour(s, severities)) for s in severities]
-    return _figure(
-        svgs,  # type: ignore[arg-type]
+    return _severity_bars(
+        labels,
+        buckets,
+        severities,
+        label,
+        name,
         "Time from the start of an incident to its detection, by severity.",
-        legend,
     )
 
 
