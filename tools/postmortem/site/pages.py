@@ -844,61 +844,45 @@ class _Builder:
             (s, self.link(self.service_uri(s), "statistics.md"), n)
             for s, n in stats.by_service[:10]
         ]
+
+        def table(caption: str, head: list[str], rows: list) -> str:
+            return self.defer(self.render("data-table.html", caption=caption, head=head, rows=rows))
+
         parts = [
             _frontmatter({"title": "Statistics"}),
             "# Statistics\n",
             self.defer(self.render("tiles.html", tiles=tiles, restricted=restricted), late=False),
             "## Incidents per month\n",
             self.defer(charts.incidents_per_month(stats.months, stats.per_month, present)),
-            self.defer(
-                self.render(
-                    "data-table.html",
-                    caption="incidents per month",
-                    head=["Month", *present, "Total"],
-                    rows=month_rows,
-                )
-            ),
+            table("incidents per month", ["Month", *present, "Total"], month_rows),
             "## Time to detect\n",
             self.defer(charts.time_to_detect(stats.detect_buckets, present)),
-            self.defer(
-                self.render(
-                    "data-table.html",
-                    caption="time to detect",
-                    head=["Time to detect", *present, "Total"],
-                    rows=detect_rows,
-                )
-            ),
+            table("time to detect", ["Time to detect", *present, "Total"], detect_rows),
             "## Time to resolve\n",
             self.defer(
                 charts.time_to_resolve(stats.resolve_points, stats.monthly_median_hours, present)
             ),
-            self.defer(
-                self.render(
-                    "data-table.html",
-                    caption="time to resolve by month of the incident",
-                    head=["Month", "Resolved incidents", "Median (h)", "Longest (h)"],
-                    rows=resolve_rows,
-                )
+            table(
+                "time to resolve by month of the incident",
+                ["Month", "Resolved incidents", "Median (h)", "Longest (h)"],
+                resolve_rows,
             ),
             "## Action items\n",
             self.defer(charts.action_items(actions, stats.actions_per_month)),
-            self.defer(
-                self.render(
-                    "data-table.html",
-                    caption="action items by month of the incident",
-                    head=["Month", "Done", "Open", "Overdue", "Won't do", "Total"],
-                    rows=action_rows
-                    + [
-                        [
-                            "All",
-                            actions.done,
-                            actions.open,
-                            actions.overdue,
-                            actions.wont_do,
-                            actions.total,
-                        ]
-                    ],
-                )
+            table(
+                "action items by month of the incident",
+                ["Month", "Done", "Open", "Overdue", "Won't do", "Total"],
+                action_rows
+                + [
+                    [
+                        "All",
+                        actions.done,
+                        actions.open,
+                        actions.overdue,
+                        actions.wont_do,
+                        actions.total,
+                    ]
+                ],
             ),
             "## Most affected services\n",
             self.defer(
