@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
-from test_site_serve import free_port, wait_for
+from test_site_serve import serving, wait_for
 
 import postmortem.site.plugin as plugin_module
 
@@ -135,25 +135,9 @@ def test_dirty_build_in_strict_mode_does_not_abort(tmp_path):
 def test_readme_preview_command_serves_and_reloads(tmp_path):
     """The README's live preview (`mkdocs serve --dirty`) with the project's mkdocs.yml."""
     root = make_repo(tmp_path / "repo", synthetic=3, special=True)
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "serve", "--dirty", "-a", f"127.0.0.1:{port}"],
-        cwd=root,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "POSTMORTEM_PREVIEW": "true"},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    try:
-        page = f"http://127.0.0.1:{port}/postmortems/{EDITED}/"
+    with serving(root, "--dirty", env={"POSTMORTEM_PREVIEW": "true"}) as address:
+        page = f"{address}/postmortems/{EDITED}/"
         assert wait_for(page, "Cache stampede after deploy", 90), "site was not served"
         edit_title(root, "Cache stampede, revised")
         assert wait_for(page, "Cache stampede, revised", 60), "no rebuild after the change"
-        assert wait_for(f"http://127.0.0.1:{port}/", "Cache stampede, revised", 20)
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(timeout=10)
+        assert wait_for(f"{address}/", "Cache stampede, revised", 20)

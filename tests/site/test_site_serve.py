@@ -8,6 +8,9 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 from site_fixtures import make_repo
 
@@ -36,19 +39,33 @@ def wait_for(url: str, text: str, seconds: float) -> bool:
     return False
 
 
-def test_serve_reloads_when_a_postmortem_changes(tmp_path):
-    root = make_repo(tmp_path / "repo", synthetic=3, special=True)
+@contextmanager
+def serving(root: Path, *options: str, env: dict[str, str] | None = None) -> Iterator[str]:
+    """`mkdocs serve` (with these options) in `root` on a free port: its address, then stopped."""
     port = free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
+        [sys.executable, "-m", "mkdocs", "serve", *options, "-a", f"127.0.0.1:{port}"],
         cwd=root,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})},
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
         text=True,
     )
     try:
-        page = f"http://127.0.0.1:{port}/postmortems/2025-05-06-cache-stampede/"
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(timeout=10)
+
+
+def test_serve_reloads_when_a_postmortem_changes(tmp_path):
+    root = make_repo(tmp_path / "repo", synthetic=3, special=True)
+    with serving(root) as address:
+        page = f"{address}/postmortems/2025-05-06-cache-stampede/"
         assert wait_for(page, "Cache stampede after deploy", 90), "site was not served"
         source = root / "postmortems" / "2025-05-06-cache-stampede.md"
         source.write_text(
@@ -58,11 +75,4 @@ def test_serve_reloads_when_a_postmortem_changes(tmp_path):
             "utf-8",
         )
         assert wait_for(page, "Cache stampede, revised", 45), "no rebuild after the change"
-        assert wait_for(f"http://127.0.0.1:{port}/", "Cache stampede, revised", 10)
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(timeout=10)
+        assert wait_for(f"{address}/", "Cache stampede, revised", 10)
