@@ -11,10 +11,15 @@ hand-written Markdown, so that prose checks meet text like the real thing.
 from __future__ import annotations
 
 import argparse
+import os
 import random
+import shutil
+import subprocess
 import textwrap
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
 
 # Open action items get deadlines after this day, so that validating "as of" it finds no
 # overdue items (benchmarks pass --today with it).
@@ -255,6 +260,21 @@ def generate(folder: Path, count: int, words: int, seed: int = 11) -> list[Path]
         path = folder / name
         path.write_text(text, "utf-8")
         paths.append(path)
+    return paths
+
+
+def committed_archive(repo: Path, count: int, words: int, seed: int = 11) -> list[Path]:
+    """A git repository (branch main) with one commit: a generated archive in postmortems/
+    (its paths returned) and the project's similarity examples (pairs that match)."""
+    paths = generate(repo / "postmortems", count, words, seed)
+    for example in sorted((ROOT / "tests" / "data" / "similarity").glob("*.md")):
+        shutil.copy(example, repo / "postmortems" / example.name)
+    env = {**os.environ, "GIT_AUTHOR_NAME": "b", "GIT_AUTHOR_EMAIL": "b@example.com",
+           "GIT_COMMITTER_NAME": "b", "GIT_COMMITTER_EMAIL": "b@example.com"}  # fmt: skip
+    for argv in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-qm", "archive"]):
+        subprocess.run(
+            ["git", *argv], cwd=repo, check=True, capture_output=True, env=env, timeout=600
+        )
     return paths
 
 

@@ -115,7 +115,7 @@ ROOT = HERE.parent
 BIN = ROOT / ".venv" / "bin"
 sys.path[:0] = [str(HERE), str(ROOT / "tools"), str(ROOT / "tests"), str(ROOT / "tests" / "sync")]
 
-from generate import TODAY, generate  # noqa: E402
+from generate import TODAY, committed_archive, generate  # noqa: E402
 
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "NO_COLOR": "1"}
 ENV.pop("GITHUB_ACTIONS", None)
@@ -263,17 +263,6 @@ def bench_full(args: argparse.Namespace, work: Path) -> None:
     )
 
 
-def git(cwd: Path, *argv: str) -> None:
-    env = {
-        **ENV,
-        "GIT_AUTHOR_NAME": "b",
-        "GIT_AUTHOR_EMAIL": "b@example.com",
-        "GIT_COMMITTER_NAME": "b",
-        "GIT_COMMITTER_EMAIL": "b@example.com",
-    }
-    subprocess.run(["git", *argv], cwd=cwd, check=True, capture_output=True, env=env, timeout=600)
-
-
 def _drop_index_cache(repo: Path) -> None:
     for cached in (repo / ".git").glob("postmortem*"):
         if cached.is_dir():
@@ -284,13 +273,8 @@ def _drop_index_cache(repo: Path) -> None:
 
 def bench_changed(args: argparse.Namespace, work: Path) -> None:
     repo = work / "pr"
-    paths = generate(repo / "postmortems", args.archive, 300, seed=3)
-    # The project's similarity examples: a changed file with a similar incident to report.
-    for example in sorted((ROOT / "tests" / "data" / "similarity").glob("*.md")):
-        shutil.copy(example, repo / "postmortems" / example.name)
-    git(repo, "init", "-q", "-b", "main")
-    git(repo, "add", "-A")
-    git(repo, "commit", "-qm", "archive")
+    # With the project's similarity examples: a changed file with a similar incident to report.
+    paths = committed_archive(repo, args.archive, 300, seed=3)
     cmd = pm("validate", "--format", "json", "--today", TODAY, "--changed-since", "main")
     matched = repo / "postmortems" / "2026-01-19-payments-gateway-handshake-failures.md"
     for label, changed in (("", paths[len(paths) // 2]), (", a match", matched)):

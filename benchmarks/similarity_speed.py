@@ -43,18 +43,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from generate import TODAY, generate  # noqa: E402
+from generate import TODAY, committed_archive  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 CLI = str(ROOT / ".venv" / "bin" / "postmortem")
 EXAMPLES = ROOT / "tests" / "data" / "similarity"
 MATCHED = "2026-01-19-payments-gateway-handshake-failures"  # its pair is in the examples
-
-
-def git(cwd: Path, *args: str) -> None:
-    env = {**os.environ, "GIT_AUTHOR_NAME": "b", "GIT_AUTHOR_EMAIL": "b@example.com",
-           "GIT_COMMITTER_NAME": "b", "GIT_COMMITTER_EMAIL": "b@example.com"}  # fmt: skip
-    subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, env=env, timeout=600)
 
 
 def timed(args: list[str], cwd: Path) -> tuple[float, float, subprocess.CompletedProcess]:
@@ -82,13 +76,8 @@ def main() -> None:
     rows: list[tuple[str, tuple[float, float]]] = []
     with tempfile.TemporaryDirectory() as tmp:
         repo = Path(tmp)
-        paths = generate(repo / "postmortems", args.count, args.words)
-        # The project's similarity examples: a changed file that has a match to report.
-        for example in sorted(EXAMPLES.glob("*.md")):
-            shutil.copy(example, repo / "postmortems" / example.name)
-        git(repo, "init", "-q", "-b", "main")
-        git(repo, "add", "-A")
-        git(repo, "commit", "-qm", "archive")
+        # With the project's similarity examples: a changed file that has a match to report.
+        paths = committed_archive(repo, args.count, args.words)
         base = [CLI, "validate", "--format", "json", "--today", TODAY]
         caches = repo / ".git" / "postmortem"  # the id index and the similarity store
 
