@@ -26,10 +26,6 @@ CATEGORY_COLOURS = [
 ]  # fmt: skip
 
 
-def _entries_by_path(builder: _Builder) -> dict[str, Entry]:
-    return {e.doc.display_path: e for e in builder.entries}
-
-
 def similar_sections(builder: _Builder, entry: Entry) -> list[tuple[str, str]]:
     """The "Similar incidents" section of a published post-mortem page (a `PAGE_SECTIONS`
     hook of pages.py); none for drafts, restricted reports, or when nothing is similar."""
@@ -37,7 +33,7 @@ def similar_sections(builder: _Builder, entry: Entry) -> list[tuple[str, str]]:
     if learning is None or not entry.published or entry.summary_only or entry.doc.restricted:
         return []
     matches = learning.similar.get(entry.doc.display_path, [])
-    by_path = _entries_by_path(builder)
+    by_path = builder.by_path
     items = []
     for match in matches:
         other = by_path.get(match.profile.path)
@@ -58,7 +54,7 @@ def similar_sections(builder: _Builder, entry: Entry) -> list[tuple[str, str]]:
 
 
 def _incident_links(builder: _Builder, theme: Theme, here: str) -> str:
-    by_path = _entries_by_path(builder)
+    by_path = builder.by_path
     links = []
     for incident in theme.incidents:
         entry = by_path.get(incident.doc.display_path)

@@ -385,6 +385,7 @@ class _Builder:
         self.options = options
         self.refs = refs
         self.by_id = {e.doc.id: e for e in entries if e.doc.id}
+        self.by_path = {e.doc.display_path: e for e in entries}
         self.counts = {e.slug: action_counts(e.doc, refs, options.today) for e in entries}
         self.severities = severity_order([e.doc for e in entries], options.severities)
         self.services = self._group(lambda e: e.doc.services)
