@@ -140,19 +140,16 @@ def _stacked_bars(
     return body
 
 
-def _severity_bars(
+def bar_chart(
     categories: list[str],
-    counts: dict[str, dict[str, int]],  # category -> severity -> incidents
-    severities: list[str],
+    stacks: list[list[tuple[str, int, str]]],  # per category: (series, count, colour)
     label: Callable[[int, bool], str | None],
     name: str,
     caption: str,
+    legend: list[tuple[str, str]],
 ) -> str:
-    """Stacked bars of incidents, one per category, one colour per severity: wide and narrow."""
-    stacks = [
-        [(s, counts[c].get(s, 0), severity_colour(s, severities)) for s in severities]
-        for c in categories
-    ]
+    """Stacked bars, one per category (each part's tip: `category · series: count`), drawn
+    wide and narrow, in a figure with its caption and legend."""
     svgs = tuple(
         _svg(
             width,
@@ -165,8 +162,24 @@ def _severity_bars(
         )
         for width, narrow in ((WIDE, False), (NARROW, True))
     )
-    legend = [(s, severity_colour(s, severities)) for s in severities]
     return _figure(svgs, caption, legend)  # type: ignore[arg-type]
+
+
+def _severity_bars(
+    categories: list[str],
+    counts: dict[str, dict[str, int]],  # category -> severity -> incidents
+    severities: list[str],
+    label: Callable[[int, bool], str | None],
+    name: str,
+    caption: str,
+) -> str:
+    """Stacked bars of incidents, one per category, one colour per severity."""
+    stacks = [
+        [(s, counts[c].get(s, 0), severity_colour(s, severities)) for s in severities]
+        for c in categories
+    ]
+    legend = [(s, severity_colour(s, severities)) for s in severities]
+    return bar_chart(categories, stacks, label, name, caption, legend)
 
 
 def incidents_per_month(

@@ -151,8 +151,7 @@ def category_chart(learning: ArchiveLearning) -> str:
     stacks = [[(title(n), per.get(q, {}).get(n, 0), colour[n]) for n in names] for q in quarters]
 
     def label(i: int, narrow: bool) -> str | None:
-        every = max(1, -(-len(quarters) // (4 if narrow else 12)))
-        if i % every:
+        if i % charts._every(len(quarters), narrow):
             return None
         return (
             quarters[i].replace("-", " ")
@@ -162,21 +161,12 @@ def category_chart(learning: ArchiveLearning) -> str:
 
     total = sum(sum(per.get(q, {}).values()) for q in quarters)
     name = f"Contributing-factor categories per quarter: {total} over {len(quarters)} quarters"
-    svgs = tuple(
-        charts._svg(
-            width,
-            name,
-            charts._stacked_bars(
-                width, narrow, quarters, stacks, label, lambda q, c, n: f"{q} · {c}: {n}"
-            ),
-            charts.HEIGHT,
-            narrow,
-        )
-        for width, narrow in ((charts.WIDE, False), (charts.NARROW, True))
-    )
     legend = [(title(n), colour[n]) for n in names]
-    return charts._figure(
-        svgs,  # type: ignore[arg-type]
+    return charts.bar_chart(
+        quarters,
+        stacks,
+        label,
+        name,
         "Post-mortems naming each contributing-factor category, per quarter.",
         legend,
     )
