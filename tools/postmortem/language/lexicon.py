@@ -127,11 +127,6 @@ class Language:
         """The word class ``name`` (a KeyError names a class the data does not define)."""
         return self.classes[name]
 
-    @property
-    def keys(self) -> frozenset[str]:
-        """Every trigger word of every pattern: a block with none of them skips the patterns."""
-        return frozenset().union(*(p.keys for p in self.patterns))
-
 
 def _read(code: str, name: str) -> tuple[str, Any]:
     where = f"postmortem/data/blame/{code}/{name}"
