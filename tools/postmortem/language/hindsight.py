@@ -91,7 +91,7 @@ def _np_class(ctx: _Context, np_text: str, offset: int) -> str:
     head = ctx.np_head(toks)
     if head is None:
         return NONE
-    word, _, prev, _ = head
+    word, _, prev = head
     return ctx.classify(word, prev, False)
 
 

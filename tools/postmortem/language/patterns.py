@@ -42,11 +42,7 @@ _TO_BEFORE = re.compile(
 def _head_of(ctx: _Context, start: int, end: int) -> tuple[str, int, str | None] | None:
     """Head word of the noun phrase in text[start:end]: (word, offset, previous word)."""
     toks = [(m.group(), m.start()) for m in _TOKEN.finditer(ctx.text, start, end)]
-    head = ctx.np_head(toks)
-    if head is None:
-        return None
-    word, off, prev, _ = head
-    return word, off, prev
+    return ctx.np_head(toks)
 
 
 def _agent_ok(
