@@ -33,6 +33,7 @@ from postmortem.language.clauses import (
     _passive_rewrite,
     _rest_of_clause,
     _split_object,
+    _word_before,
 )
 from postmortem.language.findings import BlameHit
 from postmortem.language.gates import _Gate, _kw
@@ -234,17 +235,6 @@ _MISSED_PEOPLE = re.compile(
 _HYPOTHETICAL_MODAL = re.compile(r"\b(?:might|may|could|would)\b", re.I)
 # Kinds whose verb is human enough that an unknown capitalised subject is taken as a name.
 _NAME_LIKE_KINDS = frozenset({"forgot", "neglect", "missed", "overlooked", "mistake", "failed"})
-
-
-def _word_and_prev(ctx: _Context, off: int) -> tuple[str, str | None]:
-    """The word at ``off`` and the word before it in its sentence."""
-    word = _WORD_AT.match(ctx.text, off)
-    return (word.group() if word else ""), _word_before(ctx.text, ctx.sentence(off)[0], off)
-
-
-def _word_before(text: str, start: int, pos: int) -> str | None:
-    m = re.search(r"([\w'’\-]+)\W*$", text[max(start, pos - 30) : pos])
-    return m.group(1) if m else None
 
 
 _HUMAN_ONLY = ("forgot", "neglect", "overlooked", "wrong", "mistake", "atfault")

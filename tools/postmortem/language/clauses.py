@@ -513,6 +513,18 @@ _STAMP_ONLY = re.compile(r"[\W\d_]*")
 _WORD_AT = re.compile(r"@?[\w'’\-]+")
 
 
+def _word_before(text: str, start: int, pos: int) -> str | None:
+    """The word before ``pos``, looking back no further than ``start`` (nor 30 characters)."""
+    m = re.search(r"([\w'’\-]+)\W*$", text[max(start, pos - 30) : pos])
+    return m.group(1) if m else None
+
+
+def _word_and_prev(ctx: _Context, off: int) -> tuple[str, str | None]:
+    """The word at ``off`` and the word before it in its sentence."""
+    word = _WORD_AT.match(ctx.text, off)
+    return (word.group() if word else ""), _word_before(ctx.text, ctx.sentence(off)[0], off)
+
+
 # An upper-case letter inside a word, other than after Mc/Mac/O'/D' ("McKay", "O'Neil").
 _CAMEL_CASE = re.compile(r"(?<!^Mc)(?<!^Mac)(?<!^O['’])(?<!^D['’])(?<=[a-z])[A-Z]")
 

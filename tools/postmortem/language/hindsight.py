@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from postmortem.language.agents import _CATEGORISING, _word_and_prev
+from postmortem.language.agents import _CATEGORISING
 from postmortem.language.clauses import (
     _ATTENTION_PP,
     _CLAUSE_BREAK,
@@ -32,6 +32,7 @@ from postmortem.language.clauses import (
     _negated_before,
     _passive_rewrite,
     _rest_of_clause,
+    _word_and_prev,
 )
 from postmortem.language.findings import BlameHit
 from postmortem.language.gates import _Gate, _kw

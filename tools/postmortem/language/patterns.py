@@ -22,6 +22,7 @@ from postmortem.language.clauses import (
     _Context,
     _name_like,
     _normalise_people,
+    _word_before,
 )
 from postmortem.language.findings import BlameHit
 from postmortem.language.lexicon import Pattern
@@ -105,8 +106,7 @@ def _pattern_hits(ctx: _Context, patterns: Iterable[Pattern] | None = None) -> I
                 cls, off = ctx.subject(to.start() if to else m.start())
                 word_m = _WORD_AT.match(text, off)
                 word = word_m.group() if word_m else ""
-                prev_m = re.search(r"([\w'’\-]+)\W*$", text[max(ss, off - 30) : off])
-                prev = prev_m.group(1) if prev_m else None
+                prev = _word_before(text, ss, off)
                 if cls == NONE:
                     word = ""
                 if not _agent_ok(ctx, pat.subject, word, off, prev, cls):
