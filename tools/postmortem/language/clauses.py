@@ -503,8 +503,6 @@ def _base_form(pp: str) -> str:
             )
         ):
             return stem + "e"
-        if stem.endswith("e"):
-            return stem
         return stem
     return pp
 
