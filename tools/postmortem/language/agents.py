@@ -32,6 +32,7 @@ from postmortem.language.clauses import (
     _participle,
     _passive_rewrite,
     _rest_of_clause,
+    _speaker_at,
     _split_object,
     _word_before,
 )
@@ -433,8 +434,7 @@ def _bl101(ctx: _Context) -> Iterator[BlameHit]:
         cls, off = ctx.clause_subject(m.start())
         if cls != PERSON:
             continue  # "the pod was deleted by mistake": nobody is the agent
-        who = _WORD_AT.match(text, off)
-        if who and who.group().lower() in _FIRST_PERSON and "accident" in m.group().lower():
+        if _speaker_at(text, off) and "accident" in m.group().lower():
             continue  # "we worked around it by accident": luck, not a mistake
         yield BlameHit(
             "BL101",

@@ -511,6 +511,12 @@ _STAMP_ONLY = re.compile(r"[\W\d_]*")
 _WORD_AT = re.compile(r"@?[\w'’\-]+")
 
 
+def _speaker_at(text: str, pos: int) -> bool:
+    """Is the word at ``pos`` the speaker ("we", "I", "our" ...)?"""
+    word = _WORD_AT.match(text, pos)
+    return bool(word) and word.group().lower() in _FIRST_PERSON
+
+
 def _word_before(text: str, start: int, pos: int) -> str | None:
     """The word before ``pos``, looking back no further than ``start`` (nor 30 characters)."""
     m = re.search(r"([\w'’\-]+)\W*$", text[max(start, pos - 30) : pos])

@@ -14,12 +14,10 @@ from postmortem.language.clauses import (
     _ATTENTION_PP,
     _CLAUSE_BREAK,
     _DETERMINERS,
-    _FIRST_PERSON,
     _LANG,
     _PARTICLES,
     _RELATIVE_SPLIT,
     _TOKEN,
-    _WORD_AT,
     NONE,
     PERSON,
     THING,
@@ -32,6 +30,7 @@ from postmortem.language.clauses import (
     _negated_before,
     _passive_rewrite,
     _rest_of_clause,
+    _speaker_at,
     _word_and_prev,
 )
 from postmortem.language.findings import BlameHit
@@ -305,12 +304,7 @@ def _bl105(ctx: _Context) -> Iterator[BlameHit]:
     for m in _MINIMIZER.finditer(text):
         if m.group("only"):
             cls, off = ctx.subject(m.start())
-            who = _WORD_AT.match(text, off)
-            if (
-                m.group("only").lower() == "only"
-                or cls != PERSON
-                or (who and who.group().lower() in _FIRST_PERSON)
-            ):
+            if m.group("only").lower() == "only" or cls != PERSON or _speaker_at(text, off):
                 continue  # "users only had to fetch the index": a design, not a minimizer
         if m.group("word"):
             s, e = ctx.sentence(m.start())
@@ -326,8 +320,7 @@ def _bl105(ctx: _Context) -> Iterator[BlameHit]:
         cls, off = ctx.subject(m.start())
         if cls == THING:
             continue  # "the checklist simply did not include the step" minimizes no one
-        who = _WORD_AT.match(text, off)
-        if (m.group("b") or not m.group("have")) and who and who.group().lower() in _FIRST_PERSON:
+        if (m.group("b") or not m.group("have")) and _speaker_at(text, off):
             continue  # "we would just have to restart": the team's plan, no one minimized
         if _INSTRUCTION.match(text, start):
             # "you just have to turn them on", "the programmer just needs to call X", "the user

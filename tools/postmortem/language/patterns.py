@@ -22,6 +22,7 @@ from postmortem.language.clauses import (
     _Context,
     _name_like,
     _normalise_people,
+    _speaker_at,
     _word_before,
 )
 from postmortem.language.findings import BlameHit
@@ -153,15 +154,13 @@ _SPEAKER_IN_SPAN = re.compile(r"\b(?:I|we|my|our)\b", re.I)
 
 
 def _first_person(ctx: _Context, hit: BlameHit) -> bool:
-    word = _WORD_AT.match(ctx.text, hit.start)
-    if word and word.group().lower() in _FIRST_PERSON:
+    if _speaker_at(ctx.text, hit.start):
         return True
     if _SPEAKER_IN_SPAN.search(ctx.text, hit.start, hit.end):
         return True  # "a mistake on my part", "had we looked at the notice, we could have"
     cls, off = ctx.subject(hit.start)
-    word = _WORD_AT.match(ctx.text, off)
     if cls == PERSON:
-        return bool(word) and word.group().lower() in _FIRST_PERSON
+        return _speaker_at(ctx.text, off)
     if hit.code == "BL104":
         # A judgement word with no person as its subject ("that was a dumb mistake on my
         # part"): first person when the only people in the sentence are the speakers.
