@@ -188,15 +188,15 @@ _ENGINE_KEYS = frozenset().union(
 )
 
 
-# ... and the data patterns' keys, each with its partner words (Pattern.together), if any.
+# ... and the data patterns' keys, each with its partner words, if any.
 _BLOCK_GATE = _Gate(
     alternatives=[
         *((key, frozenset()) for key in _ENGINE_KEYS),
         *(
             (key, partners)
             for pattern in _LANG.patterns
-            for key in pattern.keys
-            for partners in pattern.together.get(key, (frozenset(),))
+            for key, options in pattern.gate.together.items()
+            for partners in options
         ),
     ]
 )

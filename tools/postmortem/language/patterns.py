@@ -68,7 +68,7 @@ def _agent_ok(
 # few patterns worth running, instead of a test per pattern.
 _BY_KEY: dict[str, list[int]] = {}
 for _index, _pattern in enumerate(_LANG.patterns):
-    for _key in _pattern.keys:
+    for _key in _pattern.gate.keys:
         _BY_KEY.setdefault(_key, []).append(_index)
 _KEYS = frozenset(_BY_KEY)
 
