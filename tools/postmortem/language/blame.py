@@ -56,6 +56,7 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Iterable
+from dataclasses import replace
 
 from postmortem.language.agents import (
     _AGENT_PATTERNS,
@@ -114,13 +115,8 @@ def _tidy(hit: BlameHit) -> BlameHit:
     """Messages quote the text; soft line breaks inside a paragraph become spaces."""
     if "\n" not in hit.message and "\n" not in hit.suggestion:
         return hit
-    return BlameHit(
-        hit.code,
-        hit.start,
-        hit.end,
-        " ".join(hit.message.split()),
-        " ".join(hit.suggestion.split()),
-        hit.pattern,
+    return replace(
+        hit, message=" ".join(hit.message.split()), suggestion=" ".join(hit.suggestion.split())
     )
 
 

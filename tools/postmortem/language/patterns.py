@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 
 from postmortem.language.clauses import (
     _FIRST_PERSON,
@@ -177,4 +178,4 @@ def _first_person(ctx: _Context, hit: BlameHit) -> bool:
 def _tiered(ctx: _Context, hit: BlameHit) -> BlameHit | None:
     if hit.code not in _DEMOTE_IN_FIRST_PERSON or not _first_person(ctx, hit):
         return hit
-    return BlameHit("BL108", hit.start, hit.end, hit.message, hit.suggestion, hit.pattern)
+    return replace(hit, code="BL108")
