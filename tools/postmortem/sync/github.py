@@ -775,8 +775,8 @@ def sync(
             break
         retry = False
         for index, planned in enumerate(pending):
-            current = {i.number: i for i in issues}.get(planned.number or 0)
-            action = assignable_only(api, planned, current, unassignable)
+            listed = {i.number: i for i in issues}.get(planned.number or 0)
+            action = assignable_only(api, planned, listed, unassignable)
             if action is None:  # only an assignee GitHub refuses: nothing left to write
                 finished.add(planned.key)
                 continue
