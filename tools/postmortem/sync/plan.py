@@ -32,7 +32,7 @@ import hashlib
 import posixpath
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Protocol
@@ -770,7 +770,7 @@ def _plan_orphan(
         plan.drift.append(drift)
         if rec.drift == "open":
             return Action("unchanged", key, "drift reported earlier; left as is", **common)
-        body = _with_marker(issue, key, Recorded(**{**_fields(rec), "drift": "open"}))
+        body = _with_marker(issue, key, replace(rec, drift="open"))
         return Action(
             "update",
             key,
@@ -782,7 +782,7 @@ def _plan_orphan(
     text = f"Closed by `postmortem sync`: this action item was {why.split(';')[0]}."
     if not why.startswith("removed"):
         text = f"Closed by `postmortem sync`: {why}."
-    body = _with_marker(issue, key, Recorded(**{**_fields(rec), "removed": True, "drift": None}))
+    body = _with_marker(issue, key, replace(rec, removed=True, drift=None))
     return Action(
         "close",
         key,
@@ -791,17 +791,6 @@ def _plan_orphan(
         comment=close_comment("not_planned", text),
         **common,
     )
-
-
-def _fields(rec: Recorded) -> dict[str, Any]:
-    return {
-        "status": rec.status,
-        "owners": rec.owners,
-        "labels": rec.labels,
-        "title": rec.title,
-        "removed": rec.removed,
-        "drift": rec.drift,
-    }
 
 
 def _with_marker(issue: ListedIssue, key: str, rec: Recorded) -> str:
