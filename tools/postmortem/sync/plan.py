@@ -335,7 +335,7 @@ def owner_handles(owner: str) -> list[str]:
     return list(dict.fromkeys(HANDLE_RE.findall(owner or "")))
 
 
-def item_state(status: str) -> tuple[str | None, str | None]:
+def item_state(status: str | None) -> tuple[str | None, str | None]:
     """The issue state a row's status asks for: (state, state_reason), or (None, None)."""
     if not (status or "").strip():
         return None, None  # an empty cell leaves the issue's state to GitHub
@@ -479,10 +479,6 @@ def _managed_family(name: str, settings: SyncSettings) -> bool:
 
 def _fold(names: Iterable[str]) -> set[str]:
     return {n.lower() for n in names}
-
-
-def _state_of(status: str | None) -> tuple[str | None, str | None]:
-    return item_state(status or "")
 
 
 # --------------------------------------------------------------------------------- plan
@@ -674,7 +670,7 @@ def _plan_existing(want: Desired, issue: ListedIssue, settings: SyncSettings, pl
             why.append("assignee")
 
     # State: the table's change is applied; a person's change is drift, reported.
-    status_changed = known and _state_of(rec.status) != _state_of(want.status)
+    status_changed = known and item_state(rec.status) != item_state(want.status)
     came_back = rec.removed
     drift: Drift | None = None
     state_change: str | None = None
