@@ -11,11 +11,9 @@ from pathlib import Path
 import postmortem.sync.github as adapter
 from postmortem.document import load_archive
 from postmortem.sync.github import GitHubIssues, sync
-from postmortem.sync.plan import SyncSettings
 
-from sync_helpers import REPO, TOKEN, write_postmortem
+from sync_helpers import REPO, SETTINGS, TOKEN, write_postmortem
 
-SETTINGS = SyncSettings(repo=REPO, link_base="https://github.com/acme/web/blob/main/")
 ROWS = [(f"A{i}", f"Action number {i}", "@alice", "2025-04-01", "P2", "open") for i in range(4)]
 
 
