@@ -94,12 +94,16 @@ def _finding(rule: Rule, config: Config, path: str, problem: Problem) -> Finding
     )
 
 
-def enabled_checkers(config: Config, archive: bool) -> list[Checker]:
-    """The checkers with at least one enabled rule: each runs once per document."""
+def enabled_codes(config: Config) -> set[str]:
+    """The codes of the rules the configuration enables."""
+    return {code for code in REGISTRY if config.is_enabled(code)}
+
+
+def enabled_checkers(enabled: set[str], archive: bool) -> list[Checker]:
+    """The checkers with at least one enabled rule (`enabled_codes`): each runs once per
+    document."""
     return [
-        c
-        for c in CHECKERS.values()
-        if c.archive == archive and any(config.is_enabled(code) for code in c.codes)
+        c for c in CHECKERS.values() if c.archive == archive and not enabled.isdisjoint(c.codes)
     ]
 
 
@@ -108,8 +112,8 @@ def check_document(doc: Document, config: Config, today: date) -> list[Finding]:
     path = doc.display_path
     findings: list[Finding] = []
     shared: dict = {}
-    enabled = {code for code in REGISTRY if config.is_enabled(code)}
-    for checker in enabled_checkers(config, archive=False):
+    enabled = enabled_codes(config)
+    for checker in enabled_checkers(enabled, archive=False):
         try:
             results = checker.run(doc, Context(config, today, cache=shared))
         except Exception as error:  # a checker bug must not hide the other checkers' results
@@ -327,7 +331,8 @@ def _archive_findings(
 ) -> list[Finding]:
     findings = []
     texts: dict[str, tuple[set[str], dict[int, set[str]]]] = {}
-    for checker in enabled_checkers(config, archive=True):
+    enabled = enabled_codes(config)
+    for checker in enabled_checkers(enabled, archive=True):
         try:  # a checker bug must not hide the other checkers' results (as for documents)
             results = checker.run_archive(entries, Context(config, today))
         except Exception as error:
@@ -346,7 +351,7 @@ def _archive_findings(
             )
             continue
         for entry, rule, problem in results:
-            if entry.path not in reported or not config.is_enabled(rule.code):
+            if entry.path not in reported or rule.code not in enabled:
                 continue  # only files being checked get findings; others are context
             finding = _finding(rule, config, entry.path, problem)
             if entry.path not in texts:
