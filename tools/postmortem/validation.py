@@ -117,18 +117,7 @@ def check_document(doc: Document, config: Config, today: date) -> list[Finding]:
         try:
             results = checker.run(doc, Context(config, today, cache=shared))
         except Exception as error:  # a checker bug must not hide the other checkers' results
-            findings.append(
-                Finding(
-                    path,
-                    1,
-                    1,
-                    INTERNAL,
-                    checker.rules[0].category,
-                    "error",
-                    f"internal error in {_named(checker)}: {type(error).__name__}: {error}",
-                    "Please report this with the file attached.",
-                )
-            )
+            findings.append(_crashed(checker, error, path, "file"))
             continue
         findings.extend(
             _finding(rule, config, path, p) for rule, p in results if rule.code in enabled
@@ -137,10 +126,22 @@ def check_document(doc: Document, config: Config, today: date) -> list[Finding]:
     return sorted(f for f in findings if not _is_suppressed(f, whole, by_line))
 
 
-def _named(checker: Checker) -> str:
+def _crashed(checker: Checker, error: Exception, path: str, attach: str) -> Finding:
+    """The INTERNAL error finding of a checker that raised `error`."""
     if len(checker.rules) == 1:
-        return f"rule {checker.rules[0].code}"
-    return f"checker {checker.name} ({checker.codes[0]}..{checker.codes[-1]})"
+        named = f"rule {checker.rules[0].code}"
+    else:
+        named = f"checker {checker.name} ({checker.codes[0]}..{checker.codes[-1]})"
+    return Finding(
+        path,
+        1,
+        1,
+        INTERNAL,
+        checker.rules[0].category,
+        "error",
+        f"internal error in {named}: {type(error).__name__}: {error}",
+        f"Please report this with the {attach} attached.",
+    )
 
 
 def entry_for(doc: Document, config: Config | None = None) -> Entry:
@@ -336,19 +337,7 @@ def _archive_findings(
         try:  # a checker bug must not hide the other checkers' results (as for documents)
             results = checker.run_archive(entries, Context(config, today))
         except Exception as error:
-            where = min(reported) if reported else ""
-            findings.append(
-                Finding(
-                    where,
-                    1,
-                    1,
-                    INTERNAL,
-                    checker.rules[0].category,
-                    "error",
-                    f"internal error in {_named(checker)}: {type(error).__name__}: {error}",
-                    "Please report this with the files attached.",
-                )
-            )
+            findings.append(_crashed(checker, error, min(reported) if reported else "", "files"))
             continue
         for entry, rule, problem in results:
             if entry.path not in reported or rule.code not in enabled:
