@@ -32,7 +32,9 @@ from postmortem.language.clauses import (
     _participle,
     _passive_rewrite,
     _rest_of_clause,
+    _speaker_at,
     _split_object,
+    _word_before,
 )
 from postmortem.language.findings import BlameHit
 from postmortem.language.gates import _Gate, _kw
@@ -236,17 +238,6 @@ _HYPOTHETICAL_MODAL = re.compile(r"\b(?:might|may|could|would)\b", re.I)
 _NAME_LIKE_KINDS = frozenset({"forgot", "neglect", "missed", "overlooked", "mistake", "failed"})
 
 
-def _word_and_prev(ctx: _Context, off: int) -> tuple[str, str | None]:
-    """The word at ``off`` and the word before it in its sentence."""
-    word = _WORD_AT.match(ctx.text, off)
-    return (word.group() if word else ""), _word_before(ctx.text, ctx.sentence(off)[0], off)
-
-
-def _word_before(text: str, start: int, pos: int) -> str | None:
-    m = re.search(r"([\w'’\-]+)\W*$", text[max(start, pos - 30) : pos])
-    return m.group(1) if m else None
-
-
 _HUMAN_ONLY = ("forgot", "neglect", "overlooked", "wrong", "mistake", "atfault")
 
 _PASSIVE_BY = re.compile(
@@ -443,8 +434,7 @@ def _bl101(ctx: _Context) -> Iterator[BlameHit]:
         cls, off = ctx.clause_subject(m.start())
         if cls != PERSON:
             continue  # "the pod was deleted by mistake": nobody is the agent
-        who = _WORD_AT.match(text, off)
-        if who and who.group().lower() in _FIRST_PERSON and "accident" in m.group().lower():
+        if _speaker_at(text, off) and "accident" in m.group().lower():
             continue  # "we worked around it by accident": luck, not a mistake
         yield BlameHit(
             "BL101",

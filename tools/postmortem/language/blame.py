@@ -56,6 +56,7 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Iterable
+from dataclasses import replace
 
 from postmortem.language.agents import (
     _AGENT_PATTERNS,
@@ -72,7 +73,7 @@ from postmortem.language.clauses import (
     _normalise_people,
 )
 from postmortem.language.findings import CODES, WARNING_CODES, BlameHit
-from postmortem.language.gates import _kw
+from postmortem.language.gates import _Gate, _kw
 from postmortem.language.hindsight import _MINIMIZER_KEYS, _MODAL_KEYS, _bl103_105, _bl105
 from postmortem.language.judgements import (
     _HUMAN_ERROR_KEYS,
@@ -114,13 +115,8 @@ def _tidy(hit: BlameHit) -> BlameHit:
     """Messages quote the text; soft line breaks inside a paragraph become spaces."""
     if "\n" not in hit.message and "\n" not in hit.suggestion:
         return hit
-    return BlameHit(
-        hit.code,
-        hit.start,
-        hit.end,
-        " ".join(hit.message.split()),
-        " ".join(hit.suggestion.split()),
-        hit.pattern,
+    return replace(
+        hit, message=" ".join(hit.message.split()), suggestion=" ".join(hit.suggestion.split())
     )
 
 
@@ -144,13 +140,8 @@ def find_blame(text: str, people: Iterable[str] = ()) -> list[BlameHit]:
     if not text:
         return []
     words = frozenset(_WORD.findall(text.lower()))
-    keys = _ALL_KEYS.intersection(words)
-    if not keys:
-        return []
-    if _SOLO_KEYS.isdisjoint(keys) and not any(
-        rest <= words for key in keys for rest in _PAIRED_KEYS[key]
-    ):
-        return []  # only the first word of "word+word" keys ("deleted" without its partner)
+    if not _BLOCK_GATE.opens(words):
+        return []  # no key word, or only the first word of a "word+word" key ("deleted" alone)
     ctx = _Context(text, _normalise_people(frozenset(people)), words)
     hits: list[BlameHit] = []
     for rule in _RULES:
@@ -193,21 +184,15 @@ _ENGINE_KEYS = frozenset().union(
 )
 
 
-def _pattern_keys() -> tuple[frozenset[str], dict[str, tuple[frozenset[str], ...]]]:
-    """Data-pattern keys that let a block through alone, and those that need partner words
-    ("deleted" only with its pattern's other words): {key: (partners, ...)}."""
-    solo: set[str] = set()
-    paired: dict[str, tuple[frozenset[str], ...]] = {}
-    for pattern in _LANG.patterns:
-        for key in pattern.keys:
-            if key in pattern.together:
-                paired[key] = (*paired.get(key, ()), *pattern.together[key])
-            else:
-                solo.add(key)
-    return frozenset(solo), {k: v for k, v in paired.items() if k not in solo}
-
-
-_PATTERN_SOLO, _PAIRED = _pattern_keys()
-_SOLO_KEYS = _ENGINE_KEYS | _PATTERN_SOLO
-_ALL_KEYS = _SOLO_KEYS | frozenset(_PAIRED)
-_PAIRED_KEYS: dict[str, tuple[frozenset[str], ...]] = {k: _PAIRED.get(k, ()) for k in _ALL_KEYS}
+# ... and the data patterns' keys, each with its partner words, if any.
+_BLOCK_GATE = _Gate(
+    alternatives=[
+        *((key, frozenset()) for key in _ENGINE_KEYS),
+        *(
+            (key, partners)
+            for pattern in _LANG.patterns
+            for key, options in pattern.gate.together.items()
+            for partners in options
+        ),
+    ]
+)

@@ -180,8 +180,8 @@ class _Context:
             return UNKNOWN
         return THING
 
-    def np_head(self, toks: list[tuple[str, int]]) -> tuple[str, int, str | None, bool] | None:
-        """Head word of the noun phrase that starts ``toks``: (word, offset, previous, initial).
+    def np_head(self, toks: list[tuple[str, int]]) -> tuple[str, int, str | None] | None:
+        """Head word of the noun phrase that starts ``toks``: (word, offset, previous word).
 
         A person word inside the phrase wins ("the developer forget", "the on-call engineer")
         unless it only modifies a thing ("the on-call rotation", "developer tools").
@@ -218,9 +218,8 @@ class _Context:
                 nxt and self.classify(nxt, word, False) == PERSON
             ):
                 continue
-            return (word, off, p, False)
-        word, off, p = collected[-1]
-        return (word, off, p, False)
+            return (word, off, p)
+        return collected[-1]
 
     def subject(self, pos: int) -> tuple[str, int]:
         """Who is the agent of the verb starting at ``pos``? (class, offset of the subject)."""
@@ -258,7 +257,7 @@ class _Context:
                     continue
                 head = self.np_head(seg)
                 if head is not None:
-                    word, off, prev, _ = head
+                    word, off, prev = head
                     return self.classify(word, prev, off == s), off
             return NONE, pos
         last, last_off = toks[-1]
@@ -282,7 +281,7 @@ class _Context:
         head = self.np_head(toks)
         if head is None:
             return cls, last_off
-        word, off, hprev, _ = head
+        word, off, hprev = head
         if off == last_off:
             return cls, last_off
         # The clause's first noun phrase is the subject only when what follows it modifies
@@ -316,7 +315,7 @@ class _Context:
         head = self.np_head(toks)
         if head is None:
             return NONE, pos
-        word, off, prev, _ = head
+        word, off, prev = head
         return self.classify(word, prev, off == s), off
 
     def person_in(self, start: int, end: int) -> bool:
@@ -354,7 +353,7 @@ class _Context:
         head = self.np_head(toks)
         if head is None:
             return NONE, pos, pos
-        word, off, prev, _ = head
+        word, off, prev = head
         return self.classify(word, prev, False), pos, off + len(word)
 
 
@@ -504,14 +503,30 @@ def _base_form(pp: str) -> str:
             )
         ):
             return stem + "e"
-        if stem.endswith("e"):
-            return stem
         return stem
     return pp
 
 
 _STAMP_ONLY = re.compile(r"[\W\d_]*")
 _WORD_AT = re.compile(r"@?[\w'’\-]+")
+
+
+def _speaker_at(text: str, pos: int) -> bool:
+    """Is the word at ``pos`` the speaker ("we", "I", "our" ...)?"""
+    word = _WORD_AT.match(text, pos)
+    return bool(word) and word.group().lower() in _FIRST_PERSON
+
+
+def _word_before(text: str, start: int, pos: int) -> str | None:
+    """The word before ``pos``, looking back no further than ``start`` (nor 30 characters)."""
+    m = re.search(r"([\w'’\-]+)\W*$", text[max(start, pos - 30) : pos])
+    return m.group(1) if m else None
+
+
+def _word_and_prev(ctx: _Context, off: int) -> tuple[str, str | None]:
+    """The word at ``off`` and the word before it in its sentence."""
+    word = _WORD_AT.match(ctx.text, off)
+    return (word.group() if word else ""), _word_before(ctx.text, ctx.sentence(off)[0], off)
 
 
 # An upper-case letter inside a word, other than after Mc/Mac/O'/D' ("McKay", "O'Neil").

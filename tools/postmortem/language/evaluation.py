@@ -347,6 +347,12 @@ def dev_line_text(line: str) -> str:
     return text.replace("|", ";")
 
 
+def dev_line_hits(line: str, people: frozenset[str]) -> list[BlameHit]:
+    """The detector's hits on one corpus line, read as one prose block. Quoted lines are
+    pasted chat: the validator does not read them either."""
+    return [] if line.lstrip().startswith(">") else find_blame(dev_line_text(line), people)
+
+
 def run_dev_corpus(root: Path, orgs: Iterable[str] | None = None) -> list[DevSentence]:
     """Run the detector line by line over the labelled dev corpus (``root`` is its folder).
 
@@ -362,16 +368,15 @@ def run_dev_corpus(root: Path, orgs: Iterable[str] | None = None) -> list[DevSen
                 rows[row["doc"]].append(row)
     out: list[DevSentence] = []
     for doc, doc_rows in sorted(rows.items()):
-        source = (root / "docs" / f"{doc}.md").read_text(encoding="utf-8").split("\n")
-        people = frozenset(_DEV_HANDLE.findall("\n".join(source)))
+        text = (root / "docs" / f"{doc}.md").read_text(encoding="utf-8")
+        source = text.split("\n")
+        people = frozenset(_DEV_HANDLE.findall(text))
         by_line: dict[int, list[dict[str, str]]] = defaultdict(list)
         for row in doc_rows:
             by_line[int(row["line"])].append(row)
         for number, line_rows in sorted(by_line.items()):
             raw = source[number - 1] if number - 1 < len(source) else ""
-            text = dev_line_text(raw)
-            # Quoted lines are pasted chat: the validator does not read them either.
-            hits = [] if raw.lstrip().startswith(">") else find_blame(text, people)
+            hits = dev_line_hits(raw, people)
             cursor = 0
             for row in sorted(line_rows, key=lambda r: int(r["n"])):
                 sentence = row["sentence"]
@@ -481,9 +486,7 @@ BlameKey = tuple[str, str, int, int, int, str]
 def _line_keys(kind: str, name: str, source: str) -> Iterator[BlameKey]:
     people = frozenset(_DEV_HANDLE.findall(source))
     for number, raw in enumerate(source.split("\n"), 1):
-        if raw.lstrip().startswith(">"):
-            continue
-        for hit in find_blame(dev_line_text(raw), people):
+        for hit in dev_line_hits(raw, people):
             yield (kind, name, number, hit.start, hit.end, hit.code)
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from itertools import chain
+
 
 def _kw(words: str) -> frozenset[str]:
     return frozenset(words.split())
@@ -14,11 +17,15 @@ class _Gate:
     regular expression, so the gate never changes what the rule finds, only how often it runs;
     tests/language/test_blame_keys.py holds the findings to a record."""
 
-    def __init__(self, spec: str) -> None:
+    def __init__(
+        self, spec: str = "", alternatives: Iterable[tuple[str, frozenset[str]]] = ()
+    ) -> None:
+        """``spec`` as above; ``alternatives`` adds (key, partner words) pairs, where no
+        partners let the key open the gate alone."""
         together: dict[str, list[frozenset[str]]] = {}
-        for alt in spec.split():
-            first, *rest = alt.split("+")
-            together.setdefault(first, []).append(frozenset(rest))
+        parsed = ((first, frozenset(rest)) for first, *rest in (a.split("+") for a in spec.split()))
+        for first, rest in chain(parsed, alternatives):
+            together.setdefault(first, []).append(rest)
         self.keys = frozenset(together)
         self.together = {k: tuple(v) for k, v in together.items()}
 

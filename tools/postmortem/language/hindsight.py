@@ -9,17 +9,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from postmortem.language.agents import _CATEGORISING, _word_and_prev
+from postmortem.language.agents import _CATEGORISING
 from postmortem.language.clauses import (
     _ATTENTION_PP,
     _CLAUSE_BREAK,
     _DETERMINERS,
-    _FIRST_PERSON,
     _LANG,
     _PARTICLES,
     _RELATIVE_SPLIT,
     _TOKEN,
-    _WORD_AT,
     NONE,
     PERSON,
     THING,
@@ -32,6 +30,8 @@ from postmortem.language.clauses import (
     _negated_before,
     _passive_rewrite,
     _rest_of_clause,
+    _speaker_at,
+    _word_and_prev,
 )
 from postmortem.language.findings import BlameHit
 from postmortem.language.gates import _Gate, _kw
@@ -91,7 +91,7 @@ def _np_class(ctx: _Context, np_text: str, offset: int) -> str:
     head = ctx.np_head(toks)
     if head is None:
         return NONE
-    word, _, prev, _ = head
+    word, _, prev = head
     return ctx.classify(word, prev, False)
 
 
@@ -304,12 +304,7 @@ def _bl105(ctx: _Context) -> Iterator[BlameHit]:
     for m in _MINIMIZER.finditer(text):
         if m.group("only"):
             cls, off = ctx.subject(m.start())
-            who = _WORD_AT.match(text, off)
-            if (
-                m.group("only").lower() == "only"
-                or cls != PERSON
-                or (who and who.group().lower() in _FIRST_PERSON)
-            ):
+            if m.group("only").lower() == "only" or cls != PERSON or _speaker_at(text, off):
                 continue  # "users only had to fetch the index": a design, not a minimizer
         if m.group("word"):
             s, e = ctx.sentence(m.start())
@@ -325,8 +320,7 @@ def _bl105(ctx: _Context) -> Iterator[BlameHit]:
         cls, off = ctx.subject(m.start())
         if cls == THING:
             continue  # "the checklist simply did not include the step" minimizes no one
-        who = _WORD_AT.match(text, off)
-        if (m.group("b") or not m.group("have")) and who and who.group().lower() in _FIRST_PERSON:
+        if (m.group("b") or not m.group("have")) and _speaker_at(text, off):
             continue  # "we would just have to restart": the team's plan, no one minimized
         if _INSTRUCTION.match(text, start):
             # "you just have to turn them on", "the programmer just needs to call X", "the user

@@ -23,6 +23,8 @@ from typing import Any
 
 import yaml
 
+from postmortem.language.gates import _Gate
+
 # libyaml when it is there: the data files are read at import, on every run.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -88,7 +90,8 @@ class Pattern:
     id: str
     code: str
     regex: re.Pattern[str]
-    keys: frozenset[str]  # any of these words lets the pattern run ...
+    # Its key words, each alone or with its partner words: "never+again" asks for both.
+    gate: _Gate
     message: str
     rewrite: str
     about: str = ""
@@ -100,16 +103,10 @@ class Pattern:
     unless: re.Pattern[str] | None = None
     must_match: tuple[str, ...] = ()
     must_not_match: tuple[str, ...] = ()
-    # ... and a "word+word" key asks for all of its words: {"never": ({"again"},)}
-    together: dict[str, tuple[frozenset[str], ...]] = field(default_factory=dict)
 
     def may_match(self, words: frozenset[str]) -> bool:
         """The cheap prefilter: can the pattern match a block with these words?"""
-        for key in self.keys.intersection(words):
-            groups = self.together.get(key)
-            if groups is None or any(others <= words for others in groups):
-                return True
-        return False
+        return self.gate.opens(words)
 
 
 @dataclass(frozen=True)
@@ -126,11 +123,6 @@ class Language:
     def words(self, name: str) -> frozenset[str]:
         """The word class ``name`` (a KeyError names a class the data does not define)."""
         return self.classes[name]
-
-    @property
-    def keys(self) -> frozenset[str]:
-        """Every trigger word of every pattern: a block with none of them skips the patterns."""
-        return frozenset().union(*(p.keys for p in self.patterns))
 
 
 def _read(code: str, name: str) -> tuple[str, Any]:
@@ -234,14 +226,18 @@ def _pattern(entry: Any, classes: dict[str, frozenset[str]], where: str) -> Patt
     must_match = tuple(examples.get("match") or ())
     if not must_match:
         raise LanguageDataError(f"{where}: give at least one example that must match")
+    # The prefilter compares with the block's letter runs ("double-check" -> double, check;
+    # "Victor's" -> victor, s), so keys are split the same way.
+    words = frozenset(w for k in keys for w in _LETTERS.findall(k))
     return Pattern(
         id=str(pid),
         code=entry["code"],
         regex=regex,
-        # The prefilter compares with the block's letter runs ("double-check" -> double,
-        # check; "Victor's" -> victor, s), so keys are split the same way.
-        keys=frozenset(w for k in keys for w in _LETTERS.findall(k)),
-        together=together,
+        gate=_Gate(
+            alternatives=[
+                (key, partners) for key in words for partners in together.get(key, (frozenset(),))
+            ]
+        ),
         message=" ".join(str(entry["message"]).split()),
         rewrite=" ".join(str(entry["rewrite"]).split()),
         about=" ".join(str(entry.get("about", "")).split()),

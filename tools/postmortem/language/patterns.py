@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 
 from postmortem.language.clauses import (
     _FIRST_PERSON,
@@ -22,6 +23,8 @@ from postmortem.language.clauses import (
     _Context,
     _name_like,
     _normalise_people,
+    _speaker_at,
+    _word_before,
 )
 from postmortem.language.findings import BlameHit
 from postmortem.language.lexicon import Pattern
@@ -42,11 +45,7 @@ _TO_BEFORE = re.compile(
 def _head_of(ctx: _Context, start: int, end: int) -> tuple[str, int, str | None] | None:
     """Head word of the noun phrase in text[start:end]: (word, offset, previous word)."""
     toks = [(m.group(), m.start()) for m in _TOKEN.finditer(ctx.text, start, end)]
-    head = ctx.np_head(toks)
-    if head is None:
-        return None
-    word, off, prev, _ = head
-    return word, off, prev
+    return ctx.np_head(toks)
 
 
 def _agent_ok(
@@ -70,7 +69,7 @@ def _agent_ok(
 # few patterns worth running, instead of a test per pattern.
 _BY_KEY: dict[str, list[int]] = {}
 for _index, _pattern in enumerate(_LANG.patterns):
-    for _key in _pattern.keys:
+    for _key in _pattern.gate.keys:
         _BY_KEY.setdefault(_key, []).append(_index)
 _KEYS = frozenset(_BY_KEY)
 
@@ -109,8 +108,7 @@ def _pattern_hits(ctx: _Context, patterns: Iterable[Pattern] | None = None) -> I
                 cls, off = ctx.subject(to.start() if to else m.start())
                 word_m = _WORD_AT.match(text, off)
                 word = word_m.group() if word_m else ""
-                prev_m = re.search(r"([\w'’\-]+)\W*$", text[max(ss, off - 30) : off])
-                prev = prev_m.group(1) if prev_m else None
+                prev = _word_before(text, ss, off)
                 if cls == NONE:
                     word = ""
                 if not _agent_ok(ctx, pat.subject, word, off, prev, cls):
@@ -157,15 +155,13 @@ _SPEAKER_IN_SPAN = re.compile(r"\b(?:I|we|my|our)\b", re.I)
 
 
 def _first_person(ctx: _Context, hit: BlameHit) -> bool:
-    word = _WORD_AT.match(ctx.text, hit.start)
-    if word and word.group().lower() in _FIRST_PERSON:
+    if _speaker_at(ctx.text, hit.start):
         return True
     if _SPEAKER_IN_SPAN.search(ctx.text, hit.start, hit.end):
         return True  # "a mistake on my part", "had we looked at the notice, we could have"
     cls, off = ctx.subject(hit.start)
-    word = _WORD_AT.match(ctx.text, off)
     if cls == PERSON:
-        return bool(word) and word.group().lower() in _FIRST_PERSON
+        return _speaker_at(ctx.text, off)
     if hit.code == "BL104":
         # A judgement word with no person as its subject ("that was a dumb mistake on my
         # part"): first person when the only people in the sentence are the speakers.
@@ -182,4 +178,4 @@ def _first_person(ctx: _Context, hit: BlameHit) -> bool:
 def _tiered(ctx: _Context, hit: BlameHit) -> BlameHit | None:
     if hit.code not in _DEMOTE_IN_FIRST_PERSON or not _first_person(ctx, hit):
         return hit
-    return BlameHit("BL108", hit.start, hit.end, hit.message, hit.suggestion, hit.pattern)
+    return replace(hit, code="BL108")
