@@ -31,7 +31,7 @@ sys.path[:0] = [str(HERE), str(HERE.parent / "tools")]
 from postmortem.config import Config  # noqa: E402
 from postmortem.document import load_document  # noqa: E402
 from postmortem.rules import Context  # noqa: E402
-from postmortem.validation import check_document, enabled_checkers  # noqa: E402
+from postmortem.validation import check_document, enabled_checkers, enabled_codes  # noqa: E402
 
 from generate import TODAY, generate  # noqa: E402
 
@@ -88,7 +88,7 @@ def main() -> int:
             stages[name][0] += spent[0]
             stages[name][1] += spent[1]
 
-        checkers = enabled_checkers(config, archive=False)
+        checkers = enabled_checkers(enabled_codes(config), archive=False)
         for path in paths:
             start = clock()
             doc = load_document(path)

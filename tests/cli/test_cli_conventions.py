@@ -9,26 +9,15 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from postmortem import PROJECT_URL
-from postmortem.cli import main
 
-ROOT = Path(__file__).resolve().parents[2]
-NAME = "2025-02-09-api-service-degradation.md"
-SEED = (ROOT / "postmortems" / NAME).read_text("utf-8")
+from clitools import SEED, invoke
+from clitools import SEED_NAME as NAME
+
 BROKEN = SEED.replace("| 2025-02-09 14:25 |", "| 2025-02-09 15:25 +01:00 |").replace(
     "| 2025-02-09 14:41 |", "| 2025-02-09 15:41 +01:00 |"
 )
-
-
-def invoke(*args: str, cwd: Path, stdin: str | None = None):
-    old = Path.cwd()
-    os.chdir(cwd)
-    try:
-        return CliRunner().invoke(main, list(args), input=stdin, catch_exceptions=False)
-    finally:
-        os.chdir(old)
 
 
 @pytest.fixture

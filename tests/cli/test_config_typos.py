@@ -9,14 +9,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-SEED_NAME = "2025-02-09-api-service-degradation.md"
-SEED = (ROOT / "postmortems" / SEED_NAME).read_text("utf-8")
-# One blameful line: a report with an error, so a check switched off would show as exit 0.
-BLAMEFUL = SEED.replace(
-    "- The rollback path through Argo CD worked on the first attempt.",
-    "- Human error: the deploy was rushed.",
-)
+from clitools import BLAMEFUL, SEED_NAME
 
 
 def postmortem(cwd: Path, *args: str) -> subprocess.CompletedProcess:

@@ -13,23 +13,7 @@ from click.testing import CliRunner
 
 from postmortem.cli import main
 
-ROOT = Path(__file__).resolve().parents[2]
-SEED_NAME = "2025-02-09-api-service-degradation.md"
-SEED = (ROOT / "postmortems" / SEED_NAME).read_text("utf-8")
-BLAMEFUL = SEED.replace(
-    "- The rollback path through Argo CD worked on the first attempt.",
-    "- Human error: the deploy was rushed.",
-)
-
-
-def invoke(*args: str, cwd: Path, env: dict | None = None):
-    runner = CliRunner()
-    old = Path.cwd()
-    os.chdir(cwd)
-    try:
-        return runner.invoke(main, list(args), env=env or {}, catch_exceptions=False)
-    finally:
-        os.chdir(old)
+from clitools import BLAMEFUL, SEED, SEED_NAME, invoke
 
 
 @pytest.fixture

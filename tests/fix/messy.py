@@ -4,11 +4,11 @@ writes it (every timeline time at +01:00) with unquoted @handles."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-NAME = "2025-02-09-api-service-degradation.md"
-SEED = (ROOT / "postmortems" / NAME).read_text("utf-8")
+from clitools import SEED
+from clitools import SEED_NAME as NAME
+
+__all__ = ["MESSY", "NAME", "SEED", "shifted"]
 
 
 def shifted(text: str) -> str:

@@ -2,26 +2,15 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from postmortem.cli import main
 from postmortem.config import Config
 from postmortem.fix import fix_text
 
+from clitools import invoke
 from messy import MESSY, NAME, SEED
-
-
-def invoke(*args: str, cwd: Path, stdin: str | None = None):
-    old = Path.cwd()
-    os.chdir(cwd)
-    try:
-        return CliRunner().invoke(main, list(args), input=stdin, catch_exceptions=False)
-    finally:
-        os.chdir(old)
 
 
 @pytest.fixture

@@ -10,15 +10,13 @@ header lines in the body and a Prevention section.
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pytest
 
-from postmortem.config import Config
 from postmortem.document import parse_document
-from postmortem.validation import check_document
 
-ROOT = Path(__file__).resolve().parents[2]
+from ruletools import ROOT, run_rules
+
 REFERENCE = ROOT.parent / "shared" / "reference-report.md"
 OWN = ROOT / "tests" / "data" / "reference-style" / "queue-backlog.md"
 
@@ -66,7 +64,7 @@ def report(which: str) -> tuple[str, str]:
 
 
 def findings(text: str, name: str, today: date = date(2025, 6, 1)):
-    return check_document(parse_document(text, name), Config(), today)
+    return run_rules(text, today=today, name=name)
 
 
 def timeline_rows(text: str) -> list[int]:

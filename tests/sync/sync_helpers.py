@@ -1,4 +1,5 @@
-"""Helpers shared by the sync tests: a fake clock and a post-mortem writer."""
+"""Helpers shared by the sync tests: a fake clock, a post-mortem writer, the sync settings
+and the command line."""
 
 from __future__ import annotations
 
@@ -6,9 +7,27 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from postmortem.sync.plan import SyncSettings
+
 TOKEN = "ghp_testTOKENvalue1234567890"
 REPO = "acme/web"
 PEOPLE = {"alice", "bob", "carol", "dave"}
+SETTINGS = SyncSettings(repo=REPO, link_base="https://github.com/acme/web/blob/main/")
+
+
+def invoke(args: list[str], token: str | None = TOKEN, env: dict | None = None):
+    """The CLI in-process (imported here: the benchmarks that use these helpers need not)."""
+    from click.testing import CliRunner
+
+    from postmortem.cli import main
+
+    environment = {"GITHUB_TOKEN": token or "", "GH_TOKEN": "", "GITHUB_STEP_SUMMARY": ""}
+    environment.update(env or {})
+    return CliRunner().invoke(main, args, env=environment)
+
+
+def sync_args(em, *extra: str) -> list[str]:
+    return ["sync", "--repo", REPO, "--api-url", em.url, "--pace", "0", "--settle", "0", *extra]
 
 
 @dataclass

@@ -9,11 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from postmortem.cli import main
-
-from sync_helpers import REPO, TOKEN, write_postmortem
+from sync_helpers import REPO, TOKEN, invoke, sync_args, write_postmortem
 
 DOC = "2025-03-01-api-outage"
 ROWS = [
@@ -29,16 +26,6 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     write_postmortem(tmp_path / "postmortems", DOC, ROWS)
     write_postmortem(tmp_path / "postmortems", "2025-05-05-draft", ROWS, status="draft")
     return tmp_path
-
-
-def invoke(args, token: str | None = TOKEN, env: dict | None = None):
-    environment = {"GITHUB_TOKEN": token or "", "GH_TOKEN": "", "GITHUB_STEP_SUMMARY": ""}
-    environment.update(env or {})
-    return CliRunner().invoke(main, args, env=environment)
-
-
-def sync_args(em, *extra: str) -> list[str]:
-    return ["sync", "--repo", REPO, "--api-url", em.url, "--pace", "0", "--settle", "0", *extra]
 
 
 def test_dry_run_prints_the_plan_and_changes_nothing(github_emulator, workdir):

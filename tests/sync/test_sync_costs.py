@@ -11,11 +11,9 @@ from pathlib import Path
 import postmortem.sync.github as adapter
 from postmortem.document import load_archive
 from postmortem.sync.github import GitHubIssues, sync
-from postmortem.sync.plan import SyncSettings
 
-from sync_helpers import REPO, TOKEN, write_postmortem
+from sync_helpers import REPO, SETTINGS, TOKEN, write_postmortem
 
-SETTINGS = SyncSettings(repo=REPO, link_base="https://github.com/acme/web/blob/main/")
 ROWS = [(f"A{i}", f"Action number {i}", "@alice", "2025-04-01", "P2", "open") for i in range(4)]
 
 
@@ -70,3 +68,30 @@ def test_offline_plan_does_not_import_pygithub(tmp_path: Path) -> None:
     assert code in (0, None), done.stderr[-2000:]
     assert "4 create" in done.stdout
     assert imported == []
+
+
+def test_final_plan_is_made_again_after_a_write_even_when_the_last_one_is_refused(
+    github_emulator, clock, tmp_path, monkeypatch
+):
+    folder = tmp_path / "postmortems"
+    write_postmortem(folder, "2025-03-01-api-outage", ROWS)
+    assert run(github_emulator, clock, folder).ok
+    write_postmortem(
+        folder,
+        "2025-03-01-api-outage",
+        [(k, f"{text}, reworded", *rest) for k, text, *rest in ROWS],
+    )
+    real_edit = GitHubIssues.edit
+
+    def edit(self, action, warn):
+        if action.key.endswith("A3"):
+            raise adapter.WriteFailed(f"update {action.key}: HTTP 422: refused", unknown=False)
+        return real_edit(self, action, warn)
+
+    monkeypatch.setattr(GitHubIssues, "edit", edit)
+    calls: list[int] = []
+    real = adapter.plan_sync
+    monkeypatch.setattr(adapter, "plan_sync", lambda *a, **k: calls.append(1) or real(*a, **k))
+    second = run(github_emulator, clock, folder)
+    assert second.applied["update"] == 3 and len(second.failures) == 1
+    assert len(calls) == 2  # issues changed: the final plan is made again from them

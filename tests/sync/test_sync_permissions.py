@@ -9,18 +9,15 @@ import math
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from postmortem.cli import main
 from postmortem.document import load_archive
 from postmortem.sync.github import ACCEPT, API_VERSION, GitHubIssues, SyncAborted, sync
-from postmortem.sync.plan import SyncSettings, marker_key
+from postmortem.sync.plan import marker_key
 
 from github_emulator import Emulator
-from sync_helpers import REPO, TOKEN, write_postmortem
+from sync_helpers import REPO, SETTINGS, TOKEN, invoke, sync_args, write_postmortem
 
 DOC = "2025-03-01-api-outage"
-SETTINGS = SyncSettings(repo=REPO, link_base="https://github.com/acme/web/blob/main/")
 
 
 def rows(n: int, owner=lambda i: "@alice", status: str = "open", priority: str = "P2"):
@@ -37,12 +34,6 @@ def run(em, clock, folder, **kw):
         api.close()
 
 
-def cli(em, workdir: Path, *extra: str):
-    args = ["sync", "--repo", REPO, "--api-url", em.url, "--pace", "0", "--settle", "0", *extra]
-    env = {"GITHUB_TOKEN": TOKEN, "GH_TOKEN": "", "GITHUB_STEP_SUMMARY": ""}
-    return CliRunner().invoke(main, args, env=env)
-
-
 @pytest.fixture
 def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.chdir(tmp_path)
@@ -57,7 +48,7 @@ def test_a_read_only_token_stops_the_run_within_10_requests_naming_issues_write(
     # twelve different owners, most unknown to the repository: no batch of checks comes first
     write_postmortem(workdir / "postmortems", DOC, rows(12, owner=lambda i: f"@owner{i}"))
     github_emulator.permissions = {"issues": "read", "contents": "read"}
-    result = cli(github_emulator, workdir)
+    result = invoke(sync_args(github_emulator))
     assert result.exit_code == 2, result.output
     assert "`issues: write`" in result.output and "Resource not accessible by integration" in (
         result.output
@@ -73,7 +64,7 @@ def test_a_token_without_contents_write_syncs_issues_and_says_the_mapping_was_no
     github_emulator, workdir
 ):
     github_emulator.permissions = {"issues": "write", "contents": "read"}
-    result = cli(github_emulator, workdir)
+    result = invoke(sync_args(github_emulator))
     assert result.exit_code == 2, result.output
     assert "`contents: write`" in result.output
     assert len(github_emulator.issues(REPO)) == 5  # the issues were written first
@@ -81,12 +72,12 @@ def test_a_token_without_contents_write_syncs_issues_and_says_the_mapping_was_no
 
 def test_issues_disabled_is_a_clear_stop(github_emulator, workdir):
     github_emulator.repo(REPO).has_issues = False
-    result = cli(github_emulator, workdir)
+    result = invoke(sync_args(github_emulator))
     assert result.exit_code == 2 and "issues are disabled in acme/web" in result.output
 
 
 def test_every_request_sends_the_api_version_and_media_type(github_emulator, workdir):
-    assert cli(github_emulator, workdir).exit_code == 0
+    assert invoke(sync_args(github_emulator)).exit_code == 0
     assert github_emulator.log
     for record in github_emulator.log:
         assert record["headers"].get("x-github-api-version") == API_VERSION, record["path"]
@@ -100,7 +91,7 @@ def test_a_label_github_refuses_fails_that_item_and_the_others_are_created(
     long = "P1-customer-facing-with-regulatory-reporting-duty-x"
     items = [*rows(2), ("A9", "Report to the regulator", "@alice", "2025-04-01", long, "open")]
     write_postmortem(workdir / "postmortems", DOC, items)
-    result = cli(github_emulator, workdir)
+    result = invoke(sync_args(github_emulator))
     assert result.exit_code == 1, result.output
     assert "longer than GitHub's 50 characters" in result.output
     assert f"postmortems/{DOC}.md:" in result.output
@@ -192,7 +183,7 @@ def test_a_first_sync_over_the_write_budget_is_spread_over_runs_and_says_so(
     github_emulator, workdir
 ):
     write_postmortem(workdir / "postmortems", DOC, rows(12))
-    first = cli(github_emulator, workdir, "--max-writes", "8")
+    first = invoke(sync_args(github_emulator, "--max-writes", "8"))
     assert first.exit_code == 0, first.output
     assert "left for the next run" in first.output and "500 content-creating" in first.output
     assert 0 < len(github_emulator.issues(REPO)) < 12
@@ -202,10 +193,10 @@ def test_a_first_sync_over_the_write_budget_is_spread_over_runs_and_says_so(
         if len(github_emulator.issues(REPO)) == 12:
             break
         github_emulator.reset_counts()
-        assert cli(github_emulator, workdir, "--max-writes", "8").exit_code == 0
+        assert invoke(sync_args(github_emulator, "--max-writes", "8")).exit_code == 0
         assert github_emulator.writes <= 8
         runs += 1
     assert len(github_emulator.issues(REPO)) == 12 and runs == 3
     github_emulator.reset_counts()
-    assert "0 deferred" in cli(github_emulator, workdir, "--max-writes", "8").output
+    assert "0 deferred" in invoke(sync_args(github_emulator, "--max-writes", "8")).output
     assert github_emulator.writes == 0

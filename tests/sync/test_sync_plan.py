@@ -10,17 +10,15 @@ from postmortem.sync.plan import (
     BODY_MAX,
     TITLE_MAX,
     ListedIssue,
-    SyncSettings,
     marker,
     marker_key,
     owner_handles,
     plan_sync,
 )
 
-from sync_helpers import postmortem_text
+from sync_helpers import SETTINGS, postmortem_text
 
 DOC = "2025-03-01-api-outage"
-SETTINGS = SyncSettings(repo="acme/web", link_base="https://github.com/acme/web/blob/main/")
 
 
 def doc(rows, doc_id=DOC, **kw):

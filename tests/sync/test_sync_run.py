@@ -8,12 +8,11 @@ import pytest
 
 from postmortem.document import load_archive
 from postmortem.sync.github import GitHubIssues, SyncAborted, sync
-from postmortem.sync.plan import Action, SyncSettings, marker_key
+from postmortem.sync.plan import Action, marker_key
 
-from sync_helpers import REPO, TOKEN, write_postmortem
+from sync_helpers import REPO, SETTINGS, TOKEN, write_postmortem
 
 DOC = "2025-03-01-api-outage"
-SETTINGS = SyncSettings(repo=REPO, link_base="https://github.com/acme/web/blob/main/")
 
 
 def rows(n: int, status: str = "open", owner: str = "@alice"):

@@ -35,12 +35,13 @@ def nearest(word: str, known: Iterable[str]) -> str:
     return f" (did you mean `{lowered[found[0]]}`?)" if found else ""
 
 
+@dataclass(frozen=True)
 class Spec:
     """What one setting may hold. `check` returns None when the value fits, else what it
     must be ("a whole number of days, at least 0")."""
 
-    doc: str = ""
-    default: Any = None
+    default: Any = field(default=None, kw_only=True)
+    doc: str = field(default="", kw_only=True)
 
     def check(self, value: Any) -> str | None:  # pragma: no cover - abstract
         raise NotImplementedError
@@ -74,8 +75,6 @@ class Number(Spec):
     minimum: float = -MAX_NUMBER
     maximum: float = MAX_NUMBER
     integer: bool = False
-    default: Any = None
-    doc: str = ""
 
     def check(self, value: Any) -> str | None:
         kind = "a whole number" if self.integer else "a number"
@@ -102,8 +101,6 @@ class Text(Spec):
     pattern: str | None = None
     choices: tuple[str, ...] = ()
     example: str = ""
-    default: Any = None
-    doc: str = ""
     allow_empty: bool = False
 
     def check(self, value: Any) -> str | None:
@@ -122,9 +119,6 @@ class Text(Spec):
 
 @dataclass(frozen=True)
 class Flag(Spec):
-    default: Any = None
-    doc: str = ""
-
     def check(self, value: Any) -> str | None:
         return None if isinstance(value, bool) else "true or false"
 
@@ -136,8 +130,6 @@ class Texts(Spec):
     nonempty: bool = False
     single: bool = False
     example: str = "[a, b]"
-    default: Any = None
-    doc: str = ""
 
     def check(self, value: Any) -> str | None:
         if self.single and isinstance(value, str):
@@ -157,8 +149,6 @@ class Section(Spec):
 
     fields: Mapping[str, Spec] = field(default_factory=dict)
     example: str = ""
-    default: Any = None
-    doc: str = ""
 
     def check(self, value: Any) -> str | None:
         if not isinstance(value, dict):
@@ -188,8 +178,6 @@ class Levels(Spec):
     """An ordered scale: a list of levels, each a word or a list of synonyms (`[P2, High]`)."""
 
     example: str = "[P1, P2, P3, P4] or [[P1, Critical], [P2, High]]"
-    default: Any = None
-    doc: str = ""
 
     def check(self, value: Any) -> str | None:
         def word(v: Any) -> bool:
@@ -207,9 +195,6 @@ class Levels(Spec):
 @dataclass(frozen=True)
 class TimeZone(Spec):
     """An IANA time zone name; empty for none."""
-
-    default: Any = None
-    doc: str = ""
 
     def check(self, value: Any) -> str | None:
         from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -251,8 +236,6 @@ class JsonSchema(Spec):
     """A section an adapter declares as a JSON Schema (`sync/settings.py`, `site/settings.py`)."""
 
     schema: Mapping[str, Any] = field(default_factory=dict)
-    default: Any = None
-    doc: str = ""
     # The name of its compiled yes/no check in rules/schema_gate.py (schema_codegen.py): a
     # section it accepts is valid without importing jsonschema, which only explains errors.
     gate: str = ""

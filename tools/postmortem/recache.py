@@ -84,6 +84,11 @@ def _compile_entry(pattern: str, flags: int) -> Entry:
     )
 
 
+def _pattern(p: str, entry: Entry) -> re.Pattern[Any]:
+    """The pattern `re._compiler.compile` makes of `p`, from its entry."""
+    return _sre.compile(p, entry[0], array("I", entry[1]).tolist(), *entry[2:])
+
+
 def _compile(p: Any, flags: int = 0) -> re.Pattern[Any]:
     original = _state["original"]
     if not isinstance(p, str) or flags & re.DEBUG:
@@ -92,17 +97,19 @@ def _compile(p: Any, flags: int = 0) -> re.Pattern[Any]:
     known = _state["known"].get(key)
     if known is not None:
         try:
-            entry = known[1:]
-            pattern = _sre.compile(p, entry[0], array("I", entry[1]).tolist(), *entry[2:])
+            pattern = _pattern(p, known[1:])
         except Exception:  # a damaged entry: _sre refuses code it cannot run
             pass
         else:
-            _state["used"][key] = entry
+            _state["used"][key] = known[1:]
             return pattern
-    compiled = original(p, flags)  # errors are raised exactly as re raises them
-    _state["used"][key] = _compile_entry(p, flags)
+    # Parsed and compiled once, by re's own parser and compiler: errors are raised exactly as
+    # re raises them.
+    entry = _compile_entry(p, flags)
+    pattern = _pattern(p, entry)
+    _state["used"][key] = entry
     _state["missed"] += 1
-    return compiled
+    return pattern
 
 
 def install(path: Path | None = None) -> bool:

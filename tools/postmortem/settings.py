@@ -24,8 +24,6 @@ RULE_SETTINGS: dict[str, Spec] = {"severity": SEVERITY, "enabled": Flag()}
 class FactorCategories(Spec):
     """Contributing-factor categories: a taxonomy `learning.factors` can build ({} = default)."""
 
-    default: Any = None
-
     def check(self, value: Any) -> str | None:
         if not isinstance(value, dict):
             return "a mapping of categories (see data/factor_categories.yml)"

@@ -94,12 +94,16 @@ def _finding(rule: Rule, config: Config, path: str, problem: Problem) -> Finding
     )
 
 
-def enabled_checkers(config: Config, archive: bool) -> list[Checker]:
-    """The checkers with at least one enabled rule: each runs once per document."""
+def enabled_codes(config: Config) -> set[str]:
+    """The codes of the rules the configuration enables."""
+    return {code for code in REGISTRY if config.is_enabled(code)}
+
+
+def enabled_checkers(enabled: set[str], archive: bool) -> list[Checker]:
+    """The checkers with at least one enabled rule (`enabled_codes`): each runs once per
+    document."""
     return [
-        c
-        for c in CHECKERS.values()
-        if c.archive == archive and any(config.is_enabled(code) for code in c.codes)
+        c for c in CHECKERS.values() if c.archive == archive and not enabled.isdisjoint(c.codes)
     ]
 
 
@@ -108,23 +112,12 @@ def check_document(doc: Document, config: Config, today: date) -> list[Finding]:
     path = doc.display_path
     findings: list[Finding] = []
     shared: dict = {}
-    enabled = {code for code in REGISTRY if config.is_enabled(code)}
-    for checker in enabled_checkers(config, archive=False):
+    enabled = enabled_codes(config)
+    for checker in enabled_checkers(enabled, archive=False):
         try:
             results = checker.run(doc, Context(config, today, cache=shared))
         except Exception as error:  # a checker bug must not hide the other checkers' results
-            findings.append(
-                Finding(
-                    path,
-                    1,
-                    1,
-                    INTERNAL,
-                    checker.rules[0].category,
-                    "error",
-                    f"internal error in {_named(checker)}: {type(error).__name__}: {error}",
-                    "Please report this with the file attached.",
-                )
-            )
+            findings.append(_crashed(checker, error, path, "file"))
             continue
         findings.extend(
             _finding(rule, config, path, p) for rule, p in results if rule.code in enabled
@@ -133,10 +126,22 @@ def check_document(doc: Document, config: Config, today: date) -> list[Finding]:
     return sorted(f for f in findings if not _is_suppressed(f, whole, by_line))
 
 
-def _named(checker: Checker) -> str:
+def _crashed(checker: Checker, error: Exception, path: str, attach: str) -> Finding:
+    """The INTERNAL error finding of a checker that raised `error`."""
     if len(checker.rules) == 1:
-        return f"rule {checker.rules[0].code}"
-    return f"checker {checker.name} ({checker.codes[0]}..{checker.codes[-1]})"
+        named = f"rule {checker.rules[0].code}"
+    else:
+        named = f"checker {checker.name} ({checker.codes[0]}..{checker.codes[-1]})"
+    return Finding(
+        path,
+        1,
+        1,
+        INTERNAL,
+        checker.rules[0].category,
+        "error",
+        f"internal error in {named}: {type(error).__name__}: {error}",
+        f"Please report this with the {attach} attached.",
+    )
 
 
 def entry_for(doc: Document, config: Config | None = None) -> Entry:
@@ -327,26 +332,15 @@ def _archive_findings(
 ) -> list[Finding]:
     findings = []
     texts: dict[str, tuple[set[str], dict[int, set[str]]]] = {}
-    for checker in enabled_checkers(config, archive=True):
+    enabled = enabled_codes(config)
+    for checker in enabled_checkers(enabled, archive=True):
         try:  # a checker bug must not hide the other checkers' results (as for documents)
             results = checker.run_archive(entries, Context(config, today))
         except Exception as error:
-            where = min(reported) if reported else ""
-            findings.append(
-                Finding(
-                    where,
-                    1,
-                    1,
-                    INTERNAL,
-                    checker.rules[0].category,
-                    "error",
-                    f"internal error in {_named(checker)}: {type(error).__name__}: {error}",
-                    "Please report this with the files attached.",
-                )
-            )
+            findings.append(_crashed(checker, error, min(reported) if reported else "", "files"))
             continue
         for entry, rule, problem in results:
-            if entry.path not in reported or not config.is_enabled(rule.code):
+            if entry.path not in reported or rule.code not in enabled:
                 continue  # only files being checked get findings; others are context
             finding = _finding(rule, config, entry.path, problem)
             if entry.path not in texts:

@@ -23,11 +23,11 @@ from ..scales import priority_scale
 from .escalation import post_escalations
 from .github import (
     GitHubIssues,
-    Mapping,
     SyncAborted,
     SyncResult,
     find_managed,
     prepare,
+    read_mapping,
     state_payload,
     sync,
 )
@@ -500,12 +500,10 @@ def review_command(
     api = None
     if name and token:
         api = GitHubIssues(name, token, api_url=chosen.api_url, pace=chosen.pace)
+        sync_settings = _settings(name, chosen, True)
         try:
             api.check_access()
-            mapping = Mapping()
-            if chosen.state_branch:
-                payload, sha = api.read_state(chosen.state_branch)
-                mapping = Mapping.from_payload(payload, name, sha)
+            mapping = read_mapping(api, sync_settings, chosen.state_branch)
             listed, _gone = find_managed(api, chosen.label, mapping, lambda _w: None)
         except SyncAborted as error:
             api.close()
@@ -514,7 +512,6 @@ def review_command(
         for issue in sorted(listed, key=lambda i: i.number):
             if issue.key:
                 issues.setdefault(issue.key, issue)
-        sync_settings = _settings(name, chosen, True)
         link = lambda doc: document_link(doc, sync_settings)  # noqa: E731
         note = f"State from the GitHub issues of {name}; items without an issue use the table."
     else:

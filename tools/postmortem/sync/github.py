@@ -377,23 +377,15 @@ class GitHubIssues:
 
     def list_managed(self, label: str) -> list[ListedIssue]:
         """All issues with the managed label, open and closed; pull requests left out."""
-        issues = []
-        try:
-            listed = list(
-                self._pages(f"{self.repo_path}/issues", {"state": "all", "labels": label})
-            )
-        except NotFound as error:
-            raise SyncAborted(f"cannot list the issues of {self.name}: {error}") from None
-        for data in listed:
-            issue = ListedIssue.from_json(data)
-            if not issue.is_pull_request:
-                issues.append(issue)
-        return issues
+        return self._list_issues({"state": "all", "labels": label})
 
     def list_all(self) -> list[ListedIssue]:
         """Every issue of the repository, open and closed (pull requests left out)."""
+        return self._list_issues({"state": "all"})
+
+    def _list_issues(self, params: dict[str, Any]) -> list[ListedIssue]:
         try:
-            listed = list(self._pages(f"{self.repo_path}/issues", {"state": "all"}))
+            listed = list(self._pages(f"{self.repo_path}/issues", params))
         except NotFound as error:
             raise SyncAborted(f"cannot list the issues of {self.name}: {error}") from None
         return [i for i in map(ListedIssue.from_json, listed) if not i.is_pull_request]
@@ -775,8 +767,8 @@ def sync(
             break
         retry = False
         for index, planned in enumerate(pending):
-            current = {i.number: i for i in issues}.get(planned.number or 0)
-            action = assignable_only(api, planned, current, unassignable)
+            listed = {i.number: i for i in issues}.get(planned.number or 0)
+            action = assignable_only(api, planned, listed, unassignable)
             if action is None:  # only an assignee GitHub refuses: nothing left to write
                 finished.add(planned.key)
                 continue

@@ -32,7 +32,7 @@ import hashlib
 import posixpath
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Protocol
@@ -335,7 +335,7 @@ def owner_handles(owner: str) -> list[str]:
     return list(dict.fromkeys(HANDLE_RE.findall(owner or "")))
 
 
-def item_state(status: str) -> tuple[str | None, str | None]:
+def item_state(status: str | None) -> tuple[str | None, str | None]:
     """The issue state a row's status asks for: (state, state_reason), or (None, None)."""
     if not (status or "").strip():
         return None, None  # an empty cell leaves the issue's state to GitHub
@@ -479,10 +479,6 @@ def _managed_family(name: str, settings: SyncSettings) -> bool:
 
 def _fold(names: Iterable[str]) -> set[str]:
     return {n.lower() for n in names}
-
-
-def _state_of(status: str | None) -> tuple[str | None, str | None]:
-    return item_state(status or "")
 
 
 # --------------------------------------------------------------------------------- plan
@@ -674,7 +670,7 @@ def _plan_existing(want: Desired, issue: ListedIssue, settings: SyncSettings, pl
             why.append("assignee")
 
     # State: the table's change is applied; a person's change is drift, reported.
-    status_changed = known and _state_of(rec.status) != _state_of(want.status)
+    status_changed = known and item_state(rec.status) != item_state(want.status)
     came_back = rec.removed
     drift: Drift | None = None
     state_change: str | None = None
@@ -770,7 +766,7 @@ def _plan_orphan(
         plan.drift.append(drift)
         if rec.drift == "open":
             return Action("unchanged", key, "drift reported earlier; left as is", **common)
-        body = _with_marker(issue, key, Recorded(**{**_fields(rec), "drift": "open"}))
+        body = _with_marker(issue, key, replace(rec, drift="open"))
         return Action(
             "update",
             key,
@@ -782,7 +778,7 @@ def _plan_orphan(
     text = f"Closed by `postmortem sync`: this action item was {why.split(';')[0]}."
     if not why.startswith("removed"):
         text = f"Closed by `postmortem sync`: {why}."
-    body = _with_marker(issue, key, Recorded(**{**_fields(rec), "removed": True, "drift": None}))
+    body = _with_marker(issue, key, replace(rec, removed=True, drift=None))
     return Action(
         "close",
         key,
@@ -791,17 +787,6 @@ def _plan_orphan(
         comment=close_comment("not_planned", text),
         **common,
     )
-
-
-def _fields(rec: Recorded) -> dict[str, Any]:
-    return {
-        "status": rec.status,
-        "owners": rec.owners,
-        "labels": rec.labels,
-        "title": rec.title,
-        "removed": rec.removed,
-        "drift": rec.drift,
-    }
 
 
 def _with_marker(issue: ListedIssue, key: str, rec: Recorded) -> str:

@@ -16,11 +16,15 @@ from .options import (
     DEFAULT_DUE_SOON_DAYS,
     DEFAULT_FOLLOWUP_REVIEW_DAYS,
     DEFAULT_GRACE_DAYS,
+    DEFAULT_LABEL,
     DEFAULT_MAX_WAIT,
     DEFAULT_MAX_WRITES,
     DEFAULT_PACE,
+    DEFAULT_REF,
     DEFAULT_SETTLE,
     DEFAULT_STATE_BRANCH,
+    DEFAULT_STATE_FILE,
+    DEFAULT_STATUSES,
 )
 
 NUMBER = {"type": "number"}
@@ -30,14 +34,14 @@ SCHEMA: dict[str, Any] = {
     "properties": {
         "repo": {"type": "string", "description": "OWNER/NAME of the issues."},
         "api_url": {"type": "string", "default": DEFAULT_API_URL, "description": "REST API root."},
-        "label": {"type": "string", "default": "post-mortem", "description": "Managed label."},
+        "label": {"type": "string", "default": DEFAULT_LABEL, "description": "Managed label."},
         "statuses": {
             "type": "array",
             "items": {"type": "string"},
-            "default": ["published"],
+            "default": list(DEFAULT_STATUSES),
             "description": "Post-mortem statuses whose action items are synced.",
         },
-        "ref": {"type": "string", "default": "main", "description": "Branch of the links."},
+        "ref": {"type": "string", "default": DEFAULT_REF, "description": "Branch of the links."},
         "pace": {**NUMBER, "minimum": 0, "default": DEFAULT_PACE,
                  "description": "Seconds between writes (GitHub asks for 1 or more)."},
         "max_wait": {**NUMBER, "minimum": 0, "default": DEFAULT_MAX_WAIT,
@@ -49,7 +53,7 @@ SCHEMA: dict[str, Any] = {
                    "write outcome."},
         "state_branch": {"type": "string", "default": DEFAULT_STATE_BRANCH,
                          "description": "Branch of the item -> issue mapping ('' for none)."},
-        "state_file": {"type": "string", "default": ".postmortem/issues.json",
+        "state_file": {"type": "string", "default": DEFAULT_STATE_FILE,
                        "description": "The site's copy of the issue state."},
         "due_soon_days": {"type": "integer", "minimum": 0, "default": DEFAULT_DUE_SOON_DAYS},
         "followup_review_days": {"type": "integer", "minimum": 1,
@@ -67,7 +71,3 @@ SCHEMA: dict[str, Any] = {
         },
     },
 }  # fmt: skip
-
-
-def default(key: str) -> Any:
-    return SCHEMA["properties"][key].get("default")
