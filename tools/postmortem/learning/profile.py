@@ -21,7 +21,7 @@ from typing import Any
 import yaml
 
 from ..document import MAX_FILE_BYTES, parse_instant, split_lines
-from ..frontmatter import load_fields
+from ..frontmatter import load_frontmatter
 
 # libyaml when it is there: the data files are read at import, on every run.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -275,7 +275,9 @@ def profile_from_text(text: str, path: str) -> Profile:
     meta: dict[str, Any] = {}
     meta_lines: dict[str, int] = {}
     if head is not None:
-        meta, meta_lines = load_fields("\n".join(head), path, META, first_line=2)
+        fields, lines, _ = load_frontmatter("\n".join(head), path, first_line=2)
+        meta = {k: v for k, v in fields.items() if k in META}
+        meta_lines = {k: v for k, v in lines.items() if k in META}
     return profile_from_parts(path, meta, meta_lines, body)
 
 
