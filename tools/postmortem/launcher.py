@@ -2,8 +2,8 @@
 
 Everything else goes to the click command line (`postmortem.cli`), which itself imports only
 click until a command runs. `validate` (the pre-commit hook) reads its compiled regular
-expressions from the last run's (postmortem.recache), and leaves without tearing the
-interpreter down (`main`).
+expressions and dataclass methods from the last run's (postmortem.recache,
+postmortem.fncache), and leaves without tearing the interpreter down (`main`).
 """
 
 from __future__ import annotations
@@ -18,19 +18,24 @@ def run() -> None:
 
         sys.stdout.write(f"postmortem, version {__version__}\n")
         return
-    from .cli import run as run_cli
-
     if sys.argv[1:2] != ["validate"]:
+        from .cli import run as run_cli
+
         run_cli()
         return
-    # The pre-commit hook's command: its regular expressions come compiled from the last run.
-    from . import recache
+    # The pre-commit hook's command: its regular expressions and the methods of its
+    # dataclasses come compiled from the last run.
+    from . import fncache, recache
 
+    fncache.install()
     recache.install()
+    from .cli import run as run_cli
+
     try:
         run_cli()
     finally:
         recache.save()
+        fncache.save()
 
 
 def _exit_status(code: object) -> int:
