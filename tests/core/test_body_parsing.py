@@ -1,5 +1,8 @@
 """The body parser's shortcuts give what markdown-it itself gives.
 
+- Block rules are tried only where a line's first character lets them match
+  (`_FirstCharRuler`), and the setext heading rule only where a later line of the paragraph
+  starts with `-` or `=` (`_lheading`): the same block tokens as a stock markdown-it.
 - Tables are read by `_table_rows` (one token per row, cells split by `_escaped_split`)
   instead of markdown-it's table rule (tokens per cell, `escapedSplit`): the same sections,
   tables, rows, cells and prose blocks.
@@ -57,7 +60,9 @@ def tokens(md: MarkdownIt, text: str) -> list[tuple]:
             found.append(("row", row_map, cells))
             cells = None
         elif not t.type.startswith(("thead", "tbody", "th_", "td_", "tr_")):
-            found.append((t.type, t.tag, t.map, t.content, t.markup, t.info))
+            found.append(
+                (t.type, t.tag, t.map, t.content, t.markup, t.info, t.level, t.hidden, t.attrs)
+            )
     return found
 
 
@@ -106,6 +111,41 @@ PIECES = st.sampled_from(
         "> ", "1. ", "\n\n",
     ]
 )  # fmt: skip
+
+
+# Lines that start (or nearly start) each kind of block, indented or not, in a list or a quote.
+LINE_STARTS = st.sampled_from(
+    [
+        "", " ", "   ", "    ", "\t", "- ", "-", "* ", "+ ", "1. ", "2) ", "10.", "> ", ">", "# ",
+        "## ", "#x", "```", "~~~", "``", "---", "***", "___", "- - -", "===", "=", "[a]: /u",
+        "[a]", "<div>", "<!-- ", "-->", "<b>", "</div>", "| a |", "|---|", ":-", "a",
+    ]
+)  # fmt: skip
+LINE_RESTS = st.sampled_from(["", "x", " word", " `c`", " | b", " ~~~", "\t-"])
+BLOCK_LINES = st.lists(st.tuples(LINE_STARTS, LINE_STARTS, LINE_RESTS), max_size=12)
+
+
+@given(BLOCK_LINES)
+def test_same_tokens_and_body_on_generated_blocks(lines: list[tuple[str, str, str]]) -> None:
+    text = "\n".join(a + b + rest for a, b, rest in lines) + "\n"
+    assert tokens(_MD, text) == tokens(STOCK, text)
+    ours, stock = bodies("## Timeline\n\n" + text)
+    assert ours == stock
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a\n---\n", "a\nb\n===\n", "a\n- b\n---\n", "- a\n  ---\n", "> a\n---\n",
+        "a\n    ---\n", "a\n\n---\n", "a\n+ b\n", "a\n2. b\n1. c\n", "a\n<div>\n", "a\n# b\n",
+        "a\n```\nb\n```\n", "[a]: /u\n[a]\n", "* a\n\n  b\n* c\n", "> - a\n> b\n---\n",
+        "- a\n - b\n  - c\n   - d\n    - e\n", "\ta\n-\tb\n", "a\r\n---\r\n",
+    ],
+)  # fmt: skip
+def test_same_tokens_and_body_on_block_examples(text: str) -> None:
+    assert tokens(_MD, text) == tokens(STOCK, text)
+    ours, stock = bodies("## Timeline\n\n" + text)
+    assert ours == stock
 
 
 @given(st.lists(PIECES, max_size=40))

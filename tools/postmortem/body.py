@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import isStrSpace, mdTrim
+from markdown_it.ruler import Ruler
+from markdown_it.rules_block.lheading import lheading
 from markdown_it.rules_block.state_block import StateBlock
 from markdown_it.rules_block.table import MAX_AUTOCOMPLETED_CELLS
 from markdown_it.token import Token
@@ -127,11 +130,97 @@ def _push_row(state: StateBlock, line: int, cells: list[str], head: bool) -> Non
     token.meta = {"cells": cells, "head": head}
 
 
+def _lheading(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+    """markdown-it's setext heading rule, tried only when a line of the paragraph below
+    `start` begins with `-` or `=` (an underline must): it is tried on every paragraph, and
+    its look for an underline (every later line through the terminator rules) was the
+    paragraph rule's work done twice.
+
+    When it cannot match it leaves `state.parentType` as markdown-it's rule leaves it."""
+    if state.is_code_block(start):
+        return False
+    src, marks, shifts, ends = state.src, state.bMarks, state.tShift, state.eMarks
+    line = start + 1
+    while line < end:
+        pos = marks[line] + shifts[line]
+        if pos >= ends[line]:
+            break  # an empty line ends the paragraph
+        if src[pos] in "-=":
+            return lheading(state, start, end, silent)
+        line += 1
+    state.parentType = "paragraph"
+    return False
+
+
+# The first character of a line that each block rule needs to match at all (a rule not
+# listed may match at any character). Each of these rules returns False without touching the
+# state when the line's first character is another.
+_STARTS = {
+    "fence": "`~",
+    "blockquote": ">",
+    "hr": "*-_",
+    "list": "*-+0123456789",
+    "reference": "[",
+    "html_block": "<",
+    "heading": "#",
+}
+
+
+class _FirstCharRuler(Ruler):
+    """markdown-it's block ruler whose every chain (the rules tried at a line, and each list
+    of rules that may end a paragraph, quote or list) is one function that calls only the
+    rules that can match the line's first character, in their order: markdown-it tries every
+    rule at every line, and a post-mortem's lines are mostly prose and table rows that all
+    but the table, lheading and paragraph rules turn down at once.
+
+    tests/core/test_body_parsing.py compares the tokens with a stock markdown-it's."""
+
+    def __compile__(self) -> None:
+        super().__compile__()
+        starts = {rule.fn: _STARTS.get(rule.name) for rule in self.__rules__}
+        cache = self.__cache__ or {}
+        self.__cache__ = {name: [_dispatch(chain, starts)] for name, chain in cache.items()}
+
+
+def _dispatch(chain: list, starts: dict) -> Callable[[StateBlock, int, int, bool], bool]:
+    by_char: dict[str, tuple] = {}
+    every = tuple(chain)
+
+    def rules_for(char: str) -> tuple:
+        found = by_char[char] = tuple(
+            rule for rule in chain if starts[rule] is None or char in starts[rule]
+        )
+        return found
+
+    def first_matching(state: StateBlock, line: int, end: int, silent: bool) -> bool:
+        pos = state.bMarks[line] + state.tShift[line]
+        if pos >= state.eMarks[line] or state.sCount[line] - state.blkIndent >= 4:
+            rules = every  # an empty or indented line: every rule, as markdown-it
+        else:
+            char = state.src[pos]
+            rules = by_char.get(char) or rules_for(char)
+        for rule in rules:
+            if rule(state, line, end, silent):
+                return True
+        return False
+
+    return first_matching
+
+
+def _block_parser() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": True}).enable("table").disable("inline")
+    md.block.ruler.at("table", _table_rows, {"alt": ["paragraph", "reference"]})
+    md.block.ruler.at("lheading", _lheading)
+    ruler = _FirstCharRuler()
+    ruler.__rules__ = md.block.ruler.__rules__
+    md.block.ruler = ruler
+    return md
+
+
 # The body is parsed into blocks only; a block's inline markup is parsed when its prose is
 # first read (rules read every block, the site only a few), with the same parser's inline
 # rules and the document's link references.
-_MD = MarkdownIt("commonmark", {"html": True}).enable("table").disable("inline")
-_MD.block.ruler.at("table", _table_rows, {"alt": ["paragraph", "reference"]})
+_MD = _block_parser()
 _URL = re.compile(r"\b(?:https?|ftp)://[^\s<>()]+|\bwww\.[^\s<>()]+", re.IGNORECASE)
 # The characters at which one of markdown-it's CommonMark inline rules (escape, backticks,
 # emphasis, link, image, autolink, HTML, entity) can start. A block without any is text and

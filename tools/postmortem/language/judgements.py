@@ -115,7 +115,8 @@ _HUMAN_ACT = re.compile(
     r"merges?|commits?|changes?|deploy(?:s|ment)?|handling|work|judge?ment|ideas?|plans?|"
     r"rollouts?|releases?|rollbacks?|handovers?|responses?|testing|investigations?|planning|"
     r"preparation|communications?|fix|fixes|patch|patches|edits?|engineering|coding|"
-    r"approv(?:e|es|ed|ing|als?)|pushing|merging|pull\s+requests?|on\s+the\s+part\s+of)\b",
+    r"approv(?:e|es|ed|ing|als?)|pushing|merging|pull\s+requests?|on\s+the\s+part\s+of|"
+    r"habits?|practices?|behaviou?rs?|conduct|attitudes?|actions?)\b",
     re.I,
 )
 
@@ -319,6 +320,12 @@ _WHO = re.compile(
 )
 
 
+# A why-question in the present tense put to "you" is dialogue or a FAQ, not a review of
+# what someone did ("Why are you filling our queues?", "Why do you need a token?").
+_PRESENT_TO_YOU = re.compile(
+    r"why\s+(?:are|is|do|does|aren['’]t|don['’]t|doesn['’]t)\s+(?:not\s+)?you\b", re.I
+)
+
 # "... why didn't you?": the question ends at the person.
 _WHY_ELLIPTICAL = re.compile(
     r"\bwhy\s+(?:didn['’]t|did\s+not|wasn['’]t|weren['’]t|hadn['’]t|haven['’]t|hasn['’]t|"
@@ -339,6 +346,8 @@ def _bl106(ctx: _Context) -> Iterator[BlameHit]:
         cls, _, head_end = ctx.np_after(m.start("np"))
         if cls != PERSON:
             continue
+        if _PRESENT_TO_YOU.match(text, m.start()):
+            continue  # "Why are you filling our queues?", "Why do you need X?": dialogue
         # The verb is the first word after the subject ("why did the developer forget ...").
         vm = re.compile(r"\s*(?:not\s+)?([A-Za-z][\w\-]*)").match(text, head_end)
         verb_start = vm.start(1) if vm else m.start("verb")
