@@ -216,6 +216,18 @@ _NEXT_WORDS = re.compile(
 )
 
 
+# "the contractor's sloppy script", "Grigor's careless rollout", "their sloppy script": a
+# person's possession is their work, whatever its noun.
+_POSSESSOR = re.compile(r"(@?[A-Za-z][\w\-]*)['’]s\s+$|\b(his|her|their)\s+$", re.I)
+
+
+def _person_possessor(ctx: _Context, start: int) -> bool:
+    m = _POSSESSOR.search(ctx.text, max(0, start - 40), start)
+    if not m:
+        return False
+    return bool(m.group(2)) or ctx.classify(m.group(1), None, False) == PERSON
+
+
 # "when I'm lazy", "was too sloppy": the adjective is predicative, what follows is not its noun.
 _COPULA_BEFORE = re.compile(
     r"(?:\b(?:is|are|am|was|were|be|been|being|get|gets|got|feel|felt|seem|seems|seemed|too|so|"
@@ -275,11 +287,18 @@ def _bl104(ctx: _Context) -> Iterator[BlameHit]:
             if head is not None:
                 # "a careless deploy", "a lazy engineer": the noun decides; "stupid bug",
                 # "sloppy locking", "lazy umount", "careless URI construction": a thing.
-                if head.lower() not in _PERSON_HEADS and not _HUMAN_ACT.fullmatch(head):
+                if (
+                    head.lower() not in _PERSON_HEADS
+                    and not _HUMAN_ACT.fullmatch(head)
+                    and not _person_possessor(ctx, m.start())
+                ):
                     continue
                 yield _judgement(m.start(), m.end(), phrase)
                 continue
             ss, se = ctx.sentence(m.start())
+            if _person_possessor(ctx, m.start()):
+                yield _judgement(m.start(), m.end(), phrase)  # "the contractor's sloppy ..."
+                continue
             if not ctx.person_in(ss, se) and not (
                 not low.startswith(("lazy", "lazily"))
                 and (_HUMAN_ACT.search(text, ss, se) or _GERUND_OPENING.match(text, ss))
