@@ -288,6 +288,10 @@ _HUMAN_FAULT = re.compile(
     r"ignored|overlooked|neglected|missed|should(?:\s+not|n['’]t)?\s+have)\b",
     re.I,
 )
+# People as words of their own, not possessives ("our servers"): pronouns and roles.
+_PERSON_WORDS = (_LANG.words("person_pronouns") | _LANG.words("roles")) - _LANG.words(
+    "first_person"
+) | {"we", "i", "us"}
 _BLAME_CONTEXT = re.compile(
     r"\b(?:wrong|mistakes?|mistaken|error|fault|failed|fail|missed|miss|forgot|forget|ignored|"
     r"overlooked|neglected|careless|bad\s+idea|didn['’]t|did\s+not|never|should|could|would|"
@@ -313,6 +317,12 @@ def _bl105(ctx: _Context) -> Iterator[BlameHit]:
                 continue  # "very obviously crafted for malicious purposes" judges no one
             if not ctx.person_in(s, e) and not _HUMAN_FAULT.search(sentence):
                 continue  # "the flag was clearly wrong": a verdict on code, not on people
+            if (
+                ctx.subject(m.start())[0] == THING
+                and not _HUMAN_FAULT.search(sentence)
+                and _PERSON_WORDS.isdisjoint(w.lower() for w in _TOKEN.findall(sentence))
+            ):
+                continue  # "the roll-out obviously had failed ... on our servers": a thing
         yield _hindsight(m.start(), m.end(), m.group())
     for m in _JUST.finditer(text):
         word = m.group("a") or m.group("b")

@@ -115,7 +115,8 @@ _HUMAN_ACT = re.compile(
     r"merges?|commits?|changes?|deploy(?:s|ment)?|handling|work|judge?ment|ideas?|plans?|"
     r"rollouts?|releases?|rollbacks?|handovers?|responses?|testing|investigations?|planning|"
     r"preparation|communications?|fix|fixes|patch|patches|edits?|engineering|coding|"
-    r"approv(?:e|es|ed|ing|als?)|pushing|merging|pull\s+requests?|on\s+the\s+part\s+of)\b",
+    r"approv(?:e|es|ed|ing|als?)|pushing|merging|pull\s+requests?|on\s+the\s+part\s+of|"
+    r"habits?|practices?|behaviou?rs?|conduct|attitudes?|actions?)\b",
     re.I,
 )
 
@@ -215,6 +216,18 @@ _NEXT_WORDS = re.compile(
 )
 
 
+# "the contractor's sloppy script", "Grigor's careless rollout", "their sloppy script": a
+# person's possession is their work, whatever its noun.
+_POSSESSOR = re.compile(r"(@?[A-Za-z][\w\-]*)['’]s\s+$|\b(his|her|their)\s+$", re.I)
+
+
+def _person_possessor(ctx: _Context, start: int) -> bool:
+    m = _POSSESSOR.search(ctx.text, max(0, start - 40), start)
+    if not m:
+        return False
+    return bool(m.group(2)) or ctx.classify(m.group(1), None, False) == PERSON
+
+
 # "when I'm lazy", "was too sloppy": the adjective is predicative, what follows is not its noun.
 _COPULA_BEFORE = re.compile(
     r"(?:\b(?:is|are|am|was|were|be|been|being|get|gets|got|feel|felt|seem|seems|seemed|too|so|"
@@ -274,11 +287,18 @@ def _bl104(ctx: _Context) -> Iterator[BlameHit]:
             if head is not None:
                 # "a careless deploy", "a lazy engineer": the noun decides; "stupid bug",
                 # "sloppy locking", "lazy umount", "careless URI construction": a thing.
-                if head.lower() not in _PERSON_HEADS and not _HUMAN_ACT.fullmatch(head):
+                if (
+                    head.lower() not in _PERSON_HEADS
+                    and not _HUMAN_ACT.fullmatch(head)
+                    and not _person_possessor(ctx, m.start())
+                ):
                     continue
                 yield _judgement(m.start(), m.end(), phrase)
                 continue
             ss, se = ctx.sentence(m.start())
+            if _person_possessor(ctx, m.start()):
+                yield _judgement(m.start(), m.end(), phrase)  # "the contractor's sloppy ..."
+                continue
             if not ctx.person_in(ss, se) and not (
                 not low.startswith(("lazy", "lazily"))
                 and (_HUMAN_ACT.search(text, ss, se) or _GERUND_OPENING.match(text, ss))
@@ -319,6 +339,12 @@ _WHO = re.compile(
 )
 
 
+# A why-question in the present tense put to "you" is dialogue or a FAQ, not a review of
+# what someone did ("Why are you filling our queues?", "Why do you need a token?").
+_PRESENT_TO_YOU = re.compile(
+    r"why\s+(?:are|is|do|does|aren['’]t|don['’]t|doesn['’]t)\s+(?:not\s+)?you\b", re.I
+)
+
 # "... why didn't you?": the question ends at the person.
 _WHY_ELLIPTICAL = re.compile(
     r"\bwhy\s+(?:didn['’]t|did\s+not|wasn['’]t|weren['’]t|hadn['’]t|haven['’]t|hasn['’]t|"
@@ -339,6 +365,8 @@ def _bl106(ctx: _Context) -> Iterator[BlameHit]:
         cls, _, head_end = ctx.np_after(m.start("np"))
         if cls != PERSON:
             continue
+        if _PRESENT_TO_YOU.match(text, m.start()):
+            continue  # "Why are you filling our queues?", "Why do you need X?": dialogue
         # The verb is the first word after the subject ("why did the developer forget ...").
         vm = re.compile(r"\s*(?:not\s+)?([A-Za-z][\w\-]*)").match(text, head_end)
         verb_start = vm.start(1) if vm else m.start("verb")
