@@ -42,7 +42,7 @@ from mkdocs.structure.pages import Page
 
 from ..config import ConfigError, load_config
 from ..document import Document, iter_markdown_files, load_document
-from .pages import GeneratedPage, SiteOptions, build_site, load_sync_state
+from .pages import GeneratedPage, SiteOptions, build_site, load_sync_state, relative_url
 from .sanitize import sanitize
 from .settings import RAW_HTML_MODES, RESTRICTED_MODES, SEARCH_ENGINES
 
@@ -112,16 +112,47 @@ def load_postmortems(folder: Path, parallel: bool, parsed: Parsed | None = None)
     return [parsed[p][1] for p in paths]
 
 
+class _NotKept(list):
+    """What the site does not keep of a document (see `load_for_site`): reading it is a bug
+    of the site's code, reported as such rather than read as "no blocks"."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__()
+        self.what = what
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_NotKept, (self.what,))
+
+    def _refuse(self, *args: Any, **kwargs: Any) -> Any:
+        raise AttributeError(
+            f"the site does not keep {self.what} of a document: keep them in load_for_site"
+        )
+
+    __iter__ = __len__ = __getitem__ = __bool__ = __contains__ = __reversed__ = _refuse
+
+
+def load_for_site(path: Path) -> Document:
+    """A document with what the site's pages read: the frontmatter, the text and the
+    sections (their tables and list items). The document-wide lists of prose blocks,
+    headings and table cells that the wording rules read are dropped: at 300 post-mortems
+    they were about 4 MB of a build's peak memory, held until every page was generated."""
+    doc = load_document(path)
+    doc.prose = _NotKept("prose blocks")
+    doc.headings = _NotKept("headings")
+    doc.cells = _NotKept("table cells")
+    return doc
+
+
 def load_postmortems_of(paths: list[Path], parallel: bool) -> list[Document]:
     workers = min(4, os.cpu_count() or 1)
     if parallel and workers > 1 and len(paths) >= PARALLEL_FROM:
         try:
             context = multiprocessing.get_context("fork")
             with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-                return list(pool.map(load_document, paths, chunksize=50))
+                return list(pool.map(load_for_site, paths, chunksize=50))
         except Exception as error:  # noqa: BLE001 - any pool failure: parse here instead
             log.debug(f"postmortems: parallel parsing unavailable ({error}); parsing serially")
-    return [load_document(p) for p in paths]
+    return [load_for_site(p) for p in paths]
 
 
 class _GeneratedFile(File):
@@ -245,6 +276,11 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         # Only the pages are kept: the documents can be freed before MkDocs renders them.
         site = build_site(docs, options, state)
         del docs
+        if not self.serving:
+            # The links between pages, computed once each while generating them (1.5 MB at
+            # 300 post-mortems): MkDocs renders on top of what is freed. `serve` keeps them
+            # for the next rebuild.
+            relative_url.cache_clear()
         for warning in site.warnings:
             log.warning(warning)
         for note in site.notes:  # the site is right without issue links: not a failure
@@ -291,7 +327,8 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         return generated.fill(html, late=False)
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
-        generated = self.pages.get(page.file.src_uri)
+        # The page's last use: its fragments are freed while the next pages are rendered.
+        generated = self.pages.pop(page.file.src_uri, None)
         if generated is not None:
             output = generated.fill(output, late=True)
         if generated is None or generated.kind == "postmortem":
