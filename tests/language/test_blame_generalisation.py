@@ -43,9 +43,11 @@ needs_dev = pytest.mark.skipif(
 # holdout: the second batch (b2-*) was measured once before tuning and never tuned on; the
 # fourth (b4-*, performance judgements and role words) added two misses it has never been
 # tuned for (51/58 = 0.879); the fifth (b5-*, the labelling guide's kinds with new names and
-# roles) was measured before and after the fourth session's changes (8/10 both times), so the
-# whole holdout stands at 59/68 = 0.868, precision 59/60.
-WRITTEN_FLOORS = {"tune": (0.95, 0.95), "holdout": (0.98, 0.86)}
+# roles) was measured before and after the fourth session's changes (8/10 both times); the
+# sixth (b6-*, idioms, consequences, disguised vigilance: 7/12 -> 11/12) and seventh (b7-*, the
+# guide's borderline kinds: 6/12 -> 9/12) were each measured before and after the rules
+# written for their tune halves. The whole holdout: 81/92 = 0.880, precision 81/82.
+WRITTEN_FLOORS = {"tune": (0.95, 0.95), "holdout": (0.98, 0.87)}
 
 
 def test_written_set_is_balanced_and_split_up_front() -> None:
