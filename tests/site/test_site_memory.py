@@ -1,17 +1,22 @@
-"""What the site keeps of each document (plugin.load_for_site): the pages are the pages a
-full document gives, and reading what is not kept is an error, not an empty list."""
+"""What the site keeps of each document (plugin.load_for_site), and the pages generated in a
+child process (plugin.generate_in_child): the pages are the pages of full documents made
+here, reading what is not kept is an error (not an empty list), and a failure in the child
+is raised in the build."""
 
 from __future__ import annotations
 
+import os
 import pickle
 from datetime import date
 from pathlib import Path
 
 import pytest
+from mkdocs.exceptions import PluginError
 
 from postmortem.document import load_document
+from postmortem.site import plugin
 from postmortem.site.pages import SiteOptions, build_site
-from postmortem.site.plugin import _NotKept, load_for_site, load_postmortems_of
+from postmortem.site.plugin import _NotKept, generate_in_child, load_for_site, load_postmortems_of
 from postmortem.site.sample import write_sample_archive
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -58,3 +63,43 @@ def test_documents_from_worker_processes_are_the_same(tmp_path: Path) -> None:
     serial = load_postmortems_of(files, parallel=False)
     assert [d.text for d in serial] == [f.read_text("utf-8") for f in files]
     assert all(isinstance(d.cells, _NotKept) for d in serial)
+
+
+fork_only = pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork() on this system")
+
+
+@fork_only
+def test_pages_made_in_a_child_process_are_the_pages(tmp_path: Path) -> None:
+    folder = tmp_path / "postmortems"
+    write_sample_archive(folder, 30, seed=7)
+    options = SiteOptions(today=date(2026, 3, 1), archive_root=folder)
+    here = build_site(load_postmortems_of(sorted(folder.glob("*.md")), parallel=False), options)
+    there = generate_in_child(folder, options, None)
+    assert there.entries == [] and len(there.pages) > 30  # the documents stay in the child
+    assert [vars(p) for p in there.pages] == [vars(p) for p in here.pages]
+    assert (there.feed, there.files, there.warnings) == (here.feed, here.files, here.warnings)
+
+
+class Unpicklable(Exception):
+    def __reduce__(self):
+        raise TypeError("cannot pickle")
+
+
+@fork_only
+@pytest.mark.parametrize(
+    ("failure", "raised", "message"),
+    [
+        (ValueError("bad value"), ValueError, "bad value"),
+        (Unpicklable("odd"), PluginError, "Unpicklable: odd"),
+        (None, PluginError, "ended without a result"),
+    ],
+)
+def test_a_failure_in_the_child_is_raised_here(tmp_path, monkeypatch, failure, raised, message):
+    def fail(*args):
+        if failure is None:
+            os._exit(3)
+        raise failure
+
+    monkeypatch.setattr(plugin, "_generate_pages", fail)
+    with pytest.raises(raised, match=message):
+        generate_in_child(tmp_path, SiteOptions(today=date(2026, 3, 1)), None)

@@ -24,10 +24,12 @@ import hashlib
 import logging
 import multiprocessing
 import os
+import signal
 import subprocess
 import sys
 import threading
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -42,7 +44,7 @@ from mkdocs.structure.pages import Page
 
 from ..config import ConfigError, load_config
 from ..document import Document, iter_markdown_files, load_document
-from .pages import GeneratedPage, SiteOptions, build_site, load_sync_state, relative_url
+from .pages import GeneratedPage, Site, SiteOptions, build_site, load_sync_state
 from .sanitize import sanitize
 from .settings import RAW_HTML_MODES, RESTRICTED_MODES, SEARCH_ENGINES
 
@@ -155,6 +157,63 @@ def load_postmortems_of(paths: list[Path], parallel: bool) -> list[Document]:
     return [load_for_site(p) for p in paths]
 
 
+def _generate_pages(archive: Path, options: SiteOptions, state: dict[str, Any] | None) -> Site:
+    site = build_site(load_postmortems(archive, parallel=True), options, state)
+    return replace(site, entries=[])  # the entries hold the documents: not sent back
+
+
+def generate_in_child(archive: Path, options: SiteOptions, state: dict[str, Any] | None) -> Site:
+    """The generated pages of the archive, made in a forked process that sends them back.
+
+    A build's peak memory was the documents and everything made while generating the pages
+    from them (about 20 MB at 300 post-mortems), on top of which MkDocs then rendered: Python
+    does not give freed memory back to the system when a few objects still live among it. In
+    a child process all of it goes when the child ends; this process receives only the pages
+    (strings), and renders them with the memory a plain MkDocs build has. The child logs
+    nothing (warnings come back in the Site and are logged here, where `--strict` counts
+    them); an exception in it is raised here."""
+    import pickle
+
+    read_fd, write_fd = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns into MkDocs
+        status = 0
+        try:
+            os.close(read_fd)
+            try:
+                payload = pickle.dumps((True, _generate_pages(archive, options, state)), 5)
+            except BaseException as error:  # noqa: BLE001 - sent to the parent, raised there
+                try:
+                    payload = pickle.dumps((False, error), 5)
+                except Exception:  # noqa: BLE001 - an exception that does not pickle
+                    failure = PluginError(f"postmortems: {type(error).__name__}: {error}")
+                    payload = pickle.dumps((False, failure), 5)
+            with os.fdopen(write_fd, "wb") as out:
+                out.write(payload)
+        except BaseException:  # noqa: BLE001 - the parent reports a child without a result
+            status = 1
+        finally:
+            os._exit(status)
+    os.close(write_fd)
+    try:
+        with os.fdopen(read_fd, "rb") as source:
+            payload = source.read()
+    except BaseException:
+        os.kill(pid, signal.SIGTERM)
+        raise
+    finally:
+        _, status = os.waitpid(pid, 0)
+    if not payload:
+        raise PluginError(
+            "postmortems: the process generating the pages ended without a result "
+            f"(wait status {status})"
+        )
+    ok, value = pickle.loads(payload)
+    if not ok:
+        raise value
+    return value
+
+
 class _GeneratedFile(File):
     """A generated page that a dirty build (`mkdocs serve --dirty`) renders again only when
     its content differs from what was last built into the site folder."""
@@ -248,11 +307,6 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
 
     def _generate(self, files: Files, config: MkDocsConfig) -> Files:
         self.digests = {}
-        docs = load_postmortems(
-            self.archive_dir,
-            parallel=not self.serving,
-            parsed=self.parsed if self.serving else None,
-        )
         state = self._sync_state()
         options = SiteOptions(
             today=datetime.now(UTC).date(),
@@ -273,14 +327,17 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
             repo_root=self.root,
             project=self.project,
         )
-        # Only the pages are kept: the documents can be freed before MkDocs renders them.
-        site = build_site(docs, options, state)
-        del docs
-        if not self.serving:
-            # The links between pages, computed once each while generating them (1.5 MB at
-            # 300 post-mortems): MkDocs renders on top of what is freed. `serve` keeps them
-            # for the next rebuild.
-            relative_url.cache_clear()
+        if self.serving or not hasattr(os, "fork"):
+            docs = load_postmortems(
+                self.archive_dir,
+                parallel=not self.serving,
+                parsed=self.parsed if self.serving else None,
+            )
+            # Only the pages are kept: the documents can be freed before MkDocs renders them.
+            site = build_site(docs, options, state)
+            del docs
+        else:
+            site = generate_in_child(self.archive_dir, options, state)
         for warning in site.warnings:
             log.warning(warning)
         for note in site.notes:  # the site is right without issue links: not a failure
