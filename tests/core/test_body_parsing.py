@@ -3,7 +3,8 @@
 - Block rules are tried only where a line's first character lets them match, inline rules
   only where the character at the position does (`_FirstCharRuler`), and the setext heading
   rule only where a later line of the paragraph starts with `-` or `=` (`_lheading`): the
-  same block and inline tokens as a stock markdown-it.
+  same block and inline tokens as a stock markdown-it. Line endings and NUL characters are
+  normalised only where there are any.
 - Tables are read by `_table_rows` (one token per row, cells split by `_escaped_split`)
   instead of markdown-it's table rule (tokens per cell, `escapedSplit`): the same sections,
   tables, rows, cells and prose blocks.
@@ -180,6 +181,7 @@ def test_same_tokens_and_body_on_generated_blocks(lines: list[tuple[str, str, st
         "a\n    ---\n", "a\n\n---\n", "a\n+ b\n", "a\n2. b\n1. c\n", "a\n<div>\n", "a\n# b\n",
         "a\n```\nb\n```\n", "[a]: /u\n[a]\n", "* a\n\n  b\n* c\n", "> - a\n> b\n---\n",
         "- a\n - b\n  - c\n   - d\n    - e\n", "\ta\n-\tb\n", "a\r\n---\r\n",
+        "a\rb\r\r# c\0d\r\n", "\0\n\0",
     ],
 )  # fmt: skip
 def test_same_tokens_and_body_on_block_examples(text: str) -> None:

@@ -20,6 +20,8 @@ from markdown_it.ruler import Ruler
 from markdown_it.rules_block.lheading import lheading
 from markdown_it.rules_block.state_block import StateBlock
 from markdown_it.rules_block.table import MAX_AUTOCOMPLETED_CELLS
+from markdown_it.rules_core import normalize
+from markdown_it.rules_core.state_core import StateCore
 from markdown_it.rules_inline.state_inline import StateInline
 from markdown_it.token import Token
 
@@ -251,8 +253,16 @@ def _inline_dispatch(chain: list, starts: dict) -> Callable[[StateInline, bool],
     return first_matching
 
 
+def _normalize(state: StateCore) -> None:
+    """markdown-it's first core rule (line endings to `\\n`, NUL to U+FFFD), run only where
+    there is a `\\r` or a NUL: it rewrote every line break of every body as itself."""
+    if "\r" in state.src or "\0" in state.src:
+        normalize(state)
+
+
 def _block_parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": True}).enable("table").disable("inline")
+    md.core.ruler.at("normalize", _normalize)
     md.block.ruler.at("table", _table_rows, {"alt": ["paragraph", "reference"]})
     md.block.ruler.at("lheading", _lheading)
     md.block.ruler = _FirstCharRuler(md.block.ruler, _BLOCK_STARTS, _block_dispatch)
