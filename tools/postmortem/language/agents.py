@@ -59,6 +59,8 @@ _WRONG_VERBS = (
     "deployed|pushed|merged|applied|ran|executed|targeted|edited|modified|updated|used|picked|"
     "selected|chose|typed|entered|copied|rolled back|scaled down|drained|destroyed|overwrote|"
     "overwritten|flushed|purged|revoked|rotated|"
+    # advice and hand-offs: "the support rep gave the customer the wrong command"
+    "gave|sent|told|provided|shared|suggested|recommended|pasted|linked|attached|"
     # present tense, as timeline cells are written ("14:02 SRE runs cleanup on wrong cluster")
     "deletes|drops|removes|terminates|kills|restarts|reboots|deploys|pushes|merges|applies|runs|"
     "executes|targets|edits|modifies|updates|uses|picks|selects|chooses|types|enters|copies"
