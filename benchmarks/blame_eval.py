@@ -4,7 +4,6 @@ Run from the repository root:
 
     .venv/bin/python benchmarks/blame_eval.py            # figures + misses + corpus flags
     .venv/bin/python benchmarks/blame_eval.py --no-corpus
-    .venv/bin/python benchmarks/blame_eval.py --tuning-only   # never runs the held-out orgs
 
 Prints precision/recall/F1 on our labelled set (tests/data/blame-labelled.tsv) and on the
 shared development set (../shared/corpus/real-postmortems/blame-dev-cases.tsv), recall per
@@ -332,6 +331,70 @@ its one strict sentence missed, 3/10 blameful found), notional 2 (79; strict 1/3
 cut the neutral probe's hits by a quarter (errors by 55%) but moved the held-out organisations
 little, and one held-out strict sentence that was found before is no longer found (which one
 is not looked at). The held-out test's floors are set to these figures.
+
+Issue 10, fourth session (2026-11-30): the held-out organisations are retired. Having been
+measured six times, the ten held-out organisations (2i2c, goatcounter, hachyderm,
+joshschmelzle, notional, osmf-owg, turboflakes, va-gov, wire, wobscale) are no longer a
+held-out set; the 6th run above (strict 0.40 (2/5), all-blameful 0.29 (8/28), 10 false alarms =
+5.0 per 1,000) is their final held-out record. From this session on all 19 organisations,
+the real-postmortems labels and the written set are read and tuned on, and the honest
+held-out figures come from a blind real-text set and a blind written set built outside the
+project and measured once by the lead. The two groups are still printed apart
+(evaluation.DEV_RETIRED_HELD_OUT, "formerly held out"; DEV_FIRST_TUNING, "first tuning").
+
+Written set, fifth batch (b5-*, 40 sentences, one blameful row and one neutral look-alike per
+kind of the labelling guide, with names and roles not used before: Mirela, Teodor, Saoirse,
+the DBA, the intern, the release manager, the maintainer, the vendor), written and split
+before any rule change and measured before: tune P 1.00 R 0.80 (8/10), holdout P 1.00 R 0.80
+(8/10, "Teodor's hotfix took down checkout", "the maintainer merged the dependency bump that
+broke the build").
+
+What changed, each a shape rather than a sentence (patterns.yml carries examples that must
+and must not match for each):
+- false alarms: "US" in capitals is the country, not the pronoun; a present-tense
+  why-question put to "you" is dialogue ("Why are you filling our queues?"); a capitalised
+  name before a present-tense "fails to" and a verb no duty asks of people is a product
+  ("Hermes fails to relay"); "missed" + an amount ("at least several hours worth of blocks")
+  is impact unless what was missed is a duty; "obviously"/"clearly" about a thing subject
+  with no person word and no fault word; "<errors> by @x" after a participle of making or
+  reporting ("alerts added for pgbouncer errors by @x") credits, not blames; "put more effort
+  into scaling / building / automating" is engineering investment.
+- misses: passives of misreading ("was misinterpreted to be / as"); hindsight grading of
+  work ("could have been handled much better"); lack of knowledge held by people
+  (limited-understanding, needs a person in the sentence: "limited knowledge about kafka due
+  to holidays" stays clean); a judging adverb + participle + "by <person>" ("very poorly
+  designed by Jacob"); a person's action done "instead of / rather than" the right one that
+  then caused harm; "the engineer that triggered the incident"; the writer's own act called
+  a mistake and "a silly / rookie mistake"; "for some reason we decided"; acting "despite
+  advice / warnings"; "without a proper review / vote / sign-off"; "Failure to <duty>"
+  opening a sentence; "did not know how to" / "wasn't something X knew how to"; "we did not
+  communicate / notify / inform / escalate" (first person: a warning); "missed <X> this
+  time"; act nouns judged by an adjective include habits, practices, behaviour, conduct
+  ("reckless working habits"); vigilance includes "need to do more QA / testing / reviews"
+  and "plan ahead"; team-blame's "abandons their failed v1 experiment" takes a modifier;
+  "without anyone reviewing"; a person's action ", which locked / corrupted / overloaded the
+  ..." names who triggered it.
+
+Labelled dev corpus, before -> after (P = precision of any flag vs blameful):
+
+                        strict recall   all-blameful recall   false alarms        error tier
+   formerly held out    0.40 (2/5)      0.29 (8/28)           10 (5.0 per 1,000)  5 flags, 2 blameful
+     after              1.00 (5/5)      0.75 (21/28)           4 (2.0 per 1,000)  6 flags, 5 blameful
+   first tuning         0.90 (9/10)     0.84 (65/77)           1 (0.2 per 1,000)  13 flags, 13 blameful
+     after              1.00 (10/10)    0.92 (71/77)           0 (0.0 per 1,000)  15 flags, 15 blameful
+   all 19               0.73 (11/15)    0.70 (73/105)         11 (1.8 per 1,000)
+     after              1.00 (15/15)    0.88 (92/105)          4 (0.6 per 1,000)  21 flags, 20 blameful
+
+These are tuned figures now (every organisation was read), not held-out ones. The four
+false alarms left are all hachyderm ("we seemed to lose track of ...", "I think we should have
+seen these, but I am not sure?", a line-wrapped "... the part of the specific moderator who
+made the mistake", "Not using descriptive language, EG: ..."): each is borderline in form and
+labelled clean by its context; no rule was bent for them. Real-postmortems labels unchanged
+(held-out half P 0.93 R 1.00, tuning half P 0.93 R 0.93). All real text: 6 false alarms in
+8,103 sentences, 0.74 per 1,000 (was 13, 1.60). Written set: tune P 1.00 R 1.00 (73/73), holdout
+P 0.98 R 0.87 (59/68; the b5 holdout still 8/10, and one b2 holdout row, "the new hire did not
+know how to roll back", is now found). Neutral probe: 435 -> 434 hits (0.733 -> 0.731 per
+1,000), error tier 114 -> 114.
 """
 
 from __future__ import annotations
@@ -347,8 +410,10 @@ sys.path.insert(0, str(ROOT / "tools"))
 
 from postmortem.language.blame import CODES, find_blame  # noqa: E402
 from postmortem.language.evaluation import (  # noqa: E402
-    DEV_HELD_OUT,
-    DEV_TUNING,
+    DEV_FIRST_TUNING,
+    DEV_GROUPS,
+    DEV_ORGANISATIONS,
+    DEV_RETIRED_HELD_OUT,
     Case,
     Score,
     by_family,
@@ -474,25 +539,29 @@ def written() -> None:
     print()
 
 
-def dev_corpus(tuning_only: bool = False) -> tuple[int, int]:
+def dev_corpus() -> tuple[int, int]:
     """Per-organisation figures on the labelled dev corpus; (sentences, false alarms)."""
     t0 = time.process_time()
-    sentences = run_dev_corpus(DEV, DEV_TUNING if tuning_only else None)
+    sentences = run_dev_corpus(DEV)
     elapsed = time.process_time() - t0
     scores = dev_scores(sentences)
-    print("labelled dev corpus, by organisation (held out ones first):")
-    groups = ("tuning",) if tuning_only else ("held-out", "tuning")
-    for name in (*([] if tuning_only else DEV_HELD_OUT), *groups):
+    print("labelled dev corpus, by organisation (all are tuned on since the fourth session):")
+    for name in (*DEV_ORGANISATIONS, *DEV_GROUPS):
         print("  " + scores[name].line(name))
+    groups = {
+        "formerly held out": set(DEV_RETIRED_HELD_OUT),
+        "first tuning": set(DEV_FIRST_TUNING),
+        "all": set(DEV_ORGANISATIONS),
+    }
     for tier in ("error", "warning"):
-        for group in groups:
-            chosen = [s for s in sentences if (s.org in DEV_HELD_OUT) == (group == "held-out")]
+        for group, orgs in groups.items():
+            chosen = [s for s in sentences if s.org in orgs]
             flagged = [s for s in chosen if tier in s.tiers]
             strict = [s for s in chosen if s.label == "strict"]
             blameful = [s for s in chosen if s.label != "clean"]
             right = [s for s in flagged if s.label != "clean"]
             print(
-                f"  {tier:7} tier, {group:8}: flags {len(flagged):3}, precision (vs blameful) "
+                f"  {tier:7} tier, {group:17}: flags {len(flagged):3}, precision (vs blameful) "
                 f"{len(right) / len(flagged) if flagged else 1:.2f}, recall strict "
                 f"{sum(tier in s.tiers for s in strict)}/{len(strict)}, all blameful "
                 f"{sum(tier in s.tiers for s in blameful)}/{len(blameful)}"
@@ -502,8 +571,7 @@ def dev_corpus(tuning_only: bool = False) -> tuple[int, int]:
         f"({len(sentences)} sentences, detector and line handling)"
     )
     print()
-    total = sum(scores[g].sentences for g in groups)
-    return total, sum(scores[g].clean_flagged for g in groups)
+    return scores["all"].sentences, scores["all"].clean_flagged
 
 
 def corpus_hits() -> None:
@@ -532,11 +600,6 @@ def corpus_hits() -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--no-corpus", action="store_true", help="skip the corpus scan")
-    parser.add_argument(
-        "--tuning-only",
-        action="store_true",
-        help="run the labelled dev corpus on the tuning organisations only (for tuning work)",
-    )
     args = parser.parse_args()
     labelled = load_labelled(LABELLED)
     print_score("labelled set (tests/data/blame-labelled.tsv)", labelled)
@@ -548,7 +611,7 @@ def main() -> int:
     written()
     real_sentences = real_false = 0
     if (DEV / "labels.tsv").is_file():
-        real_sentences, real_false = dev_corpus(args.tuning_only)
+        real_sentences, real_false = dev_corpus()
     else:
         print(f"labelled dev corpus not found at {DEV}")
     if CORPUS.is_dir():

@@ -13,8 +13,8 @@ package descriptions (METADATA) of the Python packages installed in this checkou
 in Debian's dist-packages. Nothing is downloaded; a file absent on another machine is simply
 not read, so the figures are for this machine. Nearly every hit is a false alarm (a change
 log's own "forgot to ..." is the main exception), so the figure to watch is hits per 1,000
-sentences per pattern against the same pattern's true hits on the tuning organisations and
-the written sentences (benchmarks/blame_eval.py --tuning-only).
+sentences per pattern against the same pattern's true hits on all 19 labelled-dev
+organisations and the written sentences.
 
 Each file is read up to 300,000 characters, split naively into paragraphs, list items and
 table cells (benchmarks/blame_eval.naive_blocks: fenced and inline code removed), and each
@@ -43,7 +43,6 @@ from blame_eval import naive_blocks  # noqa: E402
 
 from postmortem.language.blame import find_blame  # noqa: E402
 from postmortem.language.evaluation import (  # noqa: E402
-    DEV_TUNING,
     load_labelled,
     load_written,
     run_dev_corpus,
@@ -126,13 +125,12 @@ def run(show: str | None = None, limit: int = 60) -> dict[str, object]:
 
 
 def blame_hits() -> Counter[str]:
-    """Hits per pattern on text that is blameful: the tuning organisations' strict and
-    borderline sentences, the blameful rows of our labelled and written sets (never the
-    held-out organisations)."""
+    """Hits per pattern on text that is blameful: all labelled-dev organisations' strict and
+    borderline sentences, the blameful rows of our labelled and written sets."""
     found: Counter[str] = Counter()
     dev = ROOT.parent / "shared" / "corpus" / "labelled-dev"
     if (dev / "labels.tsv").is_file():
-        for sentence in run_dev_corpus(dev, DEV_TUNING):
+        for sentence in run_dev_corpus(dev):
             if sentence.label != "clean":
                 found.update({h.pattern or h.code for h in sentence.hits})
     data = ROOT / "tests" / "data"

@@ -608,6 +608,12 @@ def main() -> int:
     if unknown:
         parser.error(f"unknown benchmark(s): {', '.join(sorted(unknown))}")
     print(f"{os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f}; medians of paired runs")
+    # Equal footing: the peers run from compiled bytecode (pip writes it when it installs them);
+    # so does the project, even where PYTHONDONTWRITEBYTECODE kept its editable install from
+    # writing it.
+    import compileall
+
+    compileall.compile_dir(ROOT / "tools", quiet=2)
     work = Path(tempfile.mkdtemp(prefix="peers-"))
     try:
         for name in chosen:

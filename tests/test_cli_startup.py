@@ -130,3 +130,45 @@ def test_valid_settings_are_checked_without_jsonschema(tmp_path) -> None:
     heavy, output, code = imported_by("validate", "--config", str(config), str(tmp_path / "x.md"))
     assert code == 1, output
     assert "yaml" in heavy and "jsonschema" not in heavy
+
+
+def _console(*args: str) -> subprocess.CompletedProcess[str]:
+    """The console script's entry point (`postmortem.launcher:main`) in a real process."""
+    code = "from postmortem.launcher import main; main()"
+    return subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=60
+    )
+
+
+def test_validate_leaves_at_once_with_its_report_and_status(tmp_path) -> None:
+    """`main` ends a `validate` with os._exit: the whole report is still written (a long
+    one, to a pipe and to --output) and the exit status is click's."""
+    for n in range(30):
+        (tmp_path / f"bad{n}.md").write_text("no frontmatter\n", "utf-8")
+    expected = CliRunner().invoke(cli.main, ["validate", "--format", "json", str(tmp_path)])
+    done = _console("validate", "--format", "json", str(tmp_path))
+    assert done.returncode == expected.exit_code == 1
+    assert done.stdout == expected.stdout and len(done.stdout) > 10_000
+    report = tmp_path / "report.json"
+    written = _console("validate", "--format", "json", "-o", str(report), str(tmp_path))
+    assert written.returncode == 1
+    assert report.read_text("utf-8") == expected.stdout
+
+
+def test_validate_usage_errors_still_exit_2_with_their_message(tmp_path) -> None:
+    done = _console("validate", "--no-such-option")
+    assert done.returncode == 2
+    assert "No such option" in done.stderr
+    (tmp_path / "bad.md").write_text("no frontmatter\n", "utf-8")
+    quiet = _console("validate", "--select", "IN010", "--quiet", str(tmp_path / "bad.md"))
+    assert quiet.returncode == 1 and "IN010" in quiet.stdout
+
+
+@pytest.mark.parametrize(
+    ("code", "status", "printed"), [(None, 0, ""), (3, 3, ""), ("bye", 1, "bye\n")]
+)
+def test_exit_status_is_the_interpreters(code, status, printed, capsys) -> None:
+    from postmortem.launcher import _exit_status
+
+    assert _exit_status(code) == status
+    assert capsys.readouterr().err == printed

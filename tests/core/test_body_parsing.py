@@ -1,14 +1,17 @@
 """The body parser's shortcuts give what markdown-it itself gives.
 
-- Block rules are tried only where a line's first character lets them match
-  (`_FirstCharRuler`), and the setext heading rule only where a later line of the paragraph
-  starts with `-` or `=` (`_lheading`): the same block tokens as a stock markdown-it.
+- Block rules are tried only where a line's first character lets them match, inline rules
+  only where the character at the position does (`_FirstCharRuler`), and the setext heading
+  rule only where a later line of the paragraph starts with `-` or `=` (`_lheading`): the
+  same block and inline tokens as a stock markdown-it. Line endings and NUL characters are
+  normalised only where there are any.
 - Tables are read by `_table_rows` (one token per row, cells split by `_escaped_split`)
   instead of markdown-it's table rule (tokens per cell, `escapedSplit`): the same sections,
   tables, rows, cells and prose blocks.
 - A block's readable text is found without the inline parser when it has no inline markup
-  (`_plain_text`) or backticks only (`_code_span_text`): the same text as markdown-it's
-  inline tokens through `prose_text`.
+  (`_plain_text`) or backticks only (`_code_span_text`), and URLs are looked for only where
+  "://" or "www." is: the same text as a stock markdown-it's inline tokens through
+  `prose_text`.
 
 Each is compared with markdown-it on the project's post-mortems and test documents, generated
 reports, the shared corpus (when present) and generated Markdown.
@@ -25,7 +28,15 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from markdown_it.rules_block.table import escapedSplit
 
-from postmortem.body import _MD, ProseBlock, _escaped_split, inline_text, parse_body
+from postmortem.body import (
+    _MD,
+    _URL,
+    ProseBlock,
+    _escaped_split,
+    _without_urls,
+    parse_body,
+    prose_text,
+)
 from postmortem.document import load_document, split_lines
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -35,6 +46,32 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from generate import generate  # noqa: E402
 
 STOCK = MarkdownIt("commonmark", {"html": True}).enable("table").disable("inline")
+STOCK_INLINE = MarkdownIt("commonmark", {"html": True})
+
+
+def inline_tokens(md: MarkdownIt, raw: str, references: dict) -> list:
+    found: list = []
+    md.inline.parse(raw, md, {"references": references}, found)
+    return [flat(token) for token in found]
+
+
+def flat(t) -> tuple:
+    children = [flat(child) for child in t.children or []]
+    return (t.type, t.tag, t.nesting, t.content, t.markup, t.info, t.attrs, t.level, children)
+
+
+def stock_text(raw: str, references: dict) -> str:
+    """A block's readable text read with a stock markdown-it's inline parser."""
+    found: list = []
+    STOCK_INLINE.inline.parse(raw, STOCK_INLINE, {"references": references}, found)
+    return prose_text(found)
+
+
+def same_inline(raw: str, references: dict) -> None:
+    assert inline_tokens(_MD, raw, references) == inline_tokens(STOCK_INLINE, raw, references)
+    assert ProseBlock(raw, 1, "paragraph", "", references=references).text == stock_text(
+        raw, references
+    )
 
 
 def project_documents(tmp_path: Path) -> list[Path]:
@@ -80,7 +117,10 @@ def same_blocks_and_texts(paths: list[Path]) -> int:
         assert ours == stock, path
         doc = load_document(path)
         for block in [*doc.prose, *doc.headings, *doc.cells]:
-            assert block.text == inline_text(block.raw, block.references), (path, block.line)
+            assert block.text == stock_text(block.raw, block.references), (path, block.line)
+            assert inline_tokens(_MD, block.raw, block.references) == inline_tokens(
+                STOCK_INLINE, block.raw, block.references
+            ), (path, block.line)
             blocks += 1
     return blocks
 
@@ -108,7 +148,8 @@ PIECES = st.sampled_from(
     [
         "a", "word", " ", "  ", "\t", "\n", "|", "\\|", "\\", "`", "``", "```", "*", "_", "[x]",
         "(u)", "<b>", "&amp;", "https://example.com/a", "www.x.org", "|---|", ":-:", "-", "#",
-        "> ", "1. ", "\n\n",
+        "> ", "1. ", "\n\n", "!", "**", "~", "&#35;", "<a@b.c>", "<https://a.b>", "[x](y)",
+        "WWW.X.ORG", "ftp://f", "ä",
     ]
 )  # fmt: skip
 
@@ -140,6 +181,7 @@ def test_same_tokens_and_body_on_generated_blocks(lines: list[tuple[str, str, st
         "a\n    ---\n", "a\n\n---\n", "a\n+ b\n", "a\n2. b\n1. c\n", "a\n<div>\n", "a\n# b\n",
         "a\n```\nb\n```\n", "[a]: /u\n[a]\n", "* a\n\n  b\n* c\n", "> - a\n> b\n---\n",
         "- a\n - b\n  - c\n   - d\n    - e\n", "\ta\n-\tb\n", "a\r\n---\r\n",
+        "a\rb\r\r# c\0d\r\n", "\0\n\0",
     ],
 )  # fmt: skip
 def test_same_tokens_and_body_on_block_examples(text: str) -> None:
@@ -204,8 +246,8 @@ def test_same_tables_on_examples(table: str) -> None:
 @given(st.lists(PIECES, max_size=40))
 def test_same_text_on_generated_markdown(pieces: list[str]) -> None:
     raw = "".join(pieces).strip()
-    block = ProseBlock(raw, 1, "paragraph", "")
-    assert block.text == inline_text(raw, {})
+    same_inline(raw, {})
+    same_inline(raw, {"X": {"href": "/u", "title": ""}})
 
 
 @pytest.mark.parametrize(
@@ -217,10 +259,22 @@ def test_same_text_on_generated_markdown(pieces: list[str]) -> None:
         "a `code` b ``more ` code`` c ` unmatched",
         "`a\n  b` spans lines, ```` alone",
         "https://x.y/`z` and `https://x.y` ",
+        "HTTPS://X.Y and WwW.example.org, ftp://f and http:/x www x.www.y",
+        "See WwW.Example.org now",
+        "![img](/u) ![x] [x] [x][] [x](</a b> 'title') <https://a.b> <a@b.c> <span a=1>",
+        "*a* _b_ **c** __d__ ***e*** a*b*c a_b_c \\*x\\* &amp; &#35; &nosuch; &#xZZ;",
+        "a  \nb\\\nc ~~d~~ ~e~ [a](b)(c) [[x]](y) ![a ![b](c)](d) `a\nb`",
+        "ünï *cödé* `ß` https://ex.ample/ä?ö=1 ½",
     ],
 )
 def test_shortcut_examples(raw: str) -> None:
-    assert ProseBlock(raw, 1, "paragraph", "").text == inline_text(raw, {})
+    same_inline(raw, {})
+    assert _without_urls(raw) == _URL.sub("URL", raw)
+
+
+@given(st.text(alphabet="wW.:/hHtpsfS xä\u017f\u212a-", max_size=30))
+def test_urls_are_looked_for_where_they_can_be(text: str) -> None:
+    assert _without_urls(text) == _URL.sub("URL", text)
 
 
 def test_escaped_pipes_stay_in_their_cell() -> None:

@@ -5,8 +5,11 @@ Two measurements, both split before tuning:
 - our written set (tests/data/blame-written.tsv): "tune" rows were used while writing the
   patterns, "holdout" rows were measured once afterwards;
 - the labelled dev corpus (../shared/corpus/labelled-dev, 19 organisations, every sentence
-  strict / borderline / clean): the organisations in DEV_TUNING were tuned on, those in
-  DEV_HELD_OUT never were. Skipped with a reason where the shared corpus is absent.
+  strict / borderline / clean). Its organisations were split into a tuning group and a
+  held-out group until the fourth session of issue 10; the held-out group was measured six
+  times and then retired (every organisation is tuned on now; a blind set outside the project
+  is the held-out measurement). Floors are kept per group, at what was measured at the end of
+  that session. Skipped with a reason where the shared corpus is absent.
 
 Floors are the measured figures rounded down (benchmarks/blame_eval.py prints them all), so a
 change that loses ground fails here.
@@ -20,8 +23,9 @@ import pytest
 
 from postmortem.language.blame import find_blame
 from postmortem.language.evaluation import (
-    DEV_HELD_OUT,
-    DEV_TUNING,
+    DEV_FIRST_TUNING,
+    DEV_ORGANISATIONS,
+    DEV_RETIRED_HELD_OUT,
     Score,
     dev_scores,
     load_written,
@@ -38,8 +42,14 @@ needs_dev = pytest.mark.skipif(
 # (precision, recall) floors per split of the written set.
 # holdout: the second batch (b2-*) was measured once before tuning and never tuned on; the
 # fourth (b4-*, performance judgements and role words) added two misses it has never been
-# tuned for (51/58 = 0.879), so the recall floor is 0.87.
-WRITTEN_FLOORS = {"tune": (0.95, 0.95), "holdout": (0.94, 0.87)}
+# tuned for (51/58 = 0.879); the fifth (b5-*, the labelling guide's kinds with new names and
+# roles) was measured before and after the fourth session's changes (8/10 both times); the
+# sixth (b6-*, idioms, consequences, disguised vigilance: 7/12 -> 11/12) and seventh (b7-*, the
+# guide's borderline kinds: 6/12 -> 9/12) and eighth (b8-*, fault nouns, blame without a
+# failure verb, unlisted roles and names: 6/12 -> 7/12) were each measured before and after
+# the rules written for their tune halves. The whole holdout: 89/104 = 0.856, precision
+# 89/90; the floor follows the set as it grows, never above what it measures.
+WRITTEN_FLOORS = {"tune": (0.95, 0.95), "holdout": (0.98, 0.85)}
 
 
 def test_written_set_is_balanced_and_split_up_front() -> None:
@@ -230,34 +240,41 @@ def test_their_blameful_twins_still_are(sentence: str, tier: str) -> None:
 
 
 @needs_dev
-def test_dev_split_is_by_organisation_and_covers_all_of_them() -> None:
+def test_dev_groups_cover_every_organisation_once() -> None:
     docs = {p.name.split("__", 1)[0] for p in (DEV / "docs").glob("*__*.md")}
-    assert set(DEV_HELD_OUT).isdisjoint(DEV_TUNING)
-    assert set(DEV_HELD_OUT) | set(DEV_TUNING) == docs
+    assert set(DEV_RETIRED_HELD_OUT).isdisjoint(DEV_FIRST_TUNING)
+    assert set(DEV_ORGANISATIONS) == docs
 
 
-def _dev_figures(orgs: tuple[str, ...], name: str):
-    """Scores of one side of the split only: a failing tuning test prints nothing of the
-    held-out organisations, whose sentences are measured and never read."""
+# Floors per group: (strict found, all blameful found, most false alarms), measured at the end
+# of issue 10's fourth session (benchmarks/blame_eval.py prints them per organisation).
+DEV_FLOORS = {
+    "formerly held out": (5, 21, 4),
+    "first tuning": (10, 71, 0),
+}
+
+
+@pytest.fixture(scope="module")
+def dev_scores_all():
     if not (DEV / "labels.tsv").is_file():
         pytest.skip(f"the shared corpus is not here ({DEV}); CI has it")
-    scores = dev_scores(run_dev_corpus(DEV, orgs))
-    print(scores[name].line(name))
-    return scores[name]
+    return dev_scores(run_dev_corpus(DEV))
 
 
-def test_dev_corpus_tuning_organisations() -> None:
-    tuning = _dev_figures(DEV_TUNING, "tuning")
-    assert tuning.strict_found >= 0.9 * tuning.strict
-    assert tuning.strict_found + tuning.borderline_found >= 0.75 * (
-        tuning.strict + tuning.borderline
-    )
-    assert tuning.clean_flagged <= 0.001 * tuning.sentences
+@pytest.mark.parametrize("group", sorted(DEV_FLOORS))
+def test_dev_corpus_groups(dev_scores_all, group: str) -> None:
+    figures = dev_scores_all[group]
+    print(figures.line(group))
+    strict, blameful, false_alarms = DEV_FLOORS[group]
+    assert figures.strict_found >= strict
+    assert figures.strict_found + figures.borderline_found >= blameful
+    assert figures.clean_flagged <= false_alarms
 
 
-def test_dev_corpus_held_out_organisations() -> None:
-    # Floors at the figures measured once the tuning was done (see benchmarks/blame_eval.py).
-    held = _dev_figures(DEV_HELD_OUT, "held-out")
-    assert held.strict_found >= 2
-    assert held.strict_found + held.borderline_found >= 8
-    assert held.clean_flagged <= 10
+def test_dev_corpus_goals_on_all_organisations(dev_scores_all) -> None:
+    """The issue's goals, on all the real text we may read: strict recall 0.9, all-blameful
+    recall 0.6, at most one false alarm per 1,000 sentences."""
+    every = dev_scores_all["all"]
+    assert every.strict_found >= 0.9 * every.strict
+    assert every.strict_found + every.borderline_found >= 0.6 * (every.strict + every.borderline)
+    assert every.clean_flagged <= 0.001 * every.sentences

@@ -20,6 +20,9 @@ from markdown_it.ruler import Ruler
 from markdown_it.rules_block.lheading import lheading
 from markdown_it.rules_block.state_block import StateBlock
 from markdown_it.rules_block.table import MAX_AUTOCOMPLETED_CELLS
+from markdown_it.rules_core import normalize
+from markdown_it.rules_core.state_core import StateCore
+from markdown_it.rules_inline.state_inline import StateInline
 from markdown_it.token import Token
 
 
@@ -152,10 +155,10 @@ def _lheading(state: StateBlock, start: int, end: int, silent: bool) -> bool:
     return False
 
 
-# The first character of a line that each block rule needs to match at all (a rule not
-# listed may match at any character). Each of these rules returns False without touching the
-# state when the line's first character is another.
-_STARTS = {
+# The character that each rule needs at the start of a line (block rules) or at the parser's
+# position (inline rules) to match at all; a rule not listed may match at any character. Each
+# listed rule returns False without touching the state when the character is another.
+_BLOCK_STARTS = {
     "fence": "`~",
     "blockquote": ">",
     "hr": "*-_",
@@ -164,41 +167,69 @@ _STARTS = {
     "html_block": "<",
     "heading": "#",
 }
+_INLINE_STARTS = {
+    "linkify": ":",
+    "newline": "\n",
+    "escape": "\\",
+    "backticks": "`",
+    "strikethrough": "~",
+    "emphasis": "_*",
+    "link": "[",
+    "image": "!",
+    "autolink": "<",
+    "html_inline": "<",
+    "entity": "&",
+}
 
 
 class _FirstCharRuler(Ruler):
-    """markdown-it's block ruler whose every chain (the rules tried at a line, and each list
-    of rules that may end a paragraph, quote or list) is one function that calls only the
-    rules that can match the line's first character, in their order: markdown-it tries every
-    rule at every line, and a post-mortem's lines are mostly prose and table rows that all
-    but the table, lheading and paragraph rules turn down at once.
+    """A markdown-it ruler whose every chain (the rules tried at a line or a position, and
+    each list of rules that may end a paragraph, quote or list) is one function that calls
+    only the rules that can match the character there, in their order. markdown-it tries
+    every rule at every line, and at every inline character that may start markup: a
+    post-mortem's lines are mostly prose and table rows, that all but the table, lheading and
+    paragraph rules turn down at once.
 
     tests/core/test_body_parsing.py compares the tokens with a stock markdown-it's."""
 
+    def __init__(self, rules: Ruler, starts: dict[str, str], dispatch: Callable) -> None:
+        super().__init__()
+        self.__rules__ = rules.__rules__
+        self.starts = starts
+        self.dispatch = dispatch
+
     def __compile__(self) -> None:
         super().__compile__()
-        starts = {rule.fn: _STARTS.get(rule.name) for rule in self.__rules__}
+        starts = {rule.fn: self.starts.get(rule.name) for rule in self.__rules__}
         cache = self.__cache__ or {}
-        self.__cache__ = {name: [_dispatch(chain, starts)] for name, chain in cache.items()}
+        self.__cache__ = {name: [self.dispatch(chain, starts)] for name, chain in cache.items()}
 
 
-def _dispatch(chain: list, starts: dict) -> Callable[[StateBlock, int, int, bool], bool]:
-    by_char: dict[str, tuple] = {}
-    every = tuple(chain)
+def _by_char(chain: list, starts: dict) -> Callable[[str], tuple]:
+    """The rules of `chain` that can match at a character, looked up once per character."""
+    found: dict[str, tuple] = {}
 
     def rules_for(char: str) -> tuple:
-        found = by_char[char] = tuple(
-            rule for rule in chain if starts[rule] is None or char in starts[rule]
-        )
-        return found
+        rules = found.get(char)
+        if rules is None:
+            rules = found[char] = tuple(
+                rule for rule in chain if starts[rule] is None or char in starts[rule]
+            )
+        return rules
+
+    return rules_for
+
+
+def _block_dispatch(chain: list, starts: dict) -> Callable[[StateBlock, int, int, bool], bool]:
+    rules_for = _by_char(chain, starts)
+    every = tuple(chain)
 
     def first_matching(state: StateBlock, line: int, end: int, silent: bool) -> bool:
         pos = state.bMarks[line] + state.tShift[line]
         if pos >= state.eMarks[line] or state.sCount[line] - state.blkIndent >= 4:
             rules = every  # an empty or indented line: every rule, as markdown-it
         else:
-            char = state.src[pos]
-            rules = by_char.get(char) or rules_for(char)
+            rules = rules_for(state.src[pos])
         for rule in rules:
             if rule(state, line, end, silent):
                 return True
@@ -207,13 +238,35 @@ def _dispatch(chain: list, starts: dict) -> Callable[[StateBlock, int, int, bool
     return first_matching
 
 
+def _inline_dispatch(chain: list, starts: dict) -> Callable[[StateInline, bool], bool]:
+    rules_for = _by_char(chain, starts)
+    every = tuple(chain)
+
+    def first_matching(state: StateInline, silent: bool) -> bool:
+        pos = state.pos
+        rules = rules_for(state.src[pos]) if pos < len(state.src) else every
+        for rule in rules:
+            if rule(state, silent):
+                return True
+        return False
+
+    return first_matching
+
+
+def _normalize(state: StateCore) -> None:
+    """markdown-it's first core rule (line endings to `\\n`, NUL to U+FFFD), run only where
+    there is a `\\r` or a NUL: it rewrote every line break of every body as itself."""
+    if "\r" in state.src or "\0" in state.src:
+        normalize(state)
+
+
 def _block_parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": True}).enable("table").disable("inline")
+    md.core.ruler.at("normalize", _normalize)
     md.block.ruler.at("table", _table_rows, {"alt": ["paragraph", "reference"]})
     md.block.ruler.at("lheading", _lheading)
-    ruler = _FirstCharRuler()
-    ruler.__rules__ = md.block.ruler.__rules__
-    md.block.ruler = ruler
+    md.block.ruler = _FirstCharRuler(md.block.ruler, _BLOCK_STARTS, _block_dispatch)
+    md.inline.ruler = _FirstCharRuler(md.inline.ruler, _INLINE_STARTS, _inline_dispatch)
     return md
 
 
@@ -369,7 +422,7 @@ class _BodyWalk:
         self.table: Table | None = None
         self.header: list[str] = []
         self.in_head = False
-        self.row_cells: list[Cell] | None = None
+        self.row_texts: list[str] | None = None  # the cells of a stock parser's row
         self.row_line = 0
 
     def line_of(self, token: Token) -> int:
@@ -395,8 +448,7 @@ class _BodyWalk:
         elif kind == "table_row" and self.table is not None:
             self.row_line = self.line_of(token)
             self.in_head = token.meta["head"]
-            cells = [Cell(text.strip(), self.row_line, 1) for text in token.meta["cells"]]
-            self.close_row(self.table, cells)
+            self.close_row(self.table, [text.strip() for text in token.meta["cells"]])
         elif kind == "table_open":
             self.open_table(token)
         elif kind == "thead_open":
@@ -404,16 +456,16 @@ class _BodyWalk:
         elif kind == "thead_close":
             self.in_head = False
         elif kind == "tr_open":
-            self.row_cells = []
+            self.row_texts = []
             self.row_line = self.line_of(token)
-        elif kind == "tr_close" and self.table is not None and self.row_cells is not None:
-            self.close_row(self.table, self.row_cells)
-            self.row_cells = None
+        elif kind == "tr_close" and self.table is not None and self.row_texts is not None:
+            self.close_row(self.table, self.row_texts)
+            self.row_texts = None
         elif kind == "table_close":
             self.table = None
             self.in_head = False
-        elif kind == "inline" and self.row_cells is not None:
-            self.row_cells.append(Cell(_inline_text(token), self.row_line, 1))
+        elif kind == "inline" and self.row_texts is not None:
+            self.row_texts.append(_inline_text(token))
         elif kind == "inline" and token.map is not None and not self.quoted:
             self.prose_block(token)
         return i + 1
@@ -455,14 +507,12 @@ class _BodyWalk:
         if self.section is not None and not self.quoted:
             self.section.tables.append(self.table)
 
-    def close_row(self, table: Table, row_cells: list[Cell]) -> None:
+    def close_row(self, table: Table, texts: list[str]) -> None:
         """The header row names the columns; a body row is keyed by them."""
-        source = self.lines[self.row_line - 1] if self.row_line - 1 < len(self.lines) else ""
-        columns = _cell_columns(source)
-        cells = [
-            Cell(c.text, c.line, columns[n] if n < len(columns) else 1)
-            for n, c in enumerate(row_cells)
-        ]
+        line = self.row_line
+        columns = _cell_columns(self.lines[line - 1] if line - 1 < len(self.lines) else "")
+        width = len(columns)
+        cells = [Cell(text, line, columns[n] if n < width else 1) for n, text in enumerate(texts)]
         if self.in_head:
             self.header = [_header_key(c.text) for c in cells]
             table.headers = self.header
@@ -556,14 +606,23 @@ def _plain_text(raw: str) -> str:
     the spaces before it and skips the spaces and tabs that start the next line.
     tests/core/test_body_parsing.py compares the two."""
     if "\n" not in raw:
-        return _URL.sub("URL", raw)
+        return _without_urls(raw)
     lines = raw.split("\n")
     last = len(lines) - 1
     for n, line in enumerate(lines):
         if n:
             line = line.lstrip(" \t")
         lines[n] = line.rstrip(" ") if n < last else line
-    return _URL.sub("URL", "\n".join(lines))
+    return _without_urls("\n".join(lines))
+
+
+def _without_urls(text: str) -> str:
+    """`text` with each URL replaced by "URL" (`_URL`), the pattern run only where one can
+    start: "://" or "www." in any case (most blocks have neither, and `_URL` tries its
+    alternatives at every word)."""
+    if "://" in text or "www." in text.lower():
+        return _URL.sub("URL", text)
+    return text
 
 
 def _code_span_text(raw: str) -> str:
@@ -601,7 +660,7 @@ def prose_text(children: list[Token]) -> str:
     parts: list[str] = []
     for child in children:
         if child.type in ("text", "text_special"):
-            parts.append(_URL.sub("URL", child.content))
+            parts.append(_without_urls(child.content))
         elif child.type == "code_inline":
             parts.append("CODE")
         elif child.type in ("softbreak", "hardbreak"):
@@ -619,6 +678,8 @@ def _cell_columns(line: str) -> list[int]:
     outside code spans)."""
     stripped = line.lstrip()
     start = len(line) - len(stripped) + (1 if stripped.startswith("|") else 0)
+    if "`" not in line and "\\" not in line:
+        return _plain_cell_columns(line, start)
     starts = []
     in_code = False
     for match in _PIPE_OR_MARK.finditer(line, start):
@@ -632,3 +693,15 @@ def _cell_columns(line: str) -> list[int]:
         starts.append(start)
     # Point at the cell's text, after its leading spaces.
     return [len(line[s:]) - len(line[s:].lstrip(" ")) + s + 1 for s in starts]
+
+
+def _plain_cell_columns(line: str, start: int) -> list[int]:
+    """`_cell_columns` of a row without backticks or backslashes: every pipe ends a cell."""
+    columns = []
+    *cells, last = line[start:].split("|")
+    for cell in cells:
+        columns.append(start + len(cell) - len(cell.lstrip(" ")) + 1)
+        start += len(cell) + 1
+    if last.strip():
+        columns.append(start + len(last) - len(last.lstrip(" ")) + 1)
+    return columns

@@ -156,6 +156,8 @@ class _Context:
         if low.endswith(("'s", "’s")):
             return THING  # possessive: the head noun follows
         if low in _PERSON_PRONOUNS:
+            if tok == "US":
+                return THING  # the country, not the pronoun
             return PERSON
         if low in _THING_PRONOUNS:
             return THING

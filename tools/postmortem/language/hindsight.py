@@ -110,6 +110,17 @@ _PEOPLES_TASKS = _LANG.words("duty_verbs") | _LANG.words("human_duty_verbs") | {
 _OVERSIGHT_VERBS = _LANG.words("oversight_verbs")
 
 
+# "should have been started sooner": when something was done is people's timing, whatever
+# the participle.
+# A bare "earlier" is often a place in a sequence ("statuses that should've been removed
+# earlier are still present"), so it needs a degree word.
+_TIMING = re.compile(
+    r"\s+(?:(?:much\s+|far\s+|a\s+lot\s+|way\s+|a\s+bit\s+|a\s+little\s+)?"
+    r"(?:sooner|faster|quicker|more\s+quickly)|(?:much|far|a\s+lot|way)\s+earlier)\b",
+    re.I,
+)
+
+
 # "just needs to", "simply have to": an instruction or a design in the present tense.
 _INSTRUCTION = re.compile(r"\w+\s+(?:needs?|have|has)\s+to\b")
 
@@ -144,14 +155,18 @@ def _bl103_105(ctx: _Context) -> Iterator[BlameHit]:
                 continue
             if vlow in _CATEGORISING:
                 continue  # "should have been considered illiquid": how a value is classed
-            if _THING_RELATIVE.search(text, max(0, m.start() - 40), m.start()) and (
-                _base_form(vlow) not in _PEOPLES_TASKS
+            timing = bool(_TIMING.match(text, m.end()))  # "should have been started sooner"
+            if (
+                _THING_RELATIVE.search(text, max(0, m.start() - 40), m.start())
+                and _base_form(vlow) not in _PEOPLES_TASKS
+                and not timing
             ):
                 continue  # "the pods that should have been evicted": what the system should do
             if (
                 _base_form(vlow) not in _PEOPLES_TASKS
                 and _base_form(vlow) not in _OVERSIGHT_VERBS
                 and ctx.subject(m.start())[0] != PERSON
+                and not timing
             ):
                 continue  # "1.4.1 should have been called 1.4.2": what a thing was meant to be
             s, _ = ctx.sentence(m.start())
@@ -288,6 +303,10 @@ _HUMAN_FAULT = re.compile(
     r"ignored|overlooked|neglected|missed|should(?:\s+not|n['’]t)?\s+have)\b",
     re.I,
 )
+# People as words of their own, not possessives ("our servers"): pronouns and roles.
+_PERSON_WORDS = (_LANG.words("person_pronouns") | _LANG.words("roles")) - _LANG.words(
+    "first_person"
+) | {"we", "i", "us"}
 _BLAME_CONTEXT = re.compile(
     r"\b(?:wrong|mistakes?|mistaken|error|fault|failed|fail|missed|miss|forgot|forget|ignored|"
     r"overlooked|neglected|careless|bad\s+idea|didn['’]t|did\s+not|never|should|could|would|"
@@ -313,6 +332,12 @@ def _bl105(ctx: _Context) -> Iterator[BlameHit]:
                 continue  # "very obviously crafted for malicious purposes" judges no one
             if not ctx.person_in(s, e) and not _HUMAN_FAULT.search(sentence):
                 continue  # "the flag was clearly wrong": a verdict on code, not on people
+            if (
+                ctx.subject(m.start())[0] == THING
+                and not _HUMAN_FAULT.search(sentence)
+                and _PERSON_WORDS.isdisjoint(w.lower() for w in _TOKEN.findall(sentence))
+            ):
+                continue  # "the roll-out obviously had failed ... on our servers": a thing
         yield _hindsight(m.start(), m.end(), m.group())
     for m in _JUST.finditer(text):
         word = m.group("a") or m.group("b")

@@ -115,14 +115,16 @@ _HUMAN_ACT = re.compile(
     r"merges?|commits?|changes?|deploy(?:s|ment)?|handling|work|judge?ment|ideas?|plans?|"
     r"rollouts?|releases?|rollbacks?|handovers?|responses?|testing|investigations?|planning|"
     r"preparation|communications?|fix|fixes|patch|patches|edits?|engineering|coding|"
-    r"approv(?:e|es|ed|ing|als?)|pushing|merging|pull\s+requests?|on\s+the\s+part\s+of)\b",
+    r"approv(?:e|es|ed|ing|als?)|pushing|merging|pull\s+requests?|on\s+the\s+part\s+of|"
+    r"habits?|practices?|behaviou?rs?|conduct|attitudes?|actions?)\b",
     re.I,
 )
 
 _JUDGEMENT_KEYS = _kw(
     """careless carelessly carelessness sloppy sloppily sloppiness lazy laziness lazily negligent
     negligently negligence incompetent incompetently incompetence stupid stupidly stupidity dumb
-    idiot idiots idiotic foolish foolishly foolishness reckless recklessly recklessness
+    idiot idiots idiotic moron morons moronic imbecile imbeciles clown clowns buffoon buffoons
+    foolish foolishly foolishness reckless recklessly recklessness
     irresponsible irresponsibly irresponsibility inattentive inattention asleep ball judgment
     judgement judgments judgements attention wrongly incorrectly mistakenly falsely naively
     erroneously wrongfully misjudged misjudge misjudges misjudging misjudgment misjudgement
@@ -137,7 +139,8 @@ _JUDGEMENT = re.compile(
         static|val|property|loader|mode|sequence|list|binding|compil\w*|instantiat\w*|creat\w*))
     | laziness
     | negligen(?:t|tly|ce) | incompeten(?:t|tly|ce) | stupid(?:ly|ity)? | dumb(?![\s\-](?:terminal|pipe))
-    | idiot(?:s|ic)? | foolish(?:ly|ness)? | reckless(?:ly|ness)? | irresponsib(?:le|ly|ility)
+    | idiot(?:s|ic)?(?![\s\-]proof) | moron(?:s|ic)? | imbeciles? | buffoons? | clowns(?!\s+(?:fish|car))
+    | foolish(?:ly|ness)? | reckless(?:ly|ness)? | irresponsib(?:le|ly|ility)
     | inattenti(?:ve|on) | asleep\s+at\s+the\s+(?:wheel|switch) | dropped\s+the\s+ball
     | (?:lapses?|errors?)\s+(?:in|of)\s+judge?ment | (?:poor|bad|questionable|faulty)\s+judge?ment
     | (?:not|wasn['’]t|weren['’]t)\s+paying\s+attention | (?:didn['’]t|did\s+not)\s+pay\s+attention
@@ -192,12 +195,21 @@ _JUDGEMENT_GATE = _Gate(
 # mistake, a decision, a review) is in the sentence; of a thing they describe its behaviour.
 # Measured on the neutral probe (benchmarks/blame_neutral.py).
 _NEEDS_PERSON = frozenset(
-    """lazy lazily dumb stupid stupidly stupidity idiot idiots idiotic foolish foolishly
+    """lazy lazily dumb stupid stupidly stupidity idiot idiots idiotic moron morons moronic
+    imbecile imbeciles buffoon buffoons clowns foolish foolishly
     careless carelessly sloppy sloppily negligent negligently incompetent incompetently
     reckless recklessly irresponsible irresponsibly inattentive cowboy unprofessional
     unprofessionally clueless oblivious obliviously knowingly amateur amateurish""".split()
 )
 # The nouns of character ("laziness", "negligence", "sloppiness") judge people on their own.
+# Plural insults for people, after a word that points at people ("those idiots", "what
+# morons", "a bunch of clowns"), are people themselves; elsewhere they need a person like the
+# adjectives ("an idiot light", "the clowns in the demo app").
+_INSULTS = frozenset("idiots morons imbeciles buffoons clowns".split())
+_INSULT_BEFORE = re.compile(
+    r"\b(?:those|these|what|such|bunch\s+of|total|complete|absolute|utter|you|are|were)\s+$",
+    re.I,
+)
 
 
 _FUNCTION_WORDS = (
@@ -213,6 +225,18 @@ _PERSON_HEADS = _LANG.words("roles") | _LANG.words("affected_people")
 _NEXT_WORDS = re.compile(
     r"[ \t]+([A-Za-z][\w\-']*)(?:[ \t]+([A-Za-z][\w\-']*))?(?:[ \t]+([A-Za-z][\w\-']*))?"
 )
+
+
+# "the contractor's sloppy script", "Grigor's careless rollout", "their sloppy script": a
+# person's possession is their work, whatever its noun.
+_POSSESSOR = re.compile(r"(@?[A-Za-z][\w\-]*)['’]s\s+$|\b(his|her|their)\s+$", re.I)
+
+
+def _person_possessor(ctx: _Context, start: int) -> bool:
+    m = _POSSESSOR.search(ctx.text, max(0, start - 40), start)
+    if not m:
+        return False
+    return bool(m.group(2)) or ctx.classify(m.group(1), None, False) == PERSON
 
 
 # "when I'm lazy", "was too sloppy": the adjective is predicative, what follows is not its noun.
@@ -269,16 +293,27 @@ def _bl104(ctx: _Context) -> Iterator[BlameHit]:
             continue  # "the Fedora patches didn't bother to check": what code does
         if phrase.isupper() and len(phrase) > 4:
             continue  # "(INCLUDING NEGLIGENCE OR OTHERWISE)": a licence's shouted boilerplate
+        if low in _INSULTS and _INSULT_BEFORE.search(text, max(0, m.start() - 30), m.start()):
+            # "those idiots in support", "what morons": a word for people by itself
+            yield _judgement(m.start(), m.end(), phrase)
+            continue
         if low.split(None, 1)[0] in _NEEDS_PERSON:
             head = _attributive_head(text, m.end())
             if head is not None:
                 # "a careless deploy", "a lazy engineer": the noun decides; "stupid bug",
                 # "sloppy locking", "lazy umount", "careless URI construction": a thing.
-                if head.lower() not in _PERSON_HEADS and not _HUMAN_ACT.fullmatch(head):
+                if (
+                    head.lower() not in _PERSON_HEADS
+                    and not _HUMAN_ACT.fullmatch(head)
+                    and not _person_possessor(ctx, m.start())
+                ):
                     continue
                 yield _judgement(m.start(), m.end(), phrase)
                 continue
             ss, se = ctx.sentence(m.start())
+            if _person_possessor(ctx, m.start()):
+                yield _judgement(m.start(), m.end(), phrase)  # "the contractor's sloppy ..."
+                continue
             if not ctx.person_in(ss, se) and not (
                 not low.startswith(("lazy", "lazily"))
                 and (_HUMAN_ACT.search(text, ss, se) or _GERUND_OPENING.match(text, ss))
@@ -319,6 +354,12 @@ _WHO = re.compile(
 )
 
 
+# A why-question in the present tense put to "you" is dialogue or a FAQ, not a review of
+# what someone did ("Why are you filling our queues?", "Why do you need a token?").
+_PRESENT_TO_YOU = re.compile(
+    r"why\s+(?:are|is|do|does|aren['’]t|don['’]t|doesn['’]t)\s+(?:not\s+)?you\b", re.I
+)
+
 # "... why didn't you?": the question ends at the person.
 _WHY_ELLIPTICAL = re.compile(
     r"\bwhy\s+(?:didn['’]t|did\s+not|wasn['’]t|weren['’]t|hadn['’]t|haven['’]t|hasn['’]t|"
@@ -339,6 +380,8 @@ def _bl106(ctx: _Context) -> Iterator[BlameHit]:
         cls, _, head_end = ctx.np_after(m.start("np"))
         if cls != PERSON:
             continue
+        if _PRESENT_TO_YOU.match(text, m.start()):
+            continue  # "Why are you filling our queues?", "Why do you need X?": dialogue
         # The verb is the first word after the subject ("why did the developer forget ...").
         vm = re.compile(r"\s*(?:not\s+)?([A-Za-z][\w\-]*)").match(text, head_end)
         verb_start = vm.start(1) if vm else m.start("verb")

@@ -15,10 +15,12 @@ classes by name, so another language fills the same classes).
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -264,7 +266,22 @@ def _names(code: str) -> frozenset[str]:
 
 @lru_cache(maxsize=4)
 def load_language(code: str = DEFAULT_LANGUAGE) -> Language:
-    """Read and compile the language data of ``code`` (cached: read once per process)."""
+    """Read and compile the language data of ``code`` (cached: read once per process, and
+    kept between runs by postmortem.datacache while its data files and the code of this
+    package are unchanged)."""
+    from postmortem import datacache
+
+    here = Path(__file__).parent
+    folder = here.parent / "data" / "blame" / code
+    try:
+        data = sorted(e.path for e in os.scandir(folder) if e.is_file())
+    except OSError:  # no such language, or not files on a disk: read as usual
+        return _load_language(code)
+    code_files = sorted(e.path for e in os.scandir(here) if e.name.endswith(".py"))
+    return datacache.cached(f"language-{code}", [*data, *code_files], lambda: _load_language(code))
+
+
+def _load_language(code: str) -> Language:
     where, words = _read(code, "words.yml")
     if not isinstance(words, dict):
         raise LanguageDataError(f"{where}: a mapping of word classes is expected")
