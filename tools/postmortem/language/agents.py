@@ -59,6 +59,8 @@ _WRONG_VERBS = (
     "deployed|pushed|merged|applied|ran|executed|targeted|edited|modified|updated|used|picked|"
     "selected|chose|typed|entered|copied|rolled back|scaled down|drained|destroyed|overwrote|"
     "overwritten|flushed|purged|revoked|rotated|"
+    # advice and hand-offs: "the support rep gave the customer the wrong command"
+    "gave|sent|told|provided|shared|suggested|recommended|pasted|linked|attached|"
     # present tense, as timeline cells are written ("14:02 SRE runs cleanup on wrong cluster")
     "deletes|drops|removes|terminates|kills|restarts|reboots|deploys|pushes|merges|applies|runs|"
     "executes|targets|edits|modifies|updates|uses|picks|selects|chooses|types|enters|copies"
@@ -363,11 +365,25 @@ def _TO_BLAME_THING(ctx: _Context, m: re.Match[str]) -> bool:
     return before is not None and ctx.subject(before.start())[0] == THING
 
 
+# Key word -> indices of the agentive patterns it can open: one set intersection per block
+# picks the few gates worth testing (the same gates, in the same order, so the same findings).
+_AGENT_BY_KEY: dict[str, list[tuple[int, tuple[frozenset[str], ...]]]] = {}
+for _index, (_kind, _gate, _rx) in enumerate(_AGENT_PATTERNS):
+    for _key in _gate.keys:
+        _AGENT_BY_KEY.setdefault(_key, []).append((_index, _gate.together[_key]))
+_AGENT_KEYS = frozenset(_AGENT_BY_KEY)
+
+
 def _bl101(ctx: _Context) -> Iterator[BlameHit]:
     text = ctx.text
-    for kind, gate, rx in _AGENT_PATTERNS:
-        if not gate.opens(ctx.words):
-            continue
+    words = ctx.words
+    chosen = {
+        i
+        for w in _AGENT_KEYS.intersection(words)
+        for i, partners in _AGENT_BY_KEY[w]
+        if any(rest <= words for rest in partners)
+    }
+    for kind, _gate, rx in (_AGENT_PATTERNS[i] for i in sorted(chosen)):
         for m in rx.finditer(text):
             hit = _agent_match(ctx, m, kind)
             if hit:

@@ -123,7 +123,8 @@ _HUMAN_ACT = re.compile(
 _JUDGEMENT_KEYS = _kw(
     """careless carelessly carelessness sloppy sloppily sloppiness lazy laziness lazily negligent
     negligently negligence incompetent incompetently incompetence stupid stupidly stupidity dumb
-    idiot idiots idiotic foolish foolishly foolishness reckless recklessly recklessness
+    idiot idiots idiotic moron morons moronic imbecile imbeciles clown clowns buffoon buffoons
+    foolish foolishly foolishness reckless recklessly recklessness
     irresponsible irresponsibly irresponsibility inattentive inattention asleep ball judgment
     judgement judgments judgements attention wrongly incorrectly mistakenly falsely naively
     erroneously wrongfully misjudged misjudge misjudges misjudging misjudgment misjudgement
@@ -138,7 +139,8 @@ _JUDGEMENT = re.compile(
         static|val|property|loader|mode|sequence|list|binding|compil\w*|instantiat\w*|creat\w*))
     | laziness
     | negligen(?:t|tly|ce) | incompeten(?:t|tly|ce) | stupid(?:ly|ity)? | dumb(?![\s\-](?:terminal|pipe))
-    | idiot(?:s|ic)? | foolish(?:ly|ness)? | reckless(?:ly|ness)? | irresponsib(?:le|ly|ility)
+    | idiot(?:s|ic)?(?![\s\-]proof) | moron(?:s|ic)? | imbeciles? | buffoons? | clowns(?!\s+(?:fish|car))
+    | foolish(?:ly|ness)? | reckless(?:ly|ness)? | irresponsib(?:le|ly|ility)
     | inattenti(?:ve|on) | asleep\s+at\s+the\s+(?:wheel|switch) | dropped\s+the\s+ball
     | (?:lapses?|errors?)\s+(?:in|of)\s+judge?ment | (?:poor|bad|questionable|faulty)\s+judge?ment
     | (?:not|wasn['’]t|weren['’]t)\s+paying\s+attention | (?:didn['’]t|did\s+not)\s+pay\s+attention
@@ -193,12 +195,21 @@ _JUDGEMENT_GATE = _Gate(
 # mistake, a decision, a review) is in the sentence; of a thing they describe its behaviour.
 # Measured on the neutral probe (benchmarks/blame_neutral.py).
 _NEEDS_PERSON = frozenset(
-    """lazy lazily dumb stupid stupidly stupidity idiot idiots idiotic foolish foolishly
+    """lazy lazily dumb stupid stupidly stupidity idiot idiots idiotic moron morons moronic
+    imbecile imbeciles buffoon buffoons clowns foolish foolishly
     careless carelessly sloppy sloppily negligent negligently incompetent incompetently
     reckless recklessly irresponsible irresponsibly inattentive cowboy unprofessional
     unprofessionally clueless oblivious obliviously knowingly amateur amateurish""".split()
 )
 # The nouns of character ("laziness", "negligence", "sloppiness") judge people on their own.
+# Plural insults for people, after a word that points at people ("those idiots", "what
+# morons", "a bunch of clowns"), are people themselves; elsewhere they need a person like the
+# adjectives ("an idiot light", "the clowns in the demo app").
+_INSULTS = frozenset("idiots morons imbeciles buffoons clowns".split())
+_INSULT_BEFORE = re.compile(
+    r"\b(?:those|these|what|such|bunch\s+of|total|complete|absolute|utter|you|are|were)\s+$",
+    re.I,
+)
 
 
 _FUNCTION_WORDS = (
@@ -282,6 +293,10 @@ def _bl104(ctx: _Context) -> Iterator[BlameHit]:
             continue  # "the Fedora patches didn't bother to check": what code does
         if phrase.isupper() and len(phrase) > 4:
             continue  # "(INCLUDING NEGLIGENCE OR OTHERWISE)": a licence's shouted boilerplate
+        if low in _INSULTS and _INSULT_BEFORE.search(text, max(0, m.start() - 30), m.start()):
+            # "those idiots in support", "what morons": a word for people by itself
+            yield _judgement(m.start(), m.end(), phrase)
+            continue
         if low.split(None, 1)[0] in _NEEDS_PERSON:
             head = _attributive_head(text, m.end())
             if head is not None:

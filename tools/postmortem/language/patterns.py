@@ -65,19 +65,25 @@ def _agent_ok(
     return cls in (NONE, PERSON)  # "none"
 
 
-# Key word -> indices of the patterns it triggers: one set intersection per block finds the
-# few patterns worth running, instead of a test per pattern.
-_BY_KEY: dict[str, list[int]] = {}
+# Key word -> (index, partner words) of the patterns it can open: one set intersection per
+# block finds the few patterns worth running, and their partner words are tested right there
+# (the same test as Pattern.may_match, without a second pass over each pattern's keys).
+_BY_KEY: dict[str, list[tuple[int, tuple[frozenset[str], ...]]]] = {}
 for _index, _pattern in enumerate(_LANG.patterns):
     for _key in _pattern.gate.keys:
-        _BY_KEY.setdefault(_key, []).append(_index)
+        _BY_KEY.setdefault(_key, []).append((_index, _pattern.gate.together[_key]))
 _KEYS = frozenset(_BY_KEY)
 
 
 def _candidates(words: frozenset[str]) -> list[Pattern]:
-    """The patterns whose keys the block holds, in the data's order."""
-    found = sorted({i for w in _KEYS.intersection(words) for i in _BY_KEY[w]})
-    return [p for p in (_LANG.patterns[i] for i in found) if p.may_match(words)]
+    """The patterns whose keys the block holds (with their partner words), in data order."""
+    found = {
+        i
+        for w in _KEYS.intersection(words)
+        for i, partners in _BY_KEY[w]
+        if any(rest <= words for rest in partners)
+    }
+    return [_LANG.patterns[i] for i in sorted(found)]
 
 
 def _pattern_hits(ctx: _Context, patterns: Iterable[Pattern] | None = None) -> Iterator[BlameHit]:
