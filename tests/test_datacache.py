@@ -158,7 +158,9 @@ def test_data_errors_are_raised_and_nothing_is_written(tmp_path: Path) -> None:
 
 PROBE = """
 import json, sys
+from pathlib import Path
 from postmortem import datacache
+datacache.FOLDER = Path(sys.argv[1])
 from postmortem.language import find_blame
 from postmortem.language.lexicon import load_language
 lang = load_language()
@@ -169,20 +171,23 @@ print(json.dumps({"served": served, "hits": hits}))
 """
 
 
-def blame_run() -> dict:
+def blame_run(folder: Path) -> dict:
     done = subprocess.run(
-        [sys.executable, "-c", PROBE], capture_output=True, text=True, timeout=120, cwd=ROOT
+        [sys.executable, "-c", PROBE, str(folder)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
     )
     assert done.returncode == 0, done.stderr[-2000:]
     return json.loads(done.stdout)
 
 
-def test_the_findings_are_the_same_from_the_file_and_from_the_data() -> None:
+def test_the_findings_are_the_same_from_the_file_and_from_the_data(tmp_path: Path) -> None:
     """Two real processes: one loads the data (no file), one reads the file it wrote."""
-    path = datacache.cache_path("language-en")
-    path.unlink(missing_ok=True)
-    cold = blame_run()
-    warm = blame_run()
+    cold = blame_run(tmp_path)
+    assert datacache.cache_path("language-en", tmp_path).is_file()
+    warm = blame_run(tmp_path)
     assert cold["served"] == [] and warm["served"] == ["language-en"]
     assert sum(map(len, warm["hits"])) > 100  # the examples that must match did
     assert warm["hits"] == cold["hits"]

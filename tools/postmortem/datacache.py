@@ -47,11 +47,13 @@ class Unsupported(TypeError):
 
 # What this process got from files, by name (tests and benchmarks look).
 SERVED: set[str] = set()
+# Where the files are when `cached` is not told (tests point it elsewhere).
+FOLDER: Path | None = None
 
 
 def cache_path(name: str, folder: Path | None = None) -> Path:
     tag = sys.implementation.cache_tag or "python"
-    folder = folder or Path(__file__).parent / "__pycache__"
+    folder = folder or FOLDER or Path(__file__).parent / "__pycache__"
     return folder / f"data-{name}.{tag}.marshal"
 
 

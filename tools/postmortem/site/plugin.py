@@ -24,10 +24,12 @@ import hashlib
 import logging
 import multiprocessing
 import os
+import signal
 import subprocess
 import sys
 import threading
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -42,7 +44,7 @@ from mkdocs.structure.pages import Page
 
 from ..config import ConfigError, load_config
 from ..document import Document, iter_markdown_files, load_document
-from .pages import GeneratedPage, SiteOptions, build_site, load_sync_state
+from .pages import GeneratedPage, Site, SiteOptions, build_site, load_sync_state
 from .sanitize import sanitize
 from .settings import RAW_HTML_MODES, RESTRICTED_MODES, SEARCH_ENGINES
 
@@ -112,16 +114,104 @@ def load_postmortems(folder: Path, parallel: bool, parsed: Parsed | None = None)
     return [parsed[p][1] for p in paths]
 
 
+class _NotKept(list):
+    """What the site does not keep of a document (see `load_for_site`): reading it is a bug
+    of the site's code, reported as such rather than read as "no blocks"."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__()
+        self.what = what
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_NotKept, (self.what,))
+
+    def _refuse(self, *args: Any, **kwargs: Any) -> Any:
+        raise AttributeError(
+            f"the site does not keep {self.what} of a document: keep them in load_for_site"
+        )
+
+    __iter__ = __len__ = __getitem__ = __bool__ = __contains__ = __reversed__ = _refuse
+
+
+def load_for_site(path: Path) -> Document:
+    """A document with what the site's pages read: the frontmatter, the text and the
+    sections (their tables and list items). The document-wide lists of prose blocks,
+    headings and table cells that the wording rules read are dropped: at 300 post-mortems
+    they were about 4 MB of a build's peak memory, held until every page was generated."""
+    doc = load_document(path)
+    doc.prose = _NotKept("prose blocks")
+    doc.headings = _NotKept("headings")
+    doc.cells = _NotKept("table cells")
+    return doc
+
+
 def load_postmortems_of(paths: list[Path], parallel: bool) -> list[Document]:
     workers = min(4, os.cpu_count() or 1)
     if parallel and workers > 1 and len(paths) >= PARALLEL_FROM:
         try:
             context = multiprocessing.get_context("fork")
             with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-                return list(pool.map(load_document, paths, chunksize=50))
+                return list(pool.map(load_for_site, paths, chunksize=50))
         except Exception as error:  # noqa: BLE001 - any pool failure: parse here instead
             log.debug(f"postmortems: parallel parsing unavailable ({error}); parsing serially")
-    return [load_document(p) for p in paths]
+    return [load_for_site(p) for p in paths]
+
+
+def _generate_pages(archive: Path, options: SiteOptions, state: dict[str, Any] | None) -> Site:
+    site = build_site(load_postmortems(archive, parallel=True), options, state)
+    return replace(site, entries=[])  # the entries hold the documents: not sent back
+
+
+def generate_in_child(archive: Path, options: SiteOptions, state: dict[str, Any] | None) -> Site:
+    """The generated pages of the archive, made in a forked process that sends them back.
+
+    A build's peak memory was the documents and everything made while generating the pages
+    from them (about 20 MB at 300 post-mortems), on top of which MkDocs then rendered: Python
+    does not give freed memory back to the system when a few objects still live among it. In
+    a child process all of it goes when the child ends; this process receives only the pages
+    (strings), and renders them with the memory a plain MkDocs build has. The child logs
+    nothing (warnings come back in the Site and are logged here, where `--strict` counts
+    them); an exception in it is raised here."""
+    import pickle
+
+    read_fd, write_fd = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns into MkDocs
+        status = 0
+        try:
+            os.close(read_fd)
+            try:
+                payload = pickle.dumps((True, _generate_pages(archive, options, state)), 5)
+            except BaseException as error:  # noqa: BLE001 - sent to the parent, raised there
+                try:
+                    payload = pickle.dumps((False, error), 5)
+                except Exception:  # noqa: BLE001 - an exception that does not pickle
+                    failure = PluginError(f"postmortems: {type(error).__name__}: {error}")
+                    payload = pickle.dumps((False, failure), 5)
+            with os.fdopen(write_fd, "wb") as out:
+                out.write(payload)
+        except BaseException:  # noqa: BLE001 - the parent reports a child without a result
+            status = 1
+        finally:
+            os._exit(status)
+    os.close(write_fd)
+    try:
+        with os.fdopen(read_fd, "rb") as source:
+            payload = source.read()
+    except BaseException:
+        os.kill(pid, signal.SIGTERM)
+        raise
+    finally:
+        _, status = os.waitpid(pid, 0)
+    if not payload:
+        raise PluginError(
+            "postmortems: the process generating the pages ended without a result "
+            f"(wait status {status})"
+        )
+    ok, value = pickle.loads(payload)
+    if not ok:
+        raise value
+    return value
 
 
 class _GeneratedFile(File):
@@ -217,11 +307,6 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
 
     def _generate(self, files: Files, config: MkDocsConfig) -> Files:
         self.digests = {}
-        docs = load_postmortems(
-            self.archive_dir,
-            parallel=not self.serving,
-            parsed=self.parsed if self.serving else None,
-        )
         state = self._sync_state()
         options = SiteOptions(
             today=datetime.now(UTC).date(),
@@ -242,9 +327,17 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
             repo_root=self.root,
             project=self.project,
         )
-        # Only the pages are kept: the documents can be freed before MkDocs renders them.
-        site = build_site(docs, options, state)
-        del docs
+        if self.serving or not hasattr(os, "fork"):
+            docs = load_postmortems(
+                self.archive_dir,
+                parallel=not self.serving,
+                parsed=self.parsed if self.serving else None,
+            )
+            # Only the pages are kept: the documents can be freed before MkDocs renders them.
+            site = build_site(docs, options, state)
+            del docs
+        else:
+            site = generate_in_child(self.archive_dir, options, state)
         for warning in site.warnings:
             log.warning(warning)
         for note in site.notes:  # the site is right without issue links: not a failure
@@ -291,7 +384,8 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         return generated.fill(html, late=False)
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
-        generated = self.pages.get(page.file.src_uri)
+        # The page's last use: its fragments are freed while the next pages are rendered.
+        generated = self.pages.pop(page.file.src_uri, None)
         if generated is not None:
             output = generated.fill(output, late=True)
         if generated is None or generated.kind == "postmortem":
