@@ -13,6 +13,33 @@ parses every body `--rounds` times with:
 
 Imports are timed as the CPU that `import X` takes in a fresh interpreter (best of `--imports`
 runs); `postmortem.body` includes markdown-it and building the parser.
+
+Issue #14, the body parse (2 shared cores under load; CPU; before = the code before the pass,
+after = the same code with only body.py changed, run alternately):
+
+    this script, ms per file        before   after
+    body's block parse                1.05    0.50   (stock markdown-it-py 1.53-1.64)
+    parse_body (parse + walk)         1.72    1.10
+    readable text of all blocks       0.52    0.36   (generated; shared corpus 0.34 -> 0.30
+                                                      for the blocks with inline markup)
+    markdown-it-pyrs tree             0.37           (not adopted, see below)
+    import markdown_it              26-40          ; markdown_it_pyrs about 1
+
+    profile_validate.py (100 files), ms per file, two paired runs
+    parse (frontmatter + blocks)      2.45 / 2.37     1.74 / 1.78
+    inline parsing of prose blocks    0.43 / 0.43     0.30 / 0.30
+    total                            10.11 / 9.82     8.97 / 8.97
+    ratio to proselint (CPU)         1.00x / 0.97x    0.89x / 0.88x
+
+    peers.py --only startup,one-file,full (--repeat 5), two paired runs, CPU ratio
+    validate 300 files, 1 core       1.05x / 1.00x    0.93x / 0.93x  vs proselint
+    validate 1 file                  2.09x / 2.11x    2.12x / 2.10x  (parse is ~1 ms of ~300)
+    --version, --help                unchanged
+
+markdown-it-pyrs 0.4.0 (Apache-2.0, the Rust markdown-it) was not adopted: it has wheels for
+CPython 3.11 and 3.12 (Linux x86_64 and aarch64, macOS x86_64 and arm64) but none for 3.13, no
+release since October 2024, and calls itself Beta; the only 3.13 build is another uploader's
+repackage (markdown-it-pyrs-abi3). Installing from wheels only would fail on 3.13.
 """
 
 from __future__ import annotations
