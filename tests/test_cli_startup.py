@@ -172,3 +172,27 @@ def test_exit_status_is_the_interpreters(code, status, printed, capsys) -> None:
 
     assert _exit_status(code) == status
     assert capsys.readouterr().err == printed
+
+
+@pytest.mark.parametrize("count", [1, 2])
+def test_the_cycle_collector_is_back_on_for_more_than_one_file(tmp_path, count) -> None:
+    """`main` turns the collector off for `validate`; checking several files turns it on."""
+    import gc
+    from datetime import date
+
+    from postmortem.config import load_config
+    from postmortem.validation import _run_files
+
+    paths = []
+    for n in range(count):
+        paths.append(tmp_path / f"x{n}.md")
+        paths[-1].write_text("no frontmatter\n", "utf-8")
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        results = _run_files(paths, load_config(start=tmp_path), date(2026, 1, 1), 1)
+        assert len(results) == count
+        assert gc.isenabled() == (count > 1)
+    finally:
+        if was:
+            gc.enable()

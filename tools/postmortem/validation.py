@@ -7,6 +7,7 @@ and the rest only for what spans the archive (unique ids).
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -255,6 +256,11 @@ def _run_files(
     progress: Callable[[], None] | None = None,
 ) -> list[tuple[list[Finding], Entry]]:
     jobs = [(p, config, today) for p in paths]
+    if len(jobs) > 1 and not gc.isenabled():
+        # The console script turns the cycle collector off for `validate` (launcher.main):
+        # right for one file, which leaves little garbage; not for many, nor for workers
+        # forked from here.
+        gc.enable()
     workers = workers if workers is not None else (os.cpu_count() or 1)
     results: list[tuple[list[Finding], Entry]] = []
     if workers <= 1 or len(jobs) < PARALLEL_THRESHOLD:
