@@ -375,26 +375,73 @@ and must not match for each):
   "without anyone reviewing"; a person's action ", which locked / corrupted / overloaded the
   ..." names who triggered it.
 
-Labelled dev corpus, before -> after (P = precision of any flag vs blameful):
+Later in the session, each batch written and split before the rules for it and measured
+once before and once after (holdout rows never tuned on):
+- b6-* (52 sentences: idioms, consequences, vigilance in disguise, judgements, blame without
+  a failure verb): tune 3/14 -> 14/14, holdout 7/12 -> 11/12. Rules: idioms-of-blame-people
+  (cut corners, out to lunch, had one job, passed the buck, dragged their feet, slept through
+  the pages ...), privileges-taken-away (lost commit access, removed from the on-call
+  rotation, fired; users losing access is impact), comes-down-to-person, "waved the change
+  through", vigilance-in-disguise (exercise more caution, stay alert, think before you ...,
+  always read ... carefully), a judgement adjective after a person's possessive ("the
+  contractor's sloppy script").
+- b7-* (56 sentences, the guide's borderline kinds): tune 8/16 -> 14/16, holdout 6/12 -> 9/12
+  (its misses were printed once after that measurement; nothing was tuned on them). Rules:
+  "slipped through the cracks", "got lost in the noise", "was never actioned", "should have
+  been started sooner" (people's timing), persons-change-caused ("@x's config change set off
+  the alert storm"), hindsight-signs ("in retrospect, the signs were all there"), "be more
+  deliberate / disciplined".
+- b8-* (56 sentences: fault nouns, blame without a failure verb, unlisted roles and names):
+  tune 8/16 -> 16/16, holdout 6/12 -> 7/12. Rules: culprit-is-person, approved-own-change,
+  pushed-to-skip, fault nouns misconfiguration / mix-up / "<person>'s doing", handing over
+  "the wrong" thing, plural insults after a pointing word ("those idiots"), more role words
+  (captain, director, supervisor, CTO, rep ...).
+- From the labelled set's old misses and the issue's categories: "made a typo / an
+  oversight", "ran X against production instead of staging", "pushed untested code" (no
+  determiner), "nobody took over", "never switched it back on", "pushed by <person> without
+  any review", "could simply have", "lied about", "understood as X rather than Y".
+- Precision: "Fix typo by @x" and "fixes the rethrowing error by Thomas" credit the fixer; "you
+  could simply use ..." (no perfect) is present advice.
+- Speed: data patterns and the agentive rules now pick their candidates in one pass over the
+  block's words with the partner words (patterns._candidates, agents._bl101), and the new
+  vigilance alternatives are a pattern of their own, so the new rules cost nothing overall.
 
-                        strict recall   all-blameful recall   false alarms        error tier
-   formerly held out    0.40 (2/5)      0.29 (8/28)           10 (5.0 per 1,000)  5 flags, 2 blameful
-     after              1.00 (5/5)      0.75 (21/28)           4 (2.0 per 1,000)  6 flags, 5 blameful
-   first tuning         0.90 (9/10)     0.84 (65/77)           1 (0.2 per 1,000)  13 flags, 13 blameful
-     after              1.00 (10/10)    0.92 (71/77)           0 (0.0 per 1,000)  15 flags, 15 blameful
-   all 19               0.73 (11/15)    0.70 (73/105)         11 (1.8 per 1,000)
-     after              1.00 (15/15)    0.88 (92/105)          4 (0.6 per 1,000)  21 flags, 20 blameful
+End of the session (all figures tuned, not held out):
 
-These are tuned figures now (every organisation was read), not held-out ones. The four
-false alarms left are all hachyderm ("we seemed to lose track of ...", "I think we should have
-seen these, but I am not sure?", a line-wrapped "... the part of the specific moderator who
-made the mistake", "Not using descriptive language, EG: ..."): each is borderline in form and
-labelled clean by its context; no rule was bent for them. Real-postmortems labels unchanged
-(held-out half P 0.93 R 1.00, tuning half P 0.93 R 0.93). All real text: 6 false alarms in
-8,103 sentences, 0.74 per 1,000 (was 13, 1.60). Written set: tune P 1.00 R 1.00 (73/73), holdout
-P 0.98 R 0.87 (59/68; the b5 holdout still 8/10, and one b2 holdout row, "the new hire did not
-know how to roll back", is now found). Neutral probe: 435 -> 434 hits (0.733 -> 0.731 per
-1,000), error tier 114 -> 114.
+   labelled dev corpus      strict recall   all-blameful recall   false alarms        error tier
+   formerly held out before 0.40 (2/5)      0.29 (8/28)           10 (5.0 per 1,000)  5 flags, 2 blameful
+     after                  1.00 (5/5)      0.79 (22/28)           4 (2.0 per 1,000)  6 flags, 5 blameful
+   first tuning before      0.90 (9/10)     0.84 (65/77)           1 (0.2 per 1,000)  13 flags, 13 blameful
+     after                  1.00 (10/10)    0.92 (71/77)           0 (0.0 per 1,000)  15 flags, 15 blameful
+   all 19 before            0.73 (11/15)    0.70 (73/105)         11 (1.8 per 1,000)  18 flags, 15 blameful
+     after                  1.00 (15/15)    0.89 (93/105)          4 (0.6 per 1,000)  21 flags, 20 blameful
+
+   per organisation after (all-blameful found / blameful, false alarms): 2i2c 2/4 0,
+   alantech-iasql 3/4 0, cocoapods -/0 0, goatcounter 2/2 0, hachyderm 7/10 4, homebrew - 0,
+   jd4883 - 0, joshschmelzle - 0, moj-cloud-platform 11/13 0, notional 3/4 0, opensuse-obs
+   41/42 0, osmf-owg 1/1 0, terra-rebels 12/13 0, turboflakes 2/2 0, tzbtc-bridge - 0, va-gov
+   4/4 0, wire - 0, wobscale 1/1 0, yearn 4/5 0. Warning tier, all 19: 77 flags, 0.96 on
+   blameful sentences.
+
+The four false alarms left are all hachyderm ("we seemed to lose track of ...", "I think we
+should have seen these, but I am not sure?", a line-wrapped "... the part of the specific
+moderator who made the mistake", "Not using descriptive language, EG: ..."): each is
+borderline in form and labelled clean by its context; no rule was bent for them.
+Real-postmortems labels: held-out half P 0.93 R 1.00, tuning half P 0.93 R 0.93 (unchanged;
+its two false alarms are "approve/merge it hastily" and "went unnoticed for too long", both
+guide-borderline in form). Labelled set P 1.00 R 0.986 (was 0.967); real-postmortems dev cases
+P 1.00 R 1.00. All real text: 6 false alarms in 8,103 sentences, 0.74 per 1,000 (was 13, 1.60).
+
+Written set: tune P 1.00 R 0.98 (117/119, 115 in tier), holdout P 0.99 R 0.86 (89/104, 81 in
+tier); the holdout grew by b5-b8 (48 rows), whose before -> after is 27/46 -> 35/46 in
+recall. Neutral probe (benchmarks/blame_neutral.py, 593,379 sentences): 435 -> 430 hits
+(0.733 -> 0.725 per 1,000), error tier 114 -> 113; no new pattern fires more than once on it.
+
+Speed, CPU, session-start code and this alternately on the same machine: profile_validate
+blame stage 2.52-2.56 -> 2.51-2.53 ms per generated file (0.27x proselint alone; whole
+validate 0.85x); find_blame alone 1.70-1.73 -> 1.75-1.76 ms per file and 12.9-13.1 ->
+13.3-13.4 us per labelled-dev sentence (within the run-to-run spread; it was 4-8% slower
+before the candidate indexing); 27 us CPU per labelled-dev sentence with line handling.
 """
 
 from __future__ import annotations

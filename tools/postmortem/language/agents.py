@@ -142,10 +142,11 @@ _AGENT_PATTERNS: tuple[tuple[str, _Gate, re.Pattern[str]], ...] = tuple(
             " ".join(
                 f"{verb}+{noun}"
                 for verb in ("made", "did")
-                for noun in "mistake mistakes error errors blunder blunders slip".split()
+                for noun in "mistake mistakes error errors blunder blunders slip typo typos "
+                "oversight oversights".split()
             ),
             r"\b(?:made|did)\s+(?:a|an|the|this|that|one|several|some|multiple|two|a\s+few)?\s*"
-            r"(?:[\w\-]+\s+)?(?:mistakes?|errors?|blunders?|slip-ups?)\b"
+            r"(?:[\w\-]+\s+)?(?:mistakes?|errors?|blunders?|slip-ups?|typos?|oversights?)\b"
             r"(?!\s+(?:budget|handling|checking|rates?|codes?|messages?|pages?)\b)",
         ),
         (
@@ -284,10 +285,13 @@ _MISTAKE_BY = re.compile(
 )
 # A participle of making or reporting earlier in the clause takes the "by" phrase as its
 # agent ("alerts added for the pgbouncer errors by @kim", "a fix written for parse errors by").
+# "Fix typo by @kim", "fixed several typos by Ana": who fixed them, as change logs credit.
 _CREDIT_BEFORE = re.compile(
     r"\b(?:added|created|filed|opened|reported|fixed|raised|written|submitted|contributed|"
     r"proposed|implemented|authored|documented|set\s+up)\s+(?:for|to|about|on|against)\b"
-    r"[^.;:!?]{0,60}$",
+    r"[^.;:!?]{0,60}$"
+    r"|\b(?:fix|fixed|fixes|fixing|correct|corrected|corrects)\s+(?:a\s+|the\s+|some\s+|"
+    r"several\s+|two\s+|many\s+)?(?:[\w\-]+\s+)?$",
     re.I,
 )
 _OUR_PART = re.compile(
@@ -342,7 +346,8 @@ _RESPONSIBLE = re.compile(
 _NOBODY = re.compile(
     r"\b(?:nobody|no\s+one|no-one)\s+(?:\w+ly\s+)?(?:noticed|caught|checked|spotted|realized|"
     r"realised|saw|looked|verified|reviewed|tested|read|responded|acknowledged|reacted|"
-    r"followed\s+up|bothered)\b(?!\s+(?:any|anything|a\s+thing|a\s+difference|the\s+difference)\b)",
+    r"followed\s+up|bothered|took\s+over|stepped\s+in|picked\s+(?:it|this|that)\s+up|escalated)\b"
+    r"(?!\s+(?:any|anything|a\s+thing|a\s+difference|the\s+difference)\b)",
     re.I,
 )
 _NOBODY_KEYS = _kw("nobody one")

@@ -291,7 +291,8 @@ _MINIMIZER = re.compile(
 _MINIMIZER_KEYS = _kw("obviously clearly obvious easily trivially all only just simply")
 # "just" / "simply" minimize only next to a counterfactual or an accusation.
 _JUST = re.compile(
-    r"\b(?:should|could)(?:\s+not|n['’]t)?\s+(?P<have>have\s+)?(?P<a>just|simply)\b"
+    r"\b(?:should|could)(?:\s+not|n['’]t)?\s+(?:(?P<a2>just|simply)\s+(?P<have2>have)\b|"
+    r"(?P<have>have\s+)?(?P<a>just|simply)\b)"
     r"|\b(?P<b>just|simply)\s+(?:forgot|missed|ignored|didn['’]t|did\s+not|failed\s+to|neglected|"
     r"overlooked|needs?\s+to|has\s+to|have\s+to|should|could|would)\b",
     re.I,
@@ -340,12 +341,15 @@ def _bl105(ctx: _Context) -> Iterator[BlameHit]:
                 continue  # "the roll-out obviously had failed ... on our servers": a thing
         yield _hindsight(m.start(), m.end(), m.group())
     for m in _JUST.finditer(text):
-        word = m.group("a") or m.group("b")
-        start = m.start("a") if m.group("a") else m.start("b")
+        if m.group("a") and not m.group("have"):
+            continue  # "you could simply use the CLI": advice in the present, not hindsight
+        group = "a" if m.group("a") else "a2" if m.group("a2") else "b"
+        word = m.group(group)
+        start = m.start(group)
         cls, off = ctx.subject(m.start())
         if cls == THING:
             continue  # "the checklist simply did not include the step" minimizes no one
-        if (m.group("b") or not m.group("have")) and _speaker_at(text, off):
+        if (m.group("b") or not (m.group("have") or m.group("have2"))) and _speaker_at(text, off):
             continue  # "we would just have to restart": the team's plan, no one minimized
         if _INSTRUCTION.match(text, start):
             # "you just have to turn them on", "the programmer just needs to call X", "the user
