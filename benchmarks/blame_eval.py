@@ -456,11 +456,13 @@ before to after the rules for their batches (b10's look-alikes: 4 false alarms b
 after, not clean). Neutral probe (benchmarks/blame_neutral.py, 593,379 sentences): 435 -> 430 hits
 (0.733 -> 0.725 per 1,000), error tier 114 -> 113; no new pattern fires more than once on it.
 
-Speed, CPU, session-start code and this alternately on the same machine: profile_validate
-blame stage 2.52-2.56 -> 2.51-2.53 ms per generated file (0.27x proselint alone; whole
-validate 0.85x); find_blame alone 1.70-1.73 -> 1.75-1.76 ms per file and 12.9-13.1 ->
-13.3-13.4 us per labelled-dev sentence (within the run-to-run spread; it was 4-8% slower
-before the candidate indexing); 27 us CPU per labelled-dev sentence with line handling.
+Speed, CPU, session-start code and this alternately on the same machine, at the end of the
+session: profile_validate blame stage 2.52-2.55 -> 2.51-2.59 ms per generated file (0.27x
+proselint alone; whole validate 0.84x); find_blame alone (the session-start language code
+in today's tree) 1.69-1.70 -> 1.74-1.75 ms per generated file and 12.9-13.0 -> 13.2-13.3 us
+per labelled-dev sentence, +2-3%, about the run-to-run spread (the new rules had made it 4-8%
+slower before the candidate indexing won most of it back); 27 us CPU per labelled-dev
+sentence with line handling.
 """
 
 from __future__ import annotations
