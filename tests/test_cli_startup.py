@@ -212,13 +212,14 @@ HELP_BY_CLICK = (
 def test_kept_help_is_what_click_prints(columns: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """`--help` from the kept text (launcher.show_help) is click's own output, at each width."""
     from postmortem import launcher
+    from postmortem.console import help_width as _help_width
 
     monkeypatch.setenv("COLUMNS", columns)
     by_click = subprocess.run(
         [sys.executable, "-c", HELP_BY_CLICK], capture_output=True, text=True, timeout=60
     )
     assert by_click.returncode == 0 and "Commands:" in by_click.stdout
-    path = launcher._help_path(launcher.help_width())
+    path = launcher._help_path(_help_width())
     for kept in (False, True):
         if not kept:
             Path(path).unlink(missing_ok=True)
@@ -230,9 +231,10 @@ def test_kept_help_is_what_click_prints(columns: str, monkeypatch: pytest.Monkey
 
 def test_damaged_or_stale_help_is_made_again(tmp_path, monkeypatch) -> None:
     from postmortem import launcher
+    from postmortem.console import help_width as _help_width
 
     monkeypatch.setenv("COLUMNS", "90")
-    path = Path(launcher._help_path(launcher.help_width()))
+    path = Path(launcher._help_path(_help_width()))
     _, good, _ = imported_by("--help")
     whole = path.read_bytes()
     key, text = whole.split(b"\n", 1)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import click
 
 from . import __version__
-from .launcher import help_width as _help_width
+from .console import help_width as _help_width
 from .reporters import FORMATS
 
 # Only click is imported at startup: `postmortem --version` and `--help` are the pre-commit

@@ -11,24 +11,6 @@ from __future__ import annotations
 
 import sys
 
-
-def help_width() -> int:
-    """The width click gives help text (`shutil.get_terminal_size`, capped at 80), found
-    without importing shutil (and with it bz2, lzma and zlib): `--help` is a startup path."""
-    import os
-
-    try:
-        columns = int(os.environ["COLUMNS"])
-    except (KeyError, ValueError):
-        columns = 0
-    if columns <= 0:
-        try:
-            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns or 80
-        except (AttributeError, ValueError, OSError):
-            columns = 80
-    return max(min(columns, 80) - 2, 50)
-
-
 HELP_FORMAT = 1
 
 
@@ -78,6 +60,8 @@ def show_help() -> bool:
     it depends on has changed (click alone is a third of the startup budget); else made by
     click and kept. False when it could not be shown this way (click then does it)."""
     import os
+
+    from .console import help_width
 
     width = help_width()
     key = _help_key(width)
