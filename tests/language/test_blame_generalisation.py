@@ -46,10 +46,13 @@ needs_dev = pytest.mark.skipif(
 # roles) was measured before and after the fourth session's changes (8/10 both times); the
 # sixth (b6-*, idioms, consequences, disguised vigilance: 7/12 -> 11/12) and seventh (b7-*, the
 # guide's borderline kinds: 6/12 -> 9/12) and eighth (b8-*, fault nouns, blame without a
-# failure verb, unlisted roles and names: 6/12 -> 7/12) were each measured before and after
-# the rules written for their tune halves. The whole holdout: 89/104 = 0.856, precision
-# 89/90; the floor follows the set as it grows, never above what it measures.
-WRITTEN_FLOORS = {"tune": (0.95, 0.95), "holdout": (0.98, 0.85)}
+# failure verb, unlisted roles and names: 6/12 -> 7/12) and ninth (b9-*, a post-mortem's own
+# voice: 9/10 -> 9/10) were each measured before and after the rules written for their tune
+# halves. The tenth (b10-*, traps for those rules: precision 0.67 before, 4 look-alikes
+# flagged) was fixed knowing its traps, so its holdout half is no longer a clean measure.
+# The whole holdout: 106/122 = 0.869, precision 106/107; the floor follows the set as it
+# grows, never above what it measures.
+WRITTEN_FLOORS = {"tune": (0.95, 0.95), "holdout": (0.98, 0.86)}
 
 
 def test_written_set_is_balanced_and_split_up_front() -> None:

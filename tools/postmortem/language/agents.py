@@ -466,6 +466,9 @@ def _bl101(ctx: _Context) -> Iterator[BlameHit]:
             "Remove the blame; state what happened and which conditions made it possible.",
         )
     for m in _NOBODY.finditer(text) if _NOBODY_GATE.opens(ctx.words) else ():
+        ss, se = ctx.sentence(m.start())
+        if _JUSTIFIED.search(text, ss, se):
+            continue  # "nobody took over the old domain; we let it lapse on purpose"
         rest = _rest_of_clause(text, m.end())
         obj = _split_object(rest.split())[0] or "the problem"
         yield BlameHit(

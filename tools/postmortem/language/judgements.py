@@ -293,6 +293,10 @@ def _bl104(ctx: _Context) -> Iterator[BlameHit]:
             continue  # "the Fedora patches didn't bother to check": what code does
         if phrase.isupper() and len(phrase) > 4:
             continue  # "(INCLUDING NEGLIGENCE OR OTHERWISE)": a licence's shouted boilerplate
+        if low.startswith("despite"):
+            ss, se = ctx.sentence(m.start())
+            if not ctx.person_in(ss, se):
+                continue  # "despite the warnings in the changelog, the upgrade went smoothly"
         if low in _INSULTS and _INSULT_BEFORE.search(text, max(0, m.start() - 30), m.start()):
             # "those idiots in support", "what morons": a word for people by itself
             yield _judgement(m.start(), m.end(), phrase)
