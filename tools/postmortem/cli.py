@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import click
 
 from . import __version__
+from .console import help_width as _help_width
 from .reporters import FORMATS
 
 # Only click is imported at startup: `postmortem --version` and `--help` are the pre-commit
@@ -123,21 +124,6 @@ class ExitCodeGroup(click.Group):
             if type(error) is click.ClickException:
                 error.exit_code = 2
             raise
-
-
-def _help_width() -> int:
-    """The width click gives help text (`shutil.get_terminal_size`, capped at 80), found
-    without importing shutil (and with it bz2, lzma and zlib): `--help` is a startup path."""
-    try:
-        columns = int(os.environ["COLUMNS"])
-    except (KeyError, ValueError):
-        columns = 0
-    if columns <= 0:
-        try:
-            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns or 80
-        except (AttributeError, ValueError, OSError):
-            columns = 80
-    return max(min(columns, 80) - 2, 50)
 
 
 @click.group(
