@@ -109,9 +109,9 @@ landed meanwhile, among it a faster body parser):
 The one-file run: the process ends with os._exit once its report is flushed (the teardown
 was 30 ms); the methods `dataclasses` writes are compiled once and kept (fncache.py, 15 ms);
 the blame language data is kept loaded (datacache.py, 8 ms); no cycle collection while one
-file is checked (10 ms). `--help` prints the text click made for it in an earlier run, kept
-per width and keyed by the code that makes it (launcher.show_help; its figure measured after
-the others, 15 paired runs). The site: documents keep what the pages read, and the pages are
+file is checked (10 ms). `--help` printed the text click made for it in an earlier run
+(15-16 ms); that cache was removed again (its tests raced on the shared file under xdist, and
+click's own --help is 30-40 ms CPU, inside the 50 ms goal). The site: documents keep what the pages read, and the pages are
 generated in a forked process that sends back only the pages. This benchmark compiles the
 project's bytecode first: where PYTHONDONTWRITEBYTECODE is set, the project ran from source
 (about 45 ms more CPU for one file) while its peers ran from the .pyc files pip wrote.

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import click
 import pytest
@@ -51,11 +50,7 @@ def test_startup_imports_no_heavy_library(args: tuple[str, ...]) -> None:
     heavy, output, code = imported_by(*args)
     assert code == 0
     assert output.strip()
-    if args == ("--help",):  # click, or nothing once the help text is kept (launcher)
-        assert heavy in (["click"], [])
-        assert imported_by(*args)[0] == []
-    else:
-        assert heavy == ([] if args == ("--version",) else ["click"])
+    assert heavy == ([] if args == ("--version",) else ["click"])
 
 
 def test_version_is_what_click_prints() -> None:
@@ -201,52 +196,3 @@ def test_the_cycle_collector_is_back_on_for_more_than_one_file(tmp_path, count) 
     finally:
         if was:
             gc.enable()
-
-
-HELP_BY_CLICK = (
-    "import sys; sys.argv = ['postmortem', '--help']; from postmortem.cli import run; run()"
-)
-
-
-@pytest.mark.parametrize("columns", ["60", "80", "200"])
-def test_kept_help_is_what_click_prints(columns: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    """`--help` from the kept text (launcher.show_help) is click's own output, at each width."""
-    from postmortem import launcher
-    from postmortem.console import help_width as _help_width
-
-    monkeypatch.setenv("COLUMNS", columns)
-    by_click = subprocess.run(
-        [sys.executable, "-c", HELP_BY_CLICK], capture_output=True, text=True, timeout=60
-    )
-    assert by_click.returncode == 0 and "Commands:" in by_click.stdout
-    path = launcher._help_path(_help_width())
-    for kept in (False, True):
-        if not kept:
-            Path(path).unlink(missing_ok=True)
-        heavy, output, code = imported_by("--help")
-        assert code == 0 and output == by_click.stdout
-        assert heavy == ([] if kept else ["click"])
-        assert Path(path).is_file()
-
-
-def test_damaged_or_stale_help_is_made_again(tmp_path, monkeypatch) -> None:
-    from postmortem import launcher
-    from postmortem.console import help_width as _help_width
-
-    monkeypatch.setenv("COLUMNS", "90")
-    path = Path(launcher._help_path(_help_width()))
-    _, good, _ = imported_by("--help")
-    whole = path.read_bytes()
-    key, text = whole.split(b"\n", 1)
-    for damage in (
-        b"",
-        b"\xff\xfe",
-        b"old key\nUsage: stale\n",
-        whole[:-40],
-        key + b"\n" + text.replace(b"Usage", b"Usagf"),  # same length, other text
-        key + b"\n" + text[: text.rindex(b"\n", 0, -1) + 1],  # whole lines cut off
-    ):
-        path.write_bytes(damage)
-        heavy, output, code = imported_by("--help")
-        assert code == 0 and output == good and heavy == ["click"]
-    assert imported_by("--help")[0] == []

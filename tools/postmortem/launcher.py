@@ -1,5 +1,4 @@
-"""The `postmortem` console script: `--version` answers before anything else is imported, and
-`--help` with the text click made for it in an earlier run (`show_help`).
+"""The `postmortem` console script: `--version` answers before anything else is imported.
 
 Everything else goes to the click command line (`postmortem.cli`), which itself imports only
 click until a command runs. `validate` (the pre-commit hook) reads its compiled regular
@@ -11,93 +10,6 @@ from __future__ import annotations
 
 import sys
 
-HELP_FORMAT = 1
-
-
-def _help_key(width: int) -> str | None:
-    """What `postmortem --help` prints depends on: the width, this package's version and
-    command-line code, the interpreter, and click (found, not imported). None: unknown."""
-    import os
-    import zlib
-    from importlib.util import find_spec
-
-    from . import __version__
-
-    here = os.path.dirname(os.path.abspath(__file__))
-    parts: list[object] = [HELP_FORMAT, __version__, width, sys.version]
-    try:
-        spec = find_spec("click")
-        origin = spec.origin if spec else None
-        if origin is None:
-            return None
-        for name in (os.path.join(here, "cli.py"), os.path.join(here, "launcher.py"), origin):
-            with open(name, "rb") as handle:
-                data = handle.read()
-            parts += [name, len(data), zlib.crc32(data)]
-        info = os.stat(origin)  # click's version is in its __init__.py
-        parts += [info.st_size, info.st_mtime_ns]
-    except (OSError, ImportError, ValueError):
-        return None
-    return repr(parts)
-
-
-def _help_path(width: int) -> str:
-    import os
-
-    tag = sys.implementation.cache_tag or "python"
-    folder = os.path.join(os.path.dirname(os.path.abspath(__file__)), "__pycache__")
-    return os.path.join(folder, f"help.{tag}.{width}.txt")
-
-
-def _check(text: str) -> str:
-    import zlib
-
-    return f"{len(text)}:{zlib.crc32(text.encode())}"
-
-
-def show_help() -> bool:
-    """`postmortem --help` as click prints it, from the text an earlier run kept when nothing
-    it depends on has changed (click alone is a third of the startup budget); else made by
-    click and kept. False when it could not be shown this way (click then does it)."""
-    import os
-
-    from .console import help_width
-
-    width = help_width()
-    key = _help_key(width)
-    if key is None:
-        return False
-    path = _help_path(width)
-    try:
-        with open(path, encoding="utf-8") as handle:
-            stored = handle.read()
-        first, _, text = stored.partition("\n")
-        if first == f"{key} {_check(text)}":  # the text is whole and unchanged
-            sys.stdout.write(text)
-            return True
-    except (OSError, UnicodeDecodeError):
-        pass
-    try:
-        from .cli import main
-
-        with main.make_context("postmortem", [], resilient_parsing=True) as ctx:
-            text = ctx.get_help() + "\n"  # what click echoes for --help
-    except Exception:  # noqa: BLE001 - click's own --help then says what is wrong
-        return False
-    sys.stdout.write(text)
-    temporary = f"{path}.{os.getpid()}.tmp"
-    try:
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        with open(temporary, "w", encoding="utf-8") as handle:
-            handle.write(f"{key} {_check(text)}\n{text}")
-        os.replace(temporary, path)
-    except OSError:  # a read-only install: click makes it next time
-        try:
-            os.unlink(temporary)
-        except OSError:
-            pass
-    return True
-
 
 def run() -> None:
     """Run the command line; ends with SystemExit as click does (tests call this)."""
@@ -105,8 +17,6 @@ def run() -> None:
         from . import __version__
 
         sys.stdout.write(f"postmortem, version {__version__}\n")
-        return
-    if sys.argv[1:] in (["--help"], ["-h"]) and show_help():
         return
     if sys.argv[1:2] != ["validate"]:
         from .cli import run as run_cli
