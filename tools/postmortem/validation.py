@@ -145,9 +145,11 @@ def _crashed(checker: Checker, error: Exception, path: str, attach: str) -> Find
     )
 
 
-def entry_for(doc: Document, config: Config | None = None) -> Entry:
+def entry_for(doc: Document, config: Config | None = None, profile: bool = True) -> Entry:
+    """The archive index's entry of a document; with its similarity profile when LE101 is
+    enabled and `profile` (LE101 compares two or more post-mortems: one alone needs none)."""
     extra = {}
-    if config is not None and config.is_enabled("LE101") and doc.parsed:
+    if profile and config is not None and config.is_enabled("LE101") and doc.parsed:
         from .learning.profile import profile_from_document  # no text engine imported here
 
         extra[PROFILE] = profile_from_document(doc)
@@ -242,10 +244,10 @@ def read_entry(path: Path | str) -> Entry:
     )
 
 
-def _check_file(args: tuple[Path, Config, date]) -> tuple[list[Finding], Entry]:
-    path, config, today = args
+def _check_file(args: tuple[Path, Config, date, bool]) -> tuple[list[Finding], Entry]:
+    path, config, today, profile = args
     doc = load_document(path)
-    return check_document(doc, config, today), entry_for(doc, config)
+    return check_document(doc, config, today), entry_for(doc, config, profile)
 
 
 def _run_files(
@@ -254,8 +256,9 @@ def _run_files(
     today: date,
     workers: int | None,
     progress: Callable[[], None] | None = None,
+    profiles: bool = True,
 ) -> list[tuple[list[Finding], Entry]]:
-    jobs = [(p, config, today) for p in paths]
+    jobs = [(p, config, today, profiles) for p in paths]
     if len(jobs) > 1 and not gc.isenabled():
         # The console script turns the cycle collector off for `validate` (launcher.main):
         # right for one file, which leaves little garbage; not for many, nor for workers
@@ -308,16 +311,22 @@ def validate(
         wanted = {os.fspath(p) for p in only}
         checked = [f for f in files if f.real in wanted]
     advance = progress(len(checked)) if progress else None
-    results = _run_files([Path(f.shown) for f in checked], config, today, workers, advance)
+    archive_files = files if archive_paths is None else list_archive(archive_paths)
+    # One file and no other post-mortem (the pre-commit hook on one file): LE101 has nothing
+    # to compare, and its similarity profile (3-4 ms with its imports) is not made.
+    alone = len(checked) == 1 and all(f.shown == checked[0].shown for f in archive_files)
+    paths_checked = [Path(f.shown) for f in checked]
+    results = _run_files(paths_checked, config, today, workers, advance, profiles=not alone)
     report = Report(files_checked=len(checked))
     entries: dict[str, Entry] = {}
     for findings, entry in results:
         report.findings.extend(findings)
         entries[entry.path] = entry
-    archive_files = files if archive_paths is None else list_archive(archive_paths)
     rest = [f for f in archive_files if f.shown not in entries]
     for entry in index_entries(rest, read_entry, changes):
         entries[entry.path] = entry
+    if alone and len(entries) > 1:  # the file was indexed again under another name
+        entries[results[0][1].path] = entry_for(load_document(paths_checked[0]), config)
     report.findings.extend(
         _archive_findings(list(entries.values()), config, today, {e.path for _, e in results})
     )
