@@ -189,3 +189,28 @@ def test_patterns_unused_for_a_while_leave_the_file(tmp_path: Path) -> None:
     entries = one_run("kept-[a-z]+", "one-more")
     assert ("dropped-[a-z]+", 0) not in entries
     assert ("kept-[a-z]+", 0) in entries and ("new-0", 0) in entries
+
+
+def test_a_reordered_pattern_does_not_rewrite_the_file(tmp_path: Path) -> None:
+    """A character class built from a set comes in another order in every process: compiled,
+    equal to what `re` makes of it, and not worth rewriting the file for; a new pattern is."""
+    cache = tmp_path / "regex.marshal"
+
+    def one_run(*patterns: str) -> tuple[int, list]:
+        recache.install(cache)
+        try:
+            re.purge()
+            compiled = [re.compile(pattern) for pattern in patterns]
+            recache.save()
+        finally:
+            recache.uninstall()
+            re.purge()
+        return marshal.loads(cache.read_bytes())["writes"], compiled
+
+    writes, _ = one_run("[abc#]x", "other")
+    again, (reordered, _) = one_run("[#cba]x", "other")
+    assert again == writes  # nothing written
+    assert reordered.pattern == "[#cba]x" and reordered.match("#x") and reordered.match("bx")
+    assert reordered == re.compile("[#cba]x")
+    later, _ = one_run("[#cba]x", "[abc#]y")
+    assert later == writes + 1  # "[abc#]y" has other characters: written
