@@ -35,6 +35,8 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TypeVar
 
+from . import pycache
+
 T = TypeVar("T")
 FORMAT = 1
 _PACKAGE = __name__.rpartition(".")[0] or "postmortem"
@@ -191,17 +193,7 @@ def _write(path: Path, key: bytes, value: Any) -> None:
         return
     digest = _digest()
     digest.update(payload)
-    temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    try:
-        path.parent.mkdir(exist_ok=True)
-        with open(temporary, "wb") as handle:
-            marshal.dump((FORMAT, key, digest.digest(), payload), handle)
-        os.replace(temporary, path)
-    except (OSError, ValueError):  # read-only install, full disk: load next time
-        try:
-            os.unlink(temporary)
-        except OSError:
-            pass
+    pycache.write(path, (FORMAT, key, digest.digest(), payload))  # else: load next time
 
 
 def cached(

@@ -23,12 +23,12 @@ made this way to be the classes made without it.
 from __future__ import annotations
 
 import builtins
-import marshal
-import os
 import sys
 import types
 from pathlib import Path
 from typing import Any
+
+from . import pycache
 
 KEEP = 20  # writes a text stays in the file unused
 FORMAT = 1
@@ -44,21 +44,6 @@ def cache_path() -> Path | None:
     tag = sys.implementation.cache_tag or "python"
     magic = int.from_bytes(MAGIC_NUMBER[:2], "little")
     return Path(__file__).parent / "__pycache__" / f"dataclass-code.{tag}.{magic}.marshal"
-
-
-def _load(path: Path) -> tuple[int, dict[str, tuple[int, types.CodeType]]]:
-    """(number of writes so far, {source text: (write last used, code)})."""
-    try:
-        with open(path, "rb") as handle:
-            data = marshal.load(handle)
-    except (OSError, EOFError, ValueError, TypeError):
-        return 0, {}
-    if not isinstance(data, dict) or data.get("format") != FORMAT:
-        return 0, {}
-    writes, entries = data.get("writes"), data.get("entries")
-    if not isinstance(writes, int) or not isinstance(entries, dict):
-        return 0, {}
-    return writes, entries
 
 
 def compile_text(source: str) -> types.CodeType:
@@ -99,7 +84,7 @@ def install(path: Path | None = None) -> bool:
     path = path or cache_path()
     if path is None or "exec" in vars(dataclasses):
         return False
-    writes, known = _load(path)
+    writes, known = pycache.load_entries(path, FORMAT)
     _state.update(
         path=path, writes=writes, known=known, used={}, missed=0, namespace=vars(dataclasses)
     )
@@ -142,16 +127,6 @@ def save() -> None:
         and value[0] > writes - KEEP
     }
     entries.update((text, (writes, code)) for text, code in used.items())
-    temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    try:
-        path.parent.mkdir(exist_ok=True)
-        with open(temporary, "wb") as handle:
-            marshal.dump({"format": FORMAT, "writes": writes, "entries": entries}, handle)
-        os.replace(temporary, path)
-    except (OSError, ValueError):  # read-only install, full disk: compile next time
-        try:
-            os.unlink(temporary)
-        except OSError:
-            pass
-        return
+    if not pycache.write(path, {"format": FORMAT, "writes": writes, "entries": entries}):
+        return  # read-only install, full disk: compile next time
     _state.update(writes=writes, known=entries, missed=0)

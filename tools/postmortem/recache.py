@@ -22,13 +22,13 @@ quarter of its CPU. `install()` makes `re` look each one up in a file before com
 
 from __future__ import annotations
 
-import marshal
-import os
 import re
 import sys
 from array import array
 from pathlib import Path
 from typing import Any
+
+from . import pycache
 
 try:
     import _sre
@@ -50,21 +50,6 @@ def cache_path() -> Path | None:
         return None
     tag = sys.implementation.cache_tag or "python"
     return Path(__file__).parent / "__pycache__" / f"regex.{tag}.{_sre.MAGIC}.marshal"
-
-
-def _load(path: Path) -> tuple[int, dict[tuple[str, int], tuple[Any, ...]]]:
-    """(number of writes so far, {(pattern, flags): (write last used, *Entry)})."""
-    try:
-        with open(path, "rb") as handle:
-            data = marshal.load(handle)
-    except (OSError, EOFError, ValueError, TypeError):
-        return 0, {}
-    if not isinstance(data, dict) or data.get("format") != FORMAT:
-        return 0, {}
-    writes, entries = data.get("writes"), data.get("entries")
-    if not isinstance(writes, int) or not isinstance(entries, dict):
-        return 0, {}
-    return writes, entries
 
 
 def _compile_entry(pattern: str, flags: int) -> Entry:
@@ -120,7 +105,7 @@ def install(path: Path | None = None) -> bool:
     path = path or cache_path()
     if path is None:
         return False
-    writes, known = _load(path)
+    writes, known = pycache.load_entries(path, FORMAT)
     _state.update(
         path=path, writes=writes, known=known, used={}, missed=0, original=_compiler.compile
     )
@@ -179,16 +164,6 @@ def save() -> None:
         if key not in used and isinstance(value, tuple) and _recent(value, writes)
     }
     entries.update((key, (writes, *entry)) for key, entry in used.items())
-    temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    try:
-        path.parent.mkdir(exist_ok=True)
-        with open(temporary, "wb") as handle:
-            marshal.dump({"format": FORMAT, "writes": writes, "entries": entries}, handle)
-        os.replace(temporary, path)
-    except (OSError, ValueError):  # read-only install, full disk: compile next time
-        try:
-            os.unlink(temporary)
-        except OSError:
-            pass
-        return
+    if not pycache.write(path, {"format": FORMAT, "writes": writes, "entries": entries}):
+        return  # read-only install, full disk: compile next time
     _state.update(writes=writes, known=entries, missed=0)
