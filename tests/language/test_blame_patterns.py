@@ -76,3 +76,41 @@ def test_class_references_expand_and_unknown_classes_are_errors() -> None:
 def test_a_second_language_is_a_folder_of_data() -> None:
     with pytest.raises(LanguageDataError, match="postmortem/data/blame/xx/words.yml"):
         load_language("xx")
+
+
+ANCHORED = [p for p in LANG.patterns if p.anchor is not None]
+
+
+@pytest.mark.parametrize("pattern", [p.id for p in ANCHORED])
+def test_an_anchor_finds_what_the_regex_alone_finds(pattern: str) -> None:
+    """An anchor is a speed hint: on every example, and on all examples joined into one
+    block, the anchored search yields the matches of a plain scan that hold the anchor."""
+    from postmortem.language.patterns import _matches
+
+    pat = BY_ID[pattern]
+    texts = [*pat.must_match, *pat.must_not_match]
+    for text in [*texts, " ".join(texts)]:
+        plain = [m.span() for m in pat.regex.finditer(text)]
+        anchored = [m.span() for m in _matches(pat, text)]
+        assert anchored == plain, (pattern, text)
+    assert any(pat.anchor.search(t) for t in pat.must_match)
+
+
+def test_an_anchor_is_checked_like_the_regex() -> None:
+    with pytest.raises(LanguageDataError):
+        from postmortem.language.lexicon import _pattern  # noqa: PLC0415
+
+        _pattern(
+            {
+                "id": "x",
+                "code": "BL101",
+                "keys": "x",
+                "regex": "x",
+                "anchor": "(",
+                "message": "m",
+                "rewrite": "r",
+                "examples": {"match": ["x"]},
+            },
+            {},
+            "test",
+        )

@@ -62,6 +62,7 @@ _FIELDS = {
     "opens_sentence",
     "needs_person",
     "unless",
+    "anchor",
     "message",
     "rewrite",
     "examples",
@@ -141,6 +142,10 @@ class Pattern:
     opens_sentence: bool = False
     needs_person: bool = False
     unless: re.Pattern[str] | None = None
+    # Optional: a regex for the pattern's fixed words; when given, the pattern's regex is tried
+    # only just before and at each anchor, not at every word of the block (a regex that opens
+    # on "any word" as the person would otherwise test every word).
+    anchor: re.Pattern[str] | None = None
     must_match: tuple[str, ...] = ()
     must_not_match: tuple[str, ...] = ()
 
@@ -227,6 +232,11 @@ def _pattern(entry: Any, classes: dict[str, AbstractSet[str]], where: str) -> Pa
             if entry.get("unless")
             else None
         )
+        anchor = (
+            re.compile(expand(entry["anchor"], classes, where), re.I | re.X)
+            if entry.get("anchor")
+            else None
+        )
     except re.error as error:
         raise LanguageDataError(f"{where}: invalid regular expression: {error}") from None
     if entry.get("who") and "who" not in regex.groupindex:
@@ -287,6 +297,7 @@ def _pattern(entry: Any, classes: dict[str, AbstractSet[str]], where: str) -> Pa
         opens_sentence=bool(entry.get("opens_sentence", False)),
         needs_person=bool(entry.get("needs_person", False)),
         unless=unless,
+        anchor=anchor,
         must_match=must_match,
         must_not_match=tuple(examples.get("no_match") or ()),
     )

@@ -86,10 +86,33 @@ def _candidates(words: frozenset[str]) -> list[Pattern]:
     return [_LANG.patterns[i] for i in sorted(found)]
 
 
+# How far before its anchor a pattern's match may start (the person and a few adverbs), and
+# how far after it may end.
+_ANCHOR_REACH = 120
+_ANCHOR_TAIL = 300
+
+
+def _matches(pat: Pattern, text: str) -> Iterator[re.Match[str]]:
+    """The pattern's matches in the text; with an anchor, only those that hold one."""
+    if pat.anchor is None:
+        yield from pat.regex.finditer(text)
+        return
+    last_end = -1
+    for a in pat.anchor.finditer(text):
+        lo = max(last_end, a.start() - _ANCHOR_REACH, 0)
+        for m in pat.regex.finditer(text, lo, min(len(text), a.end() + _ANCHOR_TAIL)):
+            if m.start() > a.start():
+                break
+            if m.end() >= a.end() and m.start() >= last_end:
+                last_end = m.end()
+                yield m
+                break
+
+
 def _pattern_hits(ctx: _Context, patterns: Iterable[Pattern] | None = None) -> Iterator[BlameHit]:
     text = ctx.text
     for pat in _candidates(ctx.words) if patterns is None else patterns:
-        for m in pat.regex.finditer(text):
+        for m in _matches(pat, text):
             if m.end() == m.start():
                 continue
             ss, se = ctx.sentence(m.start())
