@@ -4,7 +4,7 @@
 
 Generates `--files` post-mortems (benchmarks/generate.py), then in this one process (one core):
 times each stage of `check_document` separately over every file (parse, then each rule family
-on the parsed documents), and runs cProfile over the whole per-file validation to print the
+on the parsed documents, then the archive-wide rules spread over the files), and runs cProfile over the whole per-file validation to print the
 `--top` functions by own time.
 
 The peer is measured in the same run and the same process: proselint's own linting
@@ -31,7 +31,14 @@ sys.path[:0] = [str(HERE), str(HERE.parent / "tools")]
 from postmortem.config import Config  # noqa: E402
 from postmortem.document import load_document  # noqa: E402
 from postmortem.rules import Context  # noqa: E402
-from postmortem.validation import check_document, enabled_checkers, enabled_codes  # noqa: E402
+from postmortem.rules.prose import expect_reports  # noqa: E402
+from postmortem.validation import (  # noqa: E402
+    _archive_findings,
+    check_document,
+    enabled_checkers,
+    enabled_codes,
+    entry_for,
+)
 
 from generate import TODAY, generate  # noqa: E402
 
@@ -81,6 +88,10 @@ def main() -> int:
     today = date.fromisoformat(TODAY)
     with tempfile.TemporaryDirectory() as tmp:
         paths = generate(Path(tmp), args.files, args.words)
+        # As `validate` does before checking many files in one process (validation._run_files):
+        # with more than PLAN_AFTER reports the RE2 preselection of proselint checks is used
+        # from the first file on.
+        expect_reports(len(paths))
         check_document(load_document(paths[0]), config, today)  # warm the caches
         stages: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
 
@@ -89,6 +100,7 @@ def main() -> int:
             stages[name][1] += spent[1]
 
         checkers = enabled_checkers(enabled_codes(config), archive=False)
+        entries = []
         for path in paths:
             start = clock()
             doc = load_document(path)
@@ -101,6 +113,14 @@ def main() -> int:
                 start = clock()
                 checker.run(doc, Context(config=config, today=today))
                 add(FAMILY.get(checker.codes[0][:2], "other rules"), since(start))
+            start = clock()
+            entries.append(entry_for(doc, config, True))
+            add("index entry (similarity profile)", since(start))
+        # The rules over the whole archive (LE101 similar incidents, duplicate ids), run once
+        # per `validate` after the files: their cost is spread over the files here.
+        start = clock()
+        _archive_findings(entries, config, today, {e.path for e in entries})
+        add("archive rules (LE101 neighbours)", since(start))
         n = len(paths)
         (peer_cpu, peer_wall), count = proselint_per_file(paths)
         print(f"{n} files of ~{args.words} words, one process; ms per file by stage, CPU and wall")
@@ -122,8 +142,12 @@ def main() -> int:
 
         profile = cProfile.Profile()
         profile.enable()
+        entries = []
         for path in paths:
-            check_document(load_document(path), config, today)
+            doc = load_document(path)
+            check_document(doc, config, today)
+            entries.append(entry_for(doc, config, True))
+        _archive_findings(entries, config, today, {e.path for e in entries})
         profile.disable()
         print(f"\ntop {args.top} functions by own time (cProfile, {n} files):")
         stats = pstats.Stats(profile)

@@ -425,8 +425,10 @@ class PlainIndex(_Index):
                     continue
                 theirs = self.weights[other]
                 both = mine.keys() & theirs.keys()
-                forward = sum(theirs[t] for t in both)
-                backward = sum(mine[t] for t in both)
+                # map over the same set: the same terms in the same order as a generator
+                # (identical float sums), without a Python frame per term.
+                forward = sum(map(theirs.__getitem__, both))
+                backward = sum(map(mine.__getitem__, both))
                 value = math.sqrt(min(1.0, max(0.0, forward * backward / (own * self.own[other]))))
                 if value >= floor:
                     scores.append((other, value))
