@@ -552,4 +552,11 @@ def _name_like(ctx: _Context, word: str, prev: str | None) -> bool:
         return False  # "The Deploy job", "the Foo service"
     if _CAMEL_CASE.search(bare):
         return False  # "GtkSettings", "PostgreSQL": identifiers, not names ("McKay" is one)
-    return not any(c.isdigit() for c in bare) and "-" not in bare.strip("-")
+    if any(c.isdigit() for c in bare):
+        return False
+    if "-" in bare.strip("-"):
+        # "Jae-won", "Jean-Luc", "Anne-Marie": a hyphenated word is a name when its first part
+        # is a known given name; "Read-Only", "Cross-Region" are not.
+        first = bare.split("-", 1)[0].lower()
+        return first in GIVEN_NAMES or first in LIBRARY_NAMES
+    return True
