@@ -60,7 +60,6 @@ def _run(code: str, args: list[str], cwd: Path, probe: Path) -> tuple[int, str, 
 @pytest.fixture(scope="module")
 def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("hook")
-    (root / ".git").mkdir()
     folder = root / "postmortems"
     folder.mkdir()
     (folder / "2025-02-09-api-service-degradation.md").write_text(SEED, "utf-8")
@@ -71,6 +70,20 @@ def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (root / "ok.yml").write_text("archive: postmortems\n", "utf-8")
     (root / "typo.yml").write_text("archve: postmortems\n", "utf-8")
     (root / "badyaml.yml").write_text("archive: [postmortems\n", "utf-8")
+    git = [
+        "git",
+        "-c",
+        "user.name=t",
+        "-c",
+        "user.email=t@example.org",
+        "-c",
+        "commit.gpgsign=false",
+    ]
+    subprocess.run([*git, "init", "-q", "-b", "main"], cwd=root, check=True, timeout=60)
+    subprocess.run([*git, "add", "."], cwd=root, check=True, timeout=60)
+    subprocess.run([*git, "commit", "-qm", "archive"], cwd=root, check=True, timeout=60)
+    with open(root / BAD, "a", encoding="utf-8") as changed:  # one file changed since main
+        changed.write("\nEdited.\n")
     return root
 
 
@@ -95,11 +108,15 @@ FORMS = [
     (["postmortems"], True),
     ([], True),
     (["broken.md"], True),
+    (["--changed-since", "main"], True),
+    (["--format", "json", "--changed-since=main", "postmortems"], True),
     # Click's turn: its own messages and statuses.
     (["--format", "nope", GOOD], False),
     (["--format"], False),
     (["--today", "yesterday", GOOD], False),
     (["--today", "-q", GOOD], False),
+    (["--changed-since", "no-such-ref"], False),
+    (["--changed-since", "main", "-"], False),
     (["--select", "XX9", GOOD], False),
     (["--ignore", "BL,ZZ", GOOD], False),
     (["--config", "typo.yml", GOOD], False),
@@ -133,6 +150,6 @@ def test_the_fast_path_and_click_agree(repo: Path, tmp_path: Path, args: list[st
 def test_the_matrix_sees_every_exit_status(repo: Path, tmp_path: Path) -> None:
     """The forms above are not all successes: findings (1) and usage errors (2) are compared."""
     statuses = {
-        _run(CLICK, args, repo, tmp_path / "p.json")[0] for args, _ in FORMS[:3] + FORMS[17:20]
+        _run(CLICK, args, repo, tmp_path / "p.json")[0] for args, _ in FORMS[:3] + FORMS[19:22]
     }
     assert statuses == {0, 1, 2}

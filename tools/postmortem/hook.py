@@ -2,8 +2,8 @@
 
 The hook runs `postmortem validate --format text FILE...` on every commit, in a fresh process;
 importing click and building its command tree was 8-9 ms of that run. `run` handles the plain
-forms the hook and people use: existing files or folders, with `--format`, `--today`,
-`--config`, `--select`, `--ignore` and `--quiet`. For anything else (another option, a path
+forms the hook, the pull request's check and people use: existing files or folders, with
+`--format`, `--today`, `--config`, `--select`, `--ignore`, `--changed-since` and `--quiet`. For anything else (another option, a path
 that does not exist, `-`, `--help`, a value click would reject, a configuration error) it
 returns None before doing any work, and the launcher hands the same arguments to click, which
 then prints its own message and exit status. So both ways give the same output and exit
@@ -18,7 +18,7 @@ import os
 import sys
 
 # Options taking one value (`--opt VALUE` or `--opt=VALUE`), and flags.
-VALUE_OPTIONS = ("--format", "--today", "--config", "--select", "--ignore")
+VALUE_OPTIONS = ("--format", "--today", "--config", "--select", "--ignore", "--changed-since")
 FLAGS = ("--quiet", "-q")
 PROGRESS_MIN_FILES = 200  # below this, checking is quick enough not to need a bar
 
@@ -96,6 +96,15 @@ def run(args: list[str]) -> int | None:
     targets = [Path(p) for p in parsed["paths"]] or [config.archive_path()]
     if not all(target.exists() for target in targets):
         return None
+    only = changes = None
+    if values["--changed-since"]:
+        from .archive_index import GitError, git_changes
+
+        try:
+            changes = git_changes(values["--changed-since"][-1])
+        except GitError:
+            return None
+        only = changes.changed
     fmt = fmt or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
     quiet = parsed["quiet"]
     # From here on as cli.run does it: no traceback, exit 2 on an internal failure.
@@ -104,7 +113,7 @@ def run(args: list[str]) -> int | None:
 
         progress = None if quiet else progress_bar()
         report = validate(
-            targets, config, day, only=None, workers=None, changes=None, progress=progress
+            targets, config, day, only=only, workers=None, changes=changes, progress=progress
         )
         write_report(report, fmt, None, quiet, False)
         return report.exit_code
