@@ -70,6 +70,7 @@ def test_validate_still_imports_what_it_needs(tmp_path) -> None:
     heavy, output, code = imported_by("validate", str(tmp_path / "x.md"))
     assert code == 1, output
     assert "yaml" in heavy  # the probe sees imports: validation really ran
+    assert "click" not in heavy  # the pre-commit hook's form runs without click (hook.py)
 
 
 @pytest.mark.parametrize("name", sorted(cli.LAZY_COMMANDS))

@@ -95,3 +95,50 @@ def test_site_learning_and_one_file_do_not_import_numpy_or_scipy():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+def _every_pair(index: PlainIndex, rows: list[int]) -> list[tuple[int, list[tuple[int, float]]]]:
+    """`PlainIndex._text_rows` the straightforward way: every pair scored from its own sums."""
+    import math
+    from collections import Counter
+
+    least, floor = index.settings.min_shared_words, index.settings.min_text
+    found = []
+    for row in rows:
+        mine = index.weights[row]
+        shared: Counter[int] = Counter()
+        for t in mine:
+            shared.update(index.postings[t])
+        scores = []
+        own = index.own[row]
+        for other, count in shared.items():
+            if count < least or own <= 0 or index.own[other] <= 0:
+                continue
+            theirs = index.weights[other]
+            both = mine.keys() & theirs.keys()
+            forward = sum(theirs[t] for t in both)
+            backward = sum(mine[t] for t in both)
+            value = math.sqrt(min(1.0, max(0.0, forward * backward / (own * index.own[other]))))
+            if value >= floor:
+                scores.append((other, value))
+        found.append((row, scores))
+    return found
+
+
+@pytest.mark.parametrize("settings", [Settings(), LOOSE])
+def test_each_pair_scored_once_gives_the_scores_of_every_pair_scored(
+    tmp_path, monkeypatch, settings
+):
+    """Identical floats, not approximately equal ones: for all rows, a subset, repeated rows,
+    and with the kept sums limited (`_KEPT_PAIRS`)."""
+    profiles = profiles_of(tmp_path, 120)
+    index = PlainIndex(profiles, settings)
+    every = list(range(len(profiles)))
+    same_size = sum(
+        len(index.weights[a]) == len(index.weights[b]) for a in every for b in every if a < b
+    )
+    assert same_size, "no two rows with as many words: the order-sensitive case is not tested"
+    for rows in (every, every[::-1], every[::3], [5, 1, 5, 9, 1], []):
+        assert list(index._text_rows(rows)) == _every_pair(index, rows)
+    monkeypatch.setattr(similarity, "_KEPT_PAIRS", 10)
+    assert list(index._text_rows(every)) == _every_pair(index, every)

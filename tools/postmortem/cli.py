@@ -14,6 +14,7 @@ import click
 
 from . import __version__
 from .console import help_width as _help_width
+from .hook import PROGRESS_MIN_FILES, CannotWrite, progress_bar, write_report  # noqa: F401
 from .reporters import FORMATS
 
 # Only click is imported at startup: `postmortem --version` and `--help` are the pre-commit
@@ -280,7 +281,7 @@ def validate(
                     click.echo(
                         f"{result.path}:{change.line}: fixed: {change.what}", err=fmt != "text"
                     )
-    progress = None if quiet else _progress_bar()
+    progress = None if quiet else progress_bar()
     report = run(
         targets, config, day, only=only, workers=workers, changes=changes, progress=progress
     )
@@ -330,61 +331,13 @@ def _validate_stdin(
 
 
 MAX_STDIN_BYTES = 2_000_000
-PROGRESS_MIN_FILES = 200  # below this, checking is quick enough not to need a bar
-
-
-def _progress_bar():
-    """A progress bar on standard error for large archives, only on a terminal."""
-    if not sys.stderr.isatty() or os.environ.get("TERM") == "dumb":
-        return None
-
-    def start(total: int):
-        if total < PROGRESS_MIN_FILES:
-            return None
-        from rich.console import Console  # imported only when a bar is drawn
-        from rich.progress import Progress
-
-        bar = Progress(transient=True, console=Console(stderr=True))
-        bar.start()
-        task = bar.add_task("Checking post-mortems", total=total)
-        done = [0]
-
-        def advance() -> None:
-            done[0] += 1
-            bar.advance(task)
-            if done[0] >= total:
-                bar.stop()
-
-        return advance
-
-    return start
 
 
 def _write_report(report, fmt: str, output: str | None, quiet: bool, statistics: bool, stream=None):
-    from . import reporters
-
-    def emit(handle, colour: bool) -> None:
-        if statistics:
-            reporters.write_statistics(report, fmt, handle, quiet=quiet)
-        else:
-            reporters.write(report, fmt, handle, colour=colour, quiet=quiet)
-
-    if output:
-        try:
-            with open(output, "w", encoding="utf-8") as handle:
-                emit(handle, False)
-        except OSError as error:
-            raise click.ClickException(
-                f"{output}: cannot write the report: {error.strerror}"
-            ) from None
-    else:
-        out = stream or sys.stdout
-        colour = fmt == "text" and out.isatty() and "NO_COLOR" not in os.environ
-        emit(out, colour)
-    summary = os.environ.get("GITHUB_STEP_SUMMARY")
-    if summary:
-        with open(summary, "a", encoding="utf-8") as handle:
-            handle.write(reporters.markdown_summary(report))
+    try:
+        write_report(report, fmt, output, quiet, statistics, stream)
+    except CannotWrite as error:
+        raise click.ClickException(str(error)) from None
 
 
 def _repair_totals(results, verb: str, report=None) -> str:

@@ -1,6 +1,7 @@
 """The `postmortem` console script: `--version` answers before anything else is imported.
 
-Everything else goes to the click command line (`postmortem.cli`), which itself imports only
+The plain forms of `validate` (the pre-commit hook's) run without click (`postmortem.hook`);
+everything else goes to the click command line (`postmortem.cli`), which itself imports only
 click until a command runs. `validate` (the pre-commit hook) reads its compiled regular
 expressions and dataclass methods from the last run's (postmortem.recache,
 postmortem.fncache), and leaves without tearing the interpreter down (`main`).
@@ -29,9 +30,15 @@ def run() -> None:
 
     fncache.install()
     recache.install()
-    from .cli import run as run_cli
-
     try:
+        # Its plain forms without click (postmortem.hook); anything else goes to click.
+        from .hook import run as run_plain
+
+        status = run_plain(sys.argv[2:])
+        if status is not None:
+            sys.exit(status)
+        from .cli import run as run_cli
+
         run_cli()
     finally:
         recache.save()

@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING, TextIO
 
-import click
-
 from . import PROJECT_URL, __version__
 
 # `--help` imports this module for FORMATS: what only writing a report needs (json, urllib,
@@ -33,6 +31,8 @@ def _totals(report: Report) -> str:
 def write_text(report: Report, out: TextIO, colour: bool, quiet: bool = False) -> None:
     """`path:line:col: CODE [severity] message`, then the suggestion indented, then totals
     (not with `quiet`: the findings and nothing else)."""
+    if colour:  # only on a terminal: a plain run (the pre-commit hook) does not import click
+        import click
     for f in report.findings:
         severity = (
             click.style(f.severity, fg=_COLOURS.get(f.severity), bold=True)

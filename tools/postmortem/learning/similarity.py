@@ -22,6 +22,7 @@ from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import chain
 from typing import Any
 
 from .profile import FIELD_TITLES, FIELDS, Profile
@@ -412,27 +413,49 @@ class PlainIndex(_Index):
         return self.weights[row]
 
     def _text_rows(self, rows: list[int]) -> Iterable[tuple[int, list[tuple[int, float]]]]:
+        """Each row's score against every row sharing enough words with it.
+
+        A pair of rows both asked about is scored once: the first row keeps the two sums for
+        the second, which would add the same weights in the same order (the words both have,
+        listed by the smaller of the two rows: `a.keys() & b.keys()` iterates over the smaller
+        view, either way round). Rows with as many words as each other are scored twice,
+        since their shared words may then be listed in another order (another float sum).
+        tests/learning/test_plain_index.py compares this with scoring every pair."""
         least, floor = self.settings.min_shared_words, self.settings.min_text
+        later = set(rows)  # rows still to be scored
+        kept: dict[tuple[int, int], tuple[float, float]] = {}  # (row, other) -> sums
+        postings = self.postings
         for row in rows:
+            later.discard(row)
             mine = self.weights[row]
-            shared: Counter[int] = Counter()
-            for t in mine:
-                shared.update(self.postings[t])
+            # Every other row once per word it shares, counted in one call (the same counts,
+            # first seen in the same order, as one update per word).
+            shared = Counter(chain.from_iterable(map(postings.__getitem__, mine)))
             scores = []
             own = self.own[row]
             for other, count in shared.items():
                 if count < least or own <= 0 or self.own[other] <= 0:
                     continue
-                theirs = self.weights[other]
-                both = mine.keys() & theirs.keys()
-                # map over the same set: the same terms in the same order as a generator
-                # (identical float sums), without a Python frame per term.
-                forward = sum(map(theirs.__getitem__, both))
-                backward = sum(map(mine.__getitem__, both))
+                sums = kept.pop((row, other), None)
+                if sums is None:
+                    theirs = self.weights[other]
+                    both = mine.keys() & theirs.keys()
+                    # map over the same set: the same terms in the same order as a
+                    # generator (identical float sums), without a Python frame per term.
+                    forward = sum(map(theirs.__getitem__, both))
+                    backward = sum(map(mine.__getitem__, both))
+                    if other in later and len(theirs) != len(mine) and len(kept) < _KEPT_PAIRS:
+                        kept[(other, row)] = (backward, forward)
+                else:
+                    forward, backward = sums
                 value = math.sqrt(min(1.0, max(0.0, forward * backward / (own * self.own[other]))))
                 if value >= floor:
                     scores.append((other, value))
             yield row, scores
+
+
+# At most this many pair sums kept for the rows still to be scored (about 20 MB).
+_KEPT_PAIRS = 100_000
 
 
 def _float32(value: float) -> float:
