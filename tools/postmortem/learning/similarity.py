@@ -22,6 +22,7 @@ from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import chain
 from typing import Any
 
 from .profile import FIELD_TITLES, FIELDS, Profile
@@ -423,12 +424,13 @@ class PlainIndex(_Index):
         least, floor = self.settings.min_shared_words, self.settings.min_text
         later = set(rows)  # rows still to be scored
         kept: dict[tuple[int, int], tuple[float, float]] = {}  # (row, other) -> sums
+        postings = self.postings
         for row in rows:
             later.discard(row)
             mine = self.weights[row]
-            shared: Counter[int] = Counter()
-            for t in mine:
-                shared.update(self.postings[t])
+            # Every other row once per word it shares, counted in one call (the same counts,
+            # first seen in the same order, as one update per word).
+            shared = Counter(chain.from_iterable(map(postings.__getitem__, mine)))
             scores = []
             own = self.own[row]
             for other, count in shared.items():
