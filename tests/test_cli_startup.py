@@ -197,3 +197,24 @@ def test_the_cycle_collector_is_back_on_for_more_than_one_file(tmp_path, count) 
     finally:
         if was:
             gc.enable()
+
+
+@pytest.mark.parametrize("flag", ["--help", "-h"])
+def test_help_through_the_console_entry_point(flag: str) -> None:
+    """`main` ends `--help` with os._exit once the text is flushed: the same text and status
+    as click's own way out."""
+    ours, theirs = (
+        subprocess.run(
+            [sys.executable, "-c", f"import sys; sys.argv = ['postmortem', {flag!r}]; {code}"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        for code in (
+            "from postmortem.launcher import main; main()",
+            "from postmortem.cli import run; run()",
+        )
+    )
+    assert ours.stdout.startswith("Usage: postmortem")
+    assert (ours.returncode, ours.stdout, ours.stderr) == (0, theirs.stdout, theirs.stderr)
+    assert theirs.returncode == 0

@@ -66,9 +66,11 @@ def main() -> None:
     process leaves with `os._exit` once the standard streams are flushed. Anything but a
     normal end (an exception, a stream that cannot be flushed) takes the usual way out.
     """
-    if sys.argv[1:2] != ["validate"]:
+    if sys.argv[1:2] != ["validate"] and sys.argv[1:] not in (["--help"], ["-h"]):
         run()
         return
+    # `postmortem --help` leaves the same way: it imported click and printed, nothing more
+    # (its teardown was 6 ms of its 47 ms CPU).
     # The cycle collector is not needed either: a one-file run makes few cycles, and the
     # collector walked every object made at import again and again (a twentieth of the run).
     # validation._run_files turns it back on when there is more than one file to check.

@@ -225,10 +225,14 @@ _JSON_TYPES = {
 def settings_digest(schema: Mapping[str, Any]) -> str:
     """The SHA-256 that a settings section's compiled check (rules/schema_codegen.py) records
     of the schema it was made from."""
-    import hashlib
     import json
 
-    return hashlib.sha256(json.dumps(schema, sort_keys=True).encode("utf-8")).hexdigest()
+    try:  # the module hashlib would choose too, without importing OpenSSL's (2 ms a run)
+        from _sha256 import sha256  # type: ignore[import-not-found]
+    except ImportError:  # another interpreter (3.12 names it _sha2)
+        from hashlib import sha256
+
+    return sha256(json.dumps(schema, sort_keys=True).encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True)

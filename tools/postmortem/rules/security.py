@@ -116,7 +116,7 @@ PATTERNS: tuple[Pattern, ...] = (
         r"(?P<value>https://hooks\.slack\.com/(?:services|workflows)/T\w+/\w+/\w+)",
     ),
     # Stripe secret and restricted keys, live and test (stripe.com/docs/keys), webhook secrets.
-    _p("SE107", "Stripe key", r"(?P<value>[rs]k_(?:live|test)_[0-9A-Za-z]{16,})"),
+    _p("SE107", "Stripe key", r"(?P<value>[rs]k_(?:live|test)_[0-9A-Za-z]{16,})", dfa=True),
     _p("SE107", "Stripe webhook secret", r"(?P<value>whsec_[A-Za-z0-9]{32,})"),
     # Other services with a recognisable prefix (gitleaks rules of the same names).
     _p("SE112", "GitLab token", r"(?P<value>glpat-[0-9A-Za-z_-]{20,})"),
@@ -229,15 +229,44 @@ class Hit:
     value: str
 
 
-def find_secrets(text: str) -> list[Hit]:
-    """Every likely secret in `text`, by offset; each span is reported by one pattern only."""
+def _re2_set() -> tuple[Any, list[int]] | None:
+    """One RE2 set of every pattern compiled with RE2 (same engine, same default options): a
+    pattern the set does not find in a text has no match in it, and is not run."""
+    if _SET:
+        return _SET[0]
+    found = None
+    if re2 is not None:
+        owners = [i for i, p in enumerate(PATTERNS) if not isinstance(p.regex, re.Pattern)]
+        search = re2.Set.SearchSet(re2.Options())
+        for index in owners:
+            search.Add(PATTERNS[index].regex.pattern)
+        search.Compile()
+        found = (search, owners)
+    _SET.append(found)
+    return found
+
+
+_SET: list[tuple[Any, list[int]] | None] = []
+
+
+def find_secrets(text: str, preselect: bool = True) -> list[Hit]:
+    """Every likely secret in `text`, by offset; each span is reported by one pattern only.
+    With `preselect`, the RE2 patterns run only when the set of them (`_re2_set`) finds them
+    in the text (tests/rules/test_security.py compares both ways)."""
     hits: list[Hit] = []
+    skipped: set[int] = set()
+    chosen = _re2_set() if preselect else None
+    if chosen is not None:
+        search, owners = chosen
+        skipped = set(owners).difference(owners[i] for i in search.Match(text) or ())
     # Spans already claimed, sorted by start. They do not overlap, so their ends are sorted
     # too: a span overlaps one iff the last claimed span starting before its end reaches past
     # its start (a bisection, not a scan of every claim: text with thousands of hits).
     starts: list[int] = []
     ends: list[int] = []
-    for pattern in PATTERNS:
+    for index, pattern in enumerate(PATTERNS):
+        if index in skipped:
+            continue
         group = pattern.regex.groupindex["value"]
         for match in pattern.regex.finditer(text):
             start, end = match.span(group)
