@@ -12,7 +12,36 @@ from the corpus at run time, never stored); ``--show-holdout`` those of the hold
 
 Issue 10, fifth session: the retired blind set (/work/fresh-corpus, 13 organisations) was
 split before any rule change by a fixed choice: holdout = matrix, optimism, persistence,
-terp (4 organisations, 1,102 sentences, 4 strict, 49 blameful); tuning = the other nine.
+terp (4 organisations, 1,102 sentences, 4 strict, 49 blameful); tuning = the other nine
+(1,130 sentences, 4 strict, 41 blameful). The written set is split by row: every third row
+(0, 3, 6, ...) held out (46 blameful), the rest tuned on (91 blameful). Only the tuning
+group's misses were printed; the holdout's sentences were never listed or read.
+
+                          strict    all-blameful   false alarms
+   tuning orgs before     1/4       8/41           3 (2.7 per 1,000)
+   tuning orgs after      1/4       24/41          0
+   holdout orgs before    3/4       10/49          5 (4.5 per 1,000)
+   holdout orgs after     3/4       11/49          5 (4.5 per 1,000)
+   written tune           P 0.98 R 0.54 (49/91)  ->  P 0.99 R 0.73 (66/91)
+   written holdout        P 1.00 R 0.52 (24/46)  ->  P 1.00 R 0.52 (24/46)
+
+What changed is by shape, never by sentence (each pattern in patterns.yml has examples both
+ways, written for it): a person by the role the word plays ("<Name> never rotated", "<Name>
+nuked / force-pushed", "<Name> left X on in production", "<person> is the reason", "<Name>'s
+deploy was the trigger", "the change that triggered it was merged by <Name>", "<Name> not
+check the config", "<person> didn't understand how / didn't have enough experience"), names
+from other scripts (a token may open with any letter: "Łukasz") and hyphenated given names
+("Jean-Luc"); hindsight in the passive with its "how" ("could have been avoided through /
+by / if"), "would have caught it earlier"; lapses as nouns ("this misunderstanding led to",
+"a mistaken belief that"), "warnings were ignored", "procedure wasn't followed", "left
+unnoticed", "the failure to notify", "Failed to proactively communicate"; diligence and
+personal watching as the fix; bad input blamed on outside parties; disciplinary action; "done
+in a rush". False alarms: "introduces unacceptable risk", "acknowledge our mistakes",
+a team asking itself "why didn't we know ...?" (how news reached it), a general "can cascade".
+
+The lesson of the holdout figures: rules written from one set's misses barely move another
+set's (10 -> 11 of 49; written holdout unchanged). The holdout organisations' lapses (0/10)
+and self-blame (3/12) are in forms these rules do not reach.
 """
 
 from __future__ import annotations

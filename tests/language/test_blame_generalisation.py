@@ -281,3 +281,22 @@ def test_dev_corpus_goals_on_all_organisations(dev_scores_all) -> None:
     assert every.strict_found >= 0.9 * every.strict
     assert every.strict_found + every.borderline_found >= 0.6 * (every.strict + every.borderline)
     assert every.clean_flagged <= 0.001 * every.sentences
+
+
+@pytest.mark.parametrize(
+    ("text", "flagged"),
+    [
+        # The team asking itself how news reached it is a good blameless question ...
+        ("Why didn't I know about this sooner?", False),
+        ("Why didn't we hear about the maintenance window?", False),
+        # ... asking a named person, or the team about a check it skipped, is not.
+        ("Why didn't Bob know about the maintenance window?", True),
+        ("Why didn't we check the logs?", True),
+        # Names from other scripts and hyphenated given names are people by their place.
+        ("Łukasz deleted the release branch.", True),
+        ("Jean-Luc left a DEBUG log level on in production.", True),
+        ("Read-Only left a DEBUG log level on in production.", False),
+    ],
+)
+def test_general_forms_of_people_and_questions(text: str, flagged: bool) -> None:
+    assert bool(find_blame(text)) is flagged, text

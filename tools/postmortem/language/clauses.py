@@ -90,7 +90,7 @@ _WORD = re.compile(r"[a-z]+")
 _WINDOW = 400  # characters of context a rule looks at on either side of a match
 # "i.e." and "e.g." are one token (their "i" is no pronoun); a command-line flag ("-I",
 # "--forget") is no word.
-_TOKEN = re.compile(r"@[\w\-]+|[A-Za-z]\.(?:[A-Za-z]\.)+|(?<![\w\-])[A-Za-z][\w'’\-]*|\d[\w:.\-]*")
+_TOKEN = re.compile(r"@[\w\-]+|[A-Za-z]\.(?:[A-Za-z]\.)+|(?<![\w\-])[^\W\d_][\w'’\-]*|\d[\w:.\-]*")
 _CLAUSE_BREAK = re.compile(
     r"[,;:()\[\]—–|]|\s-+\s|\.\.\.|…|\b(?:and|but|so|because|when|whenever|while|after|before|"
     r"since|then|as|until|although|though|where|if|once|or|whereas|however|therefore|thus|"

@@ -374,6 +374,10 @@ _WHY_ELLIPTICAL = re.compile(
 
 # "Why did we choose / decide / switch ...?" explains a decision (a blog's section heading).
 _DECISION_VERBS = _LANG.words("decision_verbs")
+# A why-question the team asks of itself about what it knew is about how information reached
+# it (a good blameless question), not about a culprit.
+_KNOWING = frozenset({"know", "hear", "learn", "realise", "realize", "find"})
+_FIRST_PERSON_NP = re.compile(r"\s*(?:I|we|us)\b", re.I)
 
 
 def _bl106(ctx: _Context) -> Iterator[BlameHit]:
@@ -399,6 +403,8 @@ def _bl106(ctx: _Context) -> Iterator[BlameHit]:
         asked = text[m.start() : vm.end() if vm else m.end()]
         if verb in _DECISION_VERBS and not re.search(r"\bnot\b|n['’]t\b", asked):
             continue  # "Why did we choose Postgres?": a decision explained, not a culprit
+        if verb in _KNOWING and _FIRST_PERSON_NP.match(text, m.start("np")):
+            continue  # "Why didn't we know about this sooner?": asks how news reached us
         easy = verb in ("forget", "miss", "ignore", "overlook", "fail", "skip", "neglect")
         if verb.endswith("ing"):
             ask = f"What led to {' '.join(words)}?"  # "why was the DBA running migrations"
