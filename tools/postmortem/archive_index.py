@@ -38,6 +38,8 @@ class GitError(Exception):
 # -- listing ------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class ArchiveFile:
+    """A post-mortem file of an archive: as reported, and its real path."""
+
     shown: str  # the path as reported (what `Path(...).as_posix()` gives)
     real: str  # absolute, symbolic links resolved
 

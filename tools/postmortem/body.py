@@ -300,6 +300,8 @@ _PROSE_COLUMNS = ("event", "action")
 
 @dataclass(frozen=True)
 class Cell:
+    """One cell of a Markdown table: its text and the line it is on."""
+
     text: str
     line: int
     column: int
@@ -307,6 +309,8 @@ class Cell:
 
 @dataclass
 class Row:
+    """One row of a Markdown table: its line and its cells by column header."""
+
     line: int
     cells: dict[str, Cell]
     raw_cell_count: int
@@ -322,6 +326,8 @@ class Row:
 
 @dataclass
 class Table:
+    """A Markdown table of a section: its line, its column headers and its rows."""
+
     line: int
     headers: list[str]
     rows: list[Row]
@@ -370,6 +376,8 @@ class ProseBlock:
 
 @dataclass
 class Section:
+    """A section of the body under one heading."""
+
     key: str
     title: str
     level: int
@@ -386,6 +394,8 @@ class Section:
 
 @dataclass
 class Body:
+    """The parsed Markdown body of a post-mortem: its sections and its prose blocks."""
+
     sections: list[Section] = field(default_factory=list)
     prose: list[ProseBlock] = field(default_factory=list)
     # Headings of every level and the table cells outside the prose columns: short texts that

@@ -31,6 +31,8 @@ __all__ = [
 
 @dataclass
 class Config:
+    """The validator's settings: their values and where they were read from."""
+
     values: dict[str, Any] = field(default_factory=lambda: dict(DEFAULTS))
     source: str | None = None
     root: Path = field(default_factory=Path.cwd)

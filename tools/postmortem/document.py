@@ -55,6 +55,8 @@ _NAME_WITH_HANDLE = re.compile(r"^\s*(?P<name>[^@()]+?)\s*\(@(?P<handle>[A-Za-z0
 
 @dataclass(frozen=True)
 class TimelineEntry:
+    """One entry of the timeline, with its line."""
+
     line: int
     time: datetime | None
     time_text: str
@@ -71,6 +73,8 @@ class TimelineEntry:
 
 @dataclass(frozen=True)
 class ActionItem:
+    """One action item, with its line."""
+
     line: int
     id: str
     action: str
@@ -100,6 +104,8 @@ class ActionItem:
 
 @dataclass
 class Document:
+    """One post-mortem file: its path, its text, its frontmatter and its parsed body."""
+
     path: Path
     text: str
     meta: dict[str, Any] = field(default_factory=dict)

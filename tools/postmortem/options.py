@@ -119,6 +119,8 @@ class Text(Spec):
 
 @dataclass(frozen=True)
 class Flag(Spec):
+    """An option that is true or false."""
+
     def check(self, value: Any) -> str | None:
         return None if isinstance(value, bool) else "true or false"
 

@@ -41,6 +41,8 @@ INTERNAL = "INTERNAL"  # the rule code of a rule that crashed: exit 2, the other
 
 @dataclass
 class Report:
+    """The result of a validation run: files checked and their findings."""
+
     files_checked: int = 0
     findings: list[Finding] = field(default_factory=list)
 

@@ -40,6 +40,8 @@ SEVERITIES = ("error", "warning", "info")
 
 @dataclass(frozen=True)
 class Problem:
+    """What a checker found: a line and a message."""
+
     line: int
     message: str
     suggestion: str | None = None
@@ -101,6 +103,8 @@ Check = Callable[..., Iterator[Any]]
 
 @dataclass(frozen=True)
 class Checker:
+    """A check function with the name it is registered under."""
+
     name: str
     check: Check
     rules: tuple[Rule, ...]

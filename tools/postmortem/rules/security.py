@@ -42,6 +42,8 @@ except ImportError:  # pragma: no cover
 
 @dataclass(frozen=True)
 class Pattern:
+    """A pattern of a likely secret (the kind of secret it finds, for the message)."""
+
     code: str
     kind: str  # what the secret is, for the message ("AWS access key id")
     regex: Any  # a compiled `re` or `re2` pattern with a group named `value`: the secret
@@ -223,6 +225,8 @@ def mask(value: str) -> str:
 
 @dataclass(frozen=True)
 class Hit:
+    """A likely secret found in a text, at an offset."""
+
     code: str
     kind: str
     start: int  # offset of the secret in the text
