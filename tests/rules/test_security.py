@@ -296,3 +296,36 @@ def test_the_re2_preselection_finds_what_every_pattern_finds(tmp_path):
     texts += [p.read_text("utf-8", "replace") for p in paths]
     for text in texts:
         assert find_secrets(text) == find_secrets(text, preselect=False)
+
+
+DEFERRED = """
+import json, sys
+from postmortem.rules import security
+deferred = [p for p in security.PATTERNS if isinstance(p.regex, security._Deferred)]
+before = sum(p.regex.compiled is not None for p in deferred)
+security.find_secrets(sys.argv[1])
+after = sorted(p.code for p in deferred if p.regex.compiled is not None)
+print(json.dumps([len(deferred), before, after]))
+"""
+
+
+@pytest.mark.parametrize("secret", [False, True])
+def test_re2_patterns_are_compiled_only_when_the_set_finds_them(secret: bool) -> None:
+    """Importing the rules compiles no RE2 pattern; a text without secrets compiles none
+    either (counted in a fresh process), and one with a Stripe key only the pattern that finds it."""
+    import json
+    import subprocess
+    import sys
+
+    from postmortem.rules import security
+
+    if security.re2 is None:
+        pytest.skip("RE2 is not installed: every pattern is a plain `re` one")
+    text = doc_with(f"`{STRIPE}`" if secret else "The cache was full and the alert fired late.")
+    done = subprocess.run(
+        [sys.executable, "-c", DEFERRED, text], capture_output=True, text=True, timeout=60
+    )
+    count, before, after = json.loads(done.stdout)
+    assert count >= 5 and before == 0
+    assert after == (["SE107"] if secret else [])
+    assert {h.code for h in find_secrets(text)} == ({"SE107"} if secret else set())

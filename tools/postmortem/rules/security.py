@@ -46,7 +46,7 @@ class Pattern:
 
     code: str
     kind: str  # what the secret is, for the message ("AWS access key id")
-    regex: Any  # a compiled `re` or `re2` pattern with a group named `value`: the secret
+    regex: Any  # a compiled `re` pattern or a `_Deferred` RE2 one, a group `value`: the secret
     labelled: bool = False  # the value follows a label (password=...): skip placeholders
 
 
@@ -57,7 +57,26 @@ def _p(code: str, kind: str, pattern: str, labelled: bool = False, dfa: bool = F
     Patterns have no look-arounds (RE2 has none, and a leading look-behind disables `re`'s
     literal-prefix search): the edges of a token are checked by `_bounded` instead.
     """
-    return Pattern(code, kind, (re2 if dfa and re2 else re).compile(pattern), labelled)
+    regex = _Deferred(pattern) if dfa and re2 else re.compile(pattern)
+    return Pattern(code, kind, regex, labelled)
+
+
+class _Deferred:
+    """An RE2 pattern compiled when it is first used. The set of the RE2 patterns
+    (`_re2_set`) says which of them can match a text; most texts need none, and compiling all
+    ten was 2 ms of every start of the pre-commit hook. `pattern` is the text; any other
+    attribute is the compiled pattern's."""
+
+    __slots__ = ("pattern", "compiled")
+
+    def __init__(self, pattern: str) -> None:
+        self.pattern = pattern
+        self.compiled: Any = None
+
+    def __getattr__(self, name: str) -> Any:
+        if self.compiled is None:
+            self.compiled = re2.compile(self.pattern)
+        return getattr(self.compiled, name)
 
 
 # Order matters: the first pattern to claim a span wins, so specific formats come before the
