@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from . import pycache
+from .hashing import blake2b
 
 T = TypeVar("T")
 FORMAT = 1
@@ -60,11 +61,6 @@ def cache_path(name: str, folder: Path | None = None) -> Path:
 
 
 def _digest() -> Any:
-    try:  # hashlib's own blake2b, without hashlib importing OpenSSL's hashes (2.5 ms)
-        from _blake2 import blake2b  # type: ignore[import-not-found]
-    except ImportError:
-        from hashlib import blake2b
-
     return blake2b(digest_size=16)
 
 

@@ -229,12 +229,9 @@ def settings_digest(schema: Mapping[str, Any]) -> str:
     of the schema it was made from."""
     import json
 
-    try:  # the module hashlib would choose too, without importing OpenSSL's (2 ms a run)
-        from _sha256 import sha256  # type: ignore[import-not-found]
-    except ImportError:  # another interpreter (3.12 names it _sha2)
-        from hashlib import sha256
+    from .hashing import sha256_hex
 
-    return sha256(json.dumps(schema, sort_keys=True).encode("utf-8")).hexdigest()
+    return sha256_hex(json.dumps(schema, sort_keys=True).encode("utf-8"))
 
 
 @dataclass(frozen=True)

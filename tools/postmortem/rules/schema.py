@@ -53,15 +53,11 @@ def validator(kind: str) -> Draft202012Validator:
 @cache
 def _gate(kind: str) -> Callable[[Any], Any] | None:
     """The compiled yes/no check of a schema (schema_codegen.py), if made from this schema."""
+    from ..hashing import sha256_hex
     from .schema_gate import VALIDATORS
 
-    try:  # the module hashlib would choose too, without importing OpenSSL's (2.5 ms a run)
-        from _sha256 import sha256  # type: ignore[import-not-found]
-    except ImportError:  # another interpreter (3.12 names it _sha2)
-        from hashlib import sha256
-
     digest, check = VALIDATORS.get(kind, ("", None))
-    return check if digest == sha256(_schema_bytes(kind)).hexdigest() else None
+    return check if digest == sha256_hex(_schema_bytes(kind)) else None
 
 
 def schema_errors(kind: str, instance: Any) -> list[ValidationError]:
