@@ -29,6 +29,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from ..document import Document
@@ -252,24 +253,18 @@ class Hit:
     value: str
 
 
+@cache
 def _re2_set() -> tuple[Any, list[int]] | None:
     """One RE2 set of every pattern compiled with RE2 (same engine, same default options): a
     pattern the set does not find in a text has no match in it, and is not run."""
-    if _SET:
-        return _SET[0]
-    found = None
-    if re2 is not None:
-        owners = [i for i, p in enumerate(PATTERNS) if not isinstance(p.regex, re.Pattern)]
-        search = re2.Set.SearchSet(re2.Options())
-        for index in owners:
-            search.Add(PATTERNS[index].regex.pattern)
-        search.Compile()
-        found = (search, owners)
-    _SET.append(found)
-    return found
-
-
-_SET: list[tuple[Any, list[int]] | None] = []
+    if re2 is None:
+        return None
+    owners = [i for i, p in enumerate(PATTERNS) if not isinstance(p.regex, re.Pattern)]
+    search = re2.Set.SearchSet(re2.Options())
+    for index in owners:
+        search.Add(PATTERNS[index].regex.pattern)
+    search.Compile()
+    return search, owners
 
 
 def find_secrets(text: str, preselect: bool = True) -> list[Hit]:
