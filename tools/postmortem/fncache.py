@@ -114,19 +114,11 @@ def save() -> None:
     and those of the file used in the last KEEP writes."""
     if not _state or not _state["missed"]:
         return
-    path: Path = _state["path"]
     writes = _state["writes"] + 1
-    used = _state["used"]
-    entries = {
-        text: value
-        for text, value in _state["known"].items()
-        if text not in used
-        and type(value) is tuple
-        and len(value) == 2
-        and isinstance(value[0], int)
-        and value[0] > writes - KEEP
-    }
-    entries.update((text, (writes, code)) for text, code in used.items())
-    if not pycache.write(path, {"format": FORMAT, "writes": writes, "entries": entries}):
+    used = {text: (code,) for text, code in _state["used"].items()}
+    entries = pycache.save_entries(
+        _state["path"], FORMAT, writes, _state["known"], used, KEEP, width=2
+    )
+    if entries is None:
         return  # read-only install, full disk: compile next time
     _state.update(writes=writes, known=entries, missed=0)

@@ -44,3 +44,31 @@ def load_entries(path: Path, format: int) -> tuple[int, dict[Any, Any]]:
     if not isinstance(writes, int) or not isinstance(entries, dict):
         return 0, {}
     return writes, entries
+
+
+def save_entries(
+    path: Path,
+    format: int,
+    writes: int,
+    known: dict[Any, Any],
+    used: dict[Any, tuple[Any, ...]],
+    keep: int,
+    width: int | None = None,
+) -> dict[Any, Any] | None:
+    """Write write number `writes` of a file read by `load_entries`: the entries this run
+    `used`, each stamped `(writes, *entry)`, and those of `known` stamped in the last `keep`
+    writes (and `width` long, when given), so the file does not grow without end with
+    entries no run asks for. The entries written, or None when the file cannot be written."""
+    entries = {
+        key: value
+        for key, value in known.items()
+        if key not in used
+        and type(value) is tuple
+        and (len(value) == width if width is not None else bool(value))
+        and isinstance(value[0], int)
+        and value[0] > writes - keep
+    }
+    entries.update((key, (writes, *entry)) for key, entry in used.items())
+    if not write(path, {"format": format, "writes": writes, "entries": entries}):
+        return None
+    return entries

@@ -127,10 +127,6 @@ def stats() -> tuple[int, int]:
     return len(_state["used"]) - _state["missed"], _state["missed"]
 
 
-def _recent(value: tuple[Any, ...], writes: int) -> bool:
-    return bool(value) and isinstance(value[0], int) and value[0] > writes - KEEP
-
-
 def _worth_writing() -> bool:
     """False when every pattern this run compiled is a reordering of one the file holds.
 
@@ -155,15 +151,10 @@ def save() -> None:
     used, and those of the file used in the last KEEP writes."""
     if not _state or not _state["missed"] or not _worth_writing():
         return
-    path: Path = _state["path"]
     writes = _state["writes"] + 1
-    used = _state["used"]
-    entries = {
-        key: value
-        for key, value in _state["known"].items()
-        if key not in used and isinstance(value, tuple) and _recent(value, writes)
-    }
-    entries.update((key, (writes, *entry)) for key, entry in used.items())
-    if not pycache.write(path, {"format": FORMAT, "writes": writes, "entries": entries}):
+    entries = pycache.save_entries(
+        _state["path"], FORMAT, writes, _state["known"], _state["used"], KEEP
+    )
+    if entries is None:
         return  # read-only install, full disk: compile next time
     _state.update(writes=writes, known=entries, missed=0)
