@@ -14,7 +14,15 @@ import click
 
 from . import __version__
 from .console import help_width as _help_width
-from .hook import PROGRESS_MIN_FILES, CannotWrite, progress_bar, write_report  # noqa: F401
+from .hook import (  # noqa: F401
+    PROGRESS_MIN_FILES,
+    CannotWrite,
+    default_format,
+    parse_day,
+    progress_bar,
+    split_codes,
+    write_report,
+)
 from .reporters import FORMATS
 
 # Only click is imported at startup: `postmortem --version` and `--help` are the pre-commit
@@ -27,12 +35,8 @@ if TYPE_CHECKING:
 
 
 def parse_today(value: str | None) -> date:
-    from datetime import UTC, date, datetime
-
-    if value is None:
-        return datetime.now(UTC).date()
     try:
-        return date.fromisoformat(value)
+        return parse_day(value)
     except ValueError:
         raise click.BadParameter(f"`{value}` is not a date (YYYY-MM-DD)") from None
 
@@ -49,14 +53,11 @@ def get_config(config_path: str | None) -> Config:
 
 
 def _codes(values: tuple[str, ...], option: str) -> list[str]:
-    """Rule codes or prefixes from repeated and comma-separated options: `--select BL,TL`.
-
-    Case-insensitive; a code that does not exist is a usage error (it would turn checks off)."""
+    """hook.split_codes, a code that does not exist being a usage error."""
     from .options import ConfigError
-    from .settings import check_codes
 
     try:
-        return check_codes([c for v in values for c in v.split(",") if c.strip()], option)
+        return split_codes(values, option)
     except ConfigError as error:
         raise click.ClickException(str(error)) from None
 
@@ -237,8 +238,7 @@ def validate(
     if ignore:
         config.values["ignore"] = [*config.values["ignore"], *_codes(ignore, "--ignore")]
     day = parse_today(today)
-    in_actions = os.environ.get("GITHUB_ACTIONS") == "true"
-    fmt = fmt or ("github" if in_actions else "text")
+    fmt = fmt or default_format()
     if from_stdin:
         sys.exit(_validate_stdin(config, day, fmt, stdin_filename, fix, diff, quiet, statistics))
     targets = [Path(p) for p in paths] or [config.archive_path()]

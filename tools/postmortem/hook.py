@@ -16,6 +16,11 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from datetime import date
 
 # Options taking one value (`--opt VALUE` or `--opt=VALUE`), and flags.
 VALUE_OPTIONS = ("--format", "--today", "--config", "--select", "--ignore", "--changed-since")
@@ -64,7 +69,6 @@ def run(args: list[str]) -> int | None:
     if parsed is None:
         return None
     values = parsed["values"]
-    from datetime import UTC, date, datetime
     from pathlib import Path
 
     from .options import ConfigError
@@ -73,24 +77,19 @@ def run(args: list[str]) -> int | None:
     fmt = values["--format"][-1] if values["--format"] else None
     if fmt is not None and fmt not in FORMATS:
         return None
-    today = values["--today"][-1] if values["--today"] else None
     try:
-        day = datetime.now(UTC).date() if today is None else date.fromisoformat(today)
+        day = parse_day(values["--today"][-1] if values["--today"] else None)
     except ValueError:
         return None
     from .config import load_config
-    from .settings import check_codes
 
     try:
         config = load_config(Path(values["--config"][-1]) if values["--config"] else None)
-        select, ignore = (
-            [c for v in values[name] for c in v.split(",") if c.strip()]
-            for name in ("--select", "--ignore")
-        )
         if values["--select"]:
-            config.values["select"] = check_codes(select, "--select")
+            config.values["select"] = split_codes(values["--select"], "--select")
         if values["--ignore"]:
-            config.values["ignore"] = [*config.values["ignore"], *check_codes(ignore, "--ignore")]
+            ignore = split_codes(values["--ignore"], "--ignore")
+            config.values["ignore"] = [*config.values["ignore"], *ignore]
     except ConfigError:
         return None
     targets = [Path(p) for p in parsed["paths"]] or [config.archive_path()]
@@ -105,7 +104,7 @@ def run(args: list[str]) -> int | None:
         except GitError:
             return None
         only = changes.changed
-    fmt = fmt or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
+    fmt = fmt or default_format()
     quiet = parsed["quiet"]
     # From here on as cli.run does it: no traceback, exit 2 on an internal failure.
     try:
@@ -129,6 +128,26 @@ def run(args: list[str]) -> int | None:
     except Exception as error:  # the last line of defence: report, don't crash
         sys.stderr.write(f"postmortem: internal error: {type(error).__name__}: {error}\n")
         return 2
+
+
+def parse_day(value: str | None) -> date:
+    """`--today`: a YYYY-MM-DD date (ValueError otherwise), or today in UTC when not given."""
+    from datetime import UTC, date, datetime
+
+    return datetime.now(UTC).date() if value is None else date.fromisoformat(value)
+
+
+def split_codes(values: Sequence[str], option: str) -> list[str]:
+    """Rule codes or prefixes from repeated and comma-separated options: `--select BL,TL`.
+    Case-insensitive; a code that does not exist is a ConfigError (it would turn checks off)."""
+    from .settings import check_codes
+
+    return check_codes([c for v in values for c in v.split(",") if c.strip()], option)
+
+
+def default_format() -> str:
+    """Annotations in GitHub Actions, text elsewhere."""
+    return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
 
 
 def progress_bar():
